@@ -1,0 +1,5 @@
+import sys
+
+from rhetoric_shift.cli import main
+
+sys.exit(main())

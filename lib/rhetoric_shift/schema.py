@@ -1,0 +1,137 @@
+"""The statement table: the contract between the library, the command line, the pages and the tests.
+
+One row is one statement: who said what, when, in which outlet, as a quotation, a paraphrase,
+a journalist's question or narration. ``COLUMNS`` lists every column with its pandas dtype and
+meaning; ``check_table`` is the one place that enforces them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+KINDS = ("direct", "reported", "question", "context")
+PRIMARY_TARGETS = ("Syria", "Ukraine", "US", "DPRK")
+PRESS = "Press"  # canonical speaker of journalists' questions
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str  # a pandas dtype name, or "list" for a list of strings
+    meaning: str
+    nullable: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("statement_id", "string", "stable across rebuilds of the same input: <doc_id>:<char_start>"),
+    Column("doc_id", "string", "the document's id in the manifest (the file stem)"),
+    Column("source", "string", "outlet or publisher (TASS, RT, Sputnik, MFA of Russia, ...)"),
+    Column("actor", "string", "the state whose position it is (ISO 3166 alpha-3, e.g. RUS)"),
+    Column("speaker", "string", "canonical name; 'Press' for journalists; null where nobody speaks", nullable=True),
+    Column("kind", "string", "direct, reported, question or context"),
+    Column("text", "string", "the statement, whitespace-normalised"),
+    Column("char_start", "int64", "start of the statement in the decoded source file"),
+    Column("char_end", "int64", "end (exclusive) of the statement in the decoded source file"),
+    Column("date", "datetime64[s]", "best-known date of the statement", nullable=True),
+    Column("time", "string", "clock time HH:MM where the source prints one", nullable=True),
+    Column("period", "int64", "the year under analysis"),
+    Column("parent_id", "string", "statement_id of the heading or question this statement belongs to", nullable=True),
+    Column("targets", "list", "targets the statement itself names"),
+    Column("context_targets", "list", "targets of its heading or question, when it names none itself"),
+    Column("topic", "int64", "topic cluster id (-1: too short to cluster)"),
+    Column("topic_label", "string", "readable top terms of the topic"),
+    Column("tone", "float64", "VADER compound sentiment, -1..1"),
+    Column("stance", "float64", "cooperation (+) versus confrontation (-) index, -1..1"),
+    Column("dup_group", "string", "shared by reports of the same remark in different documents"),
+    Column("n_words", "int64", "word count of text"),
+)
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+
+
+def _ensure_dtypes(table: pd.DataFrame) -> pd.DataFrame:
+    """Cast the columns of ``table`` to the dtypes of ``COLUMNS`` (in place order), returning a copy."""
+    out = table.copy()
+    for col in COLUMNS:
+        if col.dtype == "list":
+            out[col.name] = [list(v) if v is not None and not _is_na(v) else [] for v in out[col.name]]
+        elif col.dtype.startswith("datetime64"):
+            out[col.name] = pd.to_datetime(out[col.name]).astype(col.dtype)
+        else:
+            out[col.name] = out[col.name].astype(col.dtype)
+    return out[list(COLUMN_NAMES)]
+
+
+def _is_na(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def empty_table() -> pd.DataFrame:
+    """A statement table with every column and no rows."""
+    return _ensure_dtypes(pd.DataFrame({name: [] for name in COLUMN_NAMES}))
+
+
+def neutral_enrichment() -> dict[str, object]:
+    """Values of the enrichment columns before the analysis fills them."""
+    return {
+        "targets": [],
+        "context_targets": [],
+        "topic": -1,
+        "topic_label": "",
+        "tone": 0.0,
+        "stance": 0.0,
+        "dup_group": "",
+    }
+
+
+def table_from_records(records: list[dict]) -> pd.DataFrame:
+    """Build a statement table from dicts that hold at least the segmentation columns.
+
+    Missing enrichment columns get neutral values; ``dup_group`` defaults to the statement id.
+    """
+    if not records:
+        return empty_table()
+    frame = pd.DataFrame.from_records(records)
+    for name, value in neutral_enrichment().items():
+        if name not in frame:
+            frame[name] = [list(value) if isinstance(value, list) else value for _ in range(len(frame))]
+    if "parent_id" not in frame:
+        frame["parent_id"] = None
+    frame["dup_group"] = frame["dup_group"].where(frame["dup_group"].astype(bool), frame["statement_id"])
+    return _ensure_dtypes(frame)
+
+
+def check_table(table: pd.DataFrame) -> list[str]:
+    """Every way ``table`` breaks the contract, as one line each; an empty list when it holds.
+
+    Checks column names and order, dtypes, nulls in non-nullable columns, the allowed kinds,
+    unique statement ids, and offsets (0 <= char_start < char_end).
+    """
+    problems: list[str] = []
+    missing = [n for n in COLUMN_NAMES if n not in table.columns]
+    if missing:
+        return [f"missing columns: {', '.join(missing)}"]
+    for col in COLUMNS:
+        series = table[col.name]
+        if col.dtype == "list":
+            bad = [v for v in series if not isinstance(v, (list, tuple)) and not hasattr(v, "tolist")]
+            if bad:
+                problems.append(f"{col.name}: expected lists of strings, found {type(bad[0]).__name__}")
+        elif str(series.dtype) != col.dtype and not (
+            col.dtype.startswith("datetime64") and str(series.dtype).startswith("datetime64")
+        ):
+            problems.append(f"{col.name}: expected dtype {col.dtype}, found {series.dtype}")
+        if not col.nullable and col.dtype != "list" and series.isna().any():
+            problems.append(f"{col.name}: {int(series.isna().sum())} null values")
+    bad_kinds = sorted(set(table["kind"].dropna()) - set(KINDS))
+    if bad_kinds:
+        problems.append(f"kind: unknown values {bad_kinds}")
+    if table["statement_id"].duplicated().any():
+        problems.append("statement_id: duplicated ids")
+    if len(table) and not ((table["char_start"] >= 0) & (table["char_start"] < table["char_end"])).all():
+        problems.append("char_start/char_end: a span is empty or negative")
+    return problems

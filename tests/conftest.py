@@ -1,0 +1,57 @@
+"""Shared test helpers: one check of the statement-table contract, and small tables written inline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rhetoric_shift.schema import check_table, table_from_records
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def assert_statement_table(table: pd.DataFrame) -> None:
+    """Fail with every broken rule of the statement-table contract at once."""
+    problems = check_table(table)
+    assert not problems, "statement table breaks its contract:\n" + "\n".join(problems)
+
+
+def make_table(rows: list[dict]) -> pd.DataFrame:
+    """A valid statement table from short dicts; unspecified columns get plain defaults.
+
+    Each row needs at least ``text``; ``period`` defaults to 2017, ``kind`` to "direct",
+    ``speaker`` to "Sergey Lavrov", ``doc_id`` to "d1".
+    """
+    records = []
+    offset = 0
+    for i, row in enumerate(rows):
+        text = row["text"]
+        rec = {
+            "doc_id": "d1",
+            "source": "TASS",
+            "actor": "RUS",
+            "speaker": "Sergey Lavrov",
+            "kind": "direct",
+            "date": None,
+            "time": None,
+            "period": 2017,
+            "parent_id": None,
+        }
+        rec.update(row)
+        rec.setdefault("char_start", offset)
+        rec.setdefault("char_end", rec["char_start"] + max(len(text), 1))
+        rec.setdefault("statement_id", f"{rec['doc_id']}:{i:06d}")
+        rec.setdefault("n_words", len(text.split()))
+        offset = rec["char_end"] + 1
+        records.append(rec)
+    table = table_from_records(records)
+    assert_statement_table(table)
+    return table
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return SEEDS
