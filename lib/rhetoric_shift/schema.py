@@ -52,8 +52,8 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 
 
-def _ensure_dtypes(table: pd.DataFrame) -> pd.DataFrame:
-    """Cast the columns of ``table`` to the dtypes of ``COLUMNS`` (in place order), returning a copy."""
+def conform_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` with the columns of ``COLUMNS``, in order, cast to their dtypes (lists as lists)."""
     out = table.copy()
     for col in COLUMNS:
         if col.dtype == "list":
@@ -74,7 +74,7 @@ def _is_na(value: object) -> bool:
 
 def empty_table() -> pd.DataFrame:
     """A statement table with every column and no rows."""
-    return _ensure_dtypes(pd.DataFrame({name: [] for name in COLUMN_NAMES}))
+    return conform_table(pd.DataFrame({name: [] for name in COLUMN_NAMES}))
 
 
 def neutral_enrichment() -> dict[str, object]:
@@ -106,7 +106,7 @@ def table_from_records(records: list[dict]) -> pd.DataFrame:
     if "parent_id" not in frame:
         frame["parent_id"] = None
     frame["dup_group"] = frame["dup_group"].where(frame["dup_group"].astype(bool), frame["statement_id"])
-    return _ensure_dtypes(frame)
+    return conform_table(frame)
 
 
 def check_table(table: pd.DataFrame) -> list[str]:

@@ -1,0 +1,360 @@
+"""Attribution inside a paragraph of reporting prose: who says each part, and in which kind.
+
+A paragraph such as ``Lavrov says, however: "The missile defense issue is a dark cloud."``
+yields the quotation as a ``direct`` statement of Sergey Lavrov; the bare frame ("Lavrov says,
+however:") is not a statement of its own. Paraphrase that carries content ("Lavrov says Russia
+is ready ...") is ``reported``; journalists' questions are ``question`` with speaker "Press";
+narration is ``context``.
+
+The rules, in order of precedence, for a sentence outside quotation marks:
+1. a bare frame (speaker + speech verb and nothing that carries content) is dropped and names
+   the speaker of the quotation beside it;
+2. a question cue ("Lavrov is asked", "A question from Japan", "a reporter says") makes a
+   ``question`` of the press;
+3. a frame anywhere ("..., he said", "according to the minister") makes it ``reported``;
+4. a sentence ending in "?" is a ``question``;
+5. a lead-in ending in ":" before a quotation is ``reported`` by the document's speaker;
+6. anything else is ``context``.
+Pronouns and descriptions ("he", "the minister", "Russia's top diplomat") resolve to the last
+speaker named in a frame, a label or a title, else to the document's default speaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rhetoric_shift.schema import PRESS
+from rhetoric_shift.speakers import SpeakerRegistry
+
+QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“"}
+CONNECTIVES = {"but", "and", "or", "then", "while", "yet", "adding", "and added", "but added", "he added", "she added"}
+
+SPEECH_VERBS = (
+    "says said say adds added notes noted stresses stressed explains explained states stated claims claimed "
+    "reiterates reiterated warns warned responds responded tells told cites cited highlights highlighted "
+    "mentions mentioned laments lamented criticizes criticized criticises criticised links linked urges urged "
+    "insists insisted argues argued believes believed hopes hoped praises praised underscores underscored "
+    "emphasizes emphasized emphasises emphasised recalls recalled admits admitted suggests suggested accuses "
+    "accused rejects rejected denies denied describes described assures assured confirms confirmed announces "
+    "announced remarks remarked comments commented continues continued answers answered replies replied "
+    "asserts asserted declares declared promises promised proposes proposed dismisses dismissed blames blamed "
+    "expects expected welcomes welcomed condemns condemned reaffirms reaffirmed acknowledges acknowledged "
+    "observes observed agrees agreed thinks considers considered voices voiced expresses expressed complains discusses discussed "
+    "complained concludes concluded turns reiterating"
+).split()
+_VERB = r"(?:points? out|pointed out|went on|goes on|" + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True)) + r")"
+_ADVERBS = r"(?:(?:also|again|then|further|later|once again|has|had|have|now|repeatedly|however|previously|reportedly|earlier|even)\s+)*"
+_PRONOUN = r"\b(?:[Hh]e|[Ss]he)\b"
+_DESCRIPTION = (
+    r"\b(?:[Tt]he\s+)?(?:(?:Russian|Russia['’]s|[Tt]op|[Ff]oreign|[Dd]eputy|[Ff]irst|[Ss]enior|[Rr]ussian)\s+){0,3}"
+    r"(?:[Mm]inister|[Dd]iplomat|[Ss]pokes(?:wo)?man|[Ss]pokesperson)\b"
+)
+_NAME = r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}\b"
+
+_QUESTION_CUES = [
+    re.compile(r"\b(?:is|was|were|gets|got|being) asked\b", re.I),
+    re.compile(r"\b(?:journalist|reporter|correspondent|questioner)s?\s+(?:[\w-]+\s+)?(?:asks|asked|says|said|wants to know|wonders|wondered)\b", re.I),
+    re.compile(r"^\W*(?:also\W+|and\W+)?(?:a|the|another|one more)\s+(?:[\w-]+\s+){0,3}questions?\b", re.I),
+    re.compile(r"\breceives? (?:a|another|the) (?:[\w-]+\s+){0,2}question\b", re.I),
+    re.compile(r"\bturns to the (?:[\w-]+\s+){0,2}question\b", re.I),
+]
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "prof", "gen", "col", "lt", "sgt", "rev", "u.s", "u.k", "u.n",
+    "e.g", "i.e", "vs", "etc", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "inc", "ltd", "co", "approx", "ed",
+}
+_PREPOSITIONS_ING = {"during", "following", "regarding", "concerning", "including"}
+_LEAD_BOUNDARY = re.compile(r"[.!?:…][\"”’)\]]*\s+")
+
+
+@dataclass
+class Piece:
+    """A part of a paragraph: a statement (kind and speaker) or dropped text (reason)."""
+
+    start: int
+    end: int
+    kind: str | None
+    speaker: str | None
+    is_quote: bool = False
+    dropped: str | None = None
+
+
+class Attributor:
+    """Splits reporting prose into attributed pieces; holds the compiled patterns for one registry."""
+
+    def __init__(self, registry: SpeakerRegistry) -> None:
+        self.registry = registry
+        ref = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN})"
+        ref_or_name = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_NAME})"
+        self.frame = re.compile(rf"{ref}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
+        self.frame_named = re.compile(rf"{ref_or_name}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
+        self.inverted = re.compile(rf"^\W*{_VERB}\s+{ref_or_name}")
+        self.according = re.compile(rf"\baccording to\s+{ref}")
+        self.leading = re.compile(rf"^[\s,.;:–—-]*{ref_or_name}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
+
+    # --- frames -------------------------------------------------------------------------
+
+    def _resolve(self, ref: str, last_named: str | None, default: str | None) -> str | None:
+        if _is_anaphor(ref):
+            return last_named or default
+        return self.registry.resolve(ref)
+
+    def frame_speaker(self, sentence: str, last_named: str | None, default: str | None) -> tuple[str | None, bool]:
+        """The speaker a frame anywhere in the sentence names, and whether by name (not "he", "the minister")."""
+        for pattern in (self.frame, self.according, self.frame_named):
+            for m in pattern.finditer(sentence):
+                # frame_named also admits unknown capitalised words, so that a misspelling ("Lavov")
+                # still resolves; "Moscow believes" does not resolve and is passed over.
+                speaker = self._resolve(m["ref"], last_named, default)
+                if speaker:
+                    return speaker, not _is_anaphor(m["ref"])
+        return None, False
+
+    def leading_frame(self, sentence: str, last_named: str | None, default: str | None) -> str | None:
+        """The speaker when the sentence opens with a frame ("Lavrov said ...", "said Lavrov ...")."""
+        m = self.leading.match(sentence) or self.inverted.match(sentence)
+        if not m:
+            return None
+        speaker = self._resolve(m["ref"], last_named, default)
+        if speaker is None and re.fullmatch(_NAME, m["ref"]) and m["ref"].lower() not in {"he", "she"}:
+            speaker = " ".join(m["ref"].split())  # a person the registry does not know yet
+        return speaker
+
+    def is_bare_frame(self, sentence: str) -> bool:
+        """True for a frame that carries no content: "he said.", "Lavrov said during his press conference."."""
+        m = self.leading.match(sentence) or self.inverted.match(sentence)
+        if not m:
+            return False
+        tail = sentence[m.end():].strip(" \t\n,.;:!?–—-\"”’")
+        if not tail:
+            return True
+        participle = re.match(r"(\w+ing)\b", tail)
+        if re.search(r"\bthat\b|;|, but\b|, and\b|\?", tail) or (participle and participle.group(1).lower() not in _PREPOSITIONS_ING):
+            return False
+        return len(tail.split()) <= 14 and not self.frame.search(tail)
+
+    @staticmethod
+    def is_question(sentence: str) -> bool:
+        return any(p.search(sentence) for p in _QUESTION_CUES)
+
+    # --- paragraphs ---------------------------------------------------------------------
+
+    def attribute(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        *,
+        last_named: str | None,
+        default: str | None,
+        next_opens_quote: bool = False,
+    ) -> tuple[list[Piece], str | None]:
+        """Attribute the paragraph ``text[start:end]``; return its pieces and the updated last-named speaker."""
+        quotes = [q for q in find_quotes(text, start, end)]
+        standalone = self._standalone_quotes(text, start, quotes)
+        masked = _mask(text, [q for q in quotes if q not in standalone])
+        pieces: list[Piece] = []
+        cursor = start
+        for q_start, q_end, closed in standalone:
+            pieces.extend(self._sentences(masked, cursor, q_start))
+            inner = _trim_quote(text, q_start, q_end, closed)
+            if inner:
+                pieces.append(Piece(inner[0], inner[1], None, None, is_quote=True))
+            cursor = q_end
+        pieces.extend(self._sentences(masked, cursor, end))
+        last_named = self._assign(text, pieces, last_named, default, next_opens_quote)
+        return _merge(pieces), last_named
+
+    def _standalone_quotes(self, text: str, start: int, quotes: list[tuple[int, int, bool]]):
+        """Quotations that stand as statements; the rest are embedded in a paraphrase ("called it "deplorable"")."""
+        standalone = []
+        previous_end = start
+        for q in quotes:
+            lead = text[previous_end:q[0]]
+            boundaries = list(_LEAD_BOUNDARY.finditer(lead))
+            tail = (lead[boundaries[-1].end():] if boundaries else lead).strip(" \t\n,;–—-")
+            if not tail or tail.lower() in CONNECTIVES or lead.rstrip().endswith(":"):
+                standalone.append(q)
+                previous_end = q[1]
+        return standalone
+
+    @staticmethod
+    def _sentences(masked: str, start: int, end: int) -> list[Piece]:
+        # Leftover punctuation between quotations (a closing "." or ":") is not a sentence.
+        return [Piece(s, e, None, None) for s, e in split_sentences(masked, start, end) if _has_words(masked[s:e])]
+
+    def _assign(self, text: str, pieces: list[Piece], last_named: str | None, default: str | None, next_opens_quote: bool) -> str | None:
+        # Pass 1: sentences — frames, questions, paraphrase, narration.
+        for i, piece in enumerate(pieces):
+            if piece.is_quote:
+                continue
+            sentence = text[piece.start:piece.end]
+            beside_quote = (i > 0 and pieces[i - 1].is_quote) or (i + 1 < len(pieces) and pieces[i + 1].is_quote)
+            if sentence.strip(" ,.;:–—-").lower() in CONNECTIVES and beside_quote:
+                piece.dropped = "connective between quotations"
+                continue
+            if beside_quote and self.is_bare_frame(sentence):
+                piece.dropped = "frame"
+                continue
+            if self.is_question(sentence):
+                piece.kind, piece.speaker = "question", PRESS
+                continue
+            speaker, named = self.frame_speaker(sentence, last_named, default)
+            if speaker:
+                piece.kind, piece.speaker = "reported", speaker
+                if named:
+                    last_named = speaker
+                continue
+            if sentence.rstrip().endswith("?"):
+                piece.kind, piece.speaker = "question", PRESS
+            else:
+                piece.kind, piece.speaker = "context", None
+        # Pass 2: quotations — the frame beside them, else the next linked quotation, else the last speaker.
+        for i, piece in enumerate(pieces):
+            if not piece.is_quote:
+                continue
+            after = pieces[i + 1] if i + 1 < len(pieces) and not pieces[i + 1].is_quote else None
+            before = pieces[i - 1] if i > 0 and not pieces[i - 1].is_quote else None
+            speaker = None
+            if after is not None and after.dropped != "connective between quotations":
+                speaker = self.leading_frame(text[after.start:after.end], last_named, default)
+            if speaker is None and before is not None and before.dropped == "frame":
+                speaker = self.leading_frame(text[before.start:before.end], last_named, default)
+            if speaker is not None:
+                piece.kind, piece.speaker = "direct", speaker
+                last_named = speaker
+        for i in range(len(pieces) - 1, -1, -1):
+            piece = pieces[i]
+            if not piece.is_quote or piece.kind is not None:
+                continue
+            linked = _next_linked_quote(pieces, i)
+            if linked is not None and linked.kind is not None:
+                piece.kind, piece.speaker = linked.kind, linked.speaker
+        for i, piece in enumerate(pieces):
+            if not piece.is_quote or piece.kind is not None:
+                continue
+            previous = next((p for p in reversed(pieces[:i]) if p.dropped is None), None)
+            quote = text[piece.start:piece.end]
+            asks = quote.rstrip(" \"”").endswith("?") and (self.registry.mentions(quote) or re.search(r"\byou\b", quote, re.I))
+            if (previous is not None and previous.kind == "question") or asks:
+                piece.kind, piece.speaker = "question", PRESS
+            else:
+                piece.kind, piece.speaker = "direct", last_named or default
+                if piece.speaker is None:
+                    piece.kind = "context"
+        # Pass 3: a lead-in ending in ":" belongs with what it introduces ("Back to ties with America: "Does ...?"").
+        for i, piece in enumerate(pieces):
+            if piece.kind != "context" or not text[piece.start:piece.end].rstrip().endswith(":"):
+                continue
+            following = pieces[i + 1] if i + 1 < len(pieces) else None
+            if following is not None and following.is_quote and following.kind == "question":
+                piece.kind, piece.speaker = "question", PRESS
+            elif following is not None and following.is_quote and following.kind == "direct":
+                piece.kind, piece.speaker = "reported", following.speaker
+            elif following is None and next_opens_quote and (last_named or default):
+                piece.kind, piece.speaker = "reported", last_named or default
+        return last_named
+
+
+def _is_anaphor(ref: str) -> bool:
+    return bool(re.fullmatch(_PRONOUN, ref) or re.fullmatch(_DESCRIPTION, ref))
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _next_linked_quote(pieces: list[Piece], i: int) -> Piece | None:
+    """The quotation after pieces[i] when only a connective ("but", "and") stands between them."""
+    j = i + 1
+    while j < len(pieces) and pieces[j].dropped == "connective between quotations":
+        j += 1
+    if j < len(pieces) and pieces[j].is_quote and j > i:
+        return pieces[j]
+    return None
+
+
+def _merge(pieces: list[Piece]) -> list[Piece]:
+    """Join neighbouring sentences of one speaker and kind (a question with its quoted wording, too)."""
+    merged: list[Piece] = []
+    for piece in pieces:
+        prev = merged[-1] if merged else None
+        same = prev is not None and prev.dropped is None and piece.dropped is None and (prev.kind, prev.speaker) == (piece.kind, piece.speaker)
+        if same and (piece.kind == "question" or not (prev.is_quote or piece.is_quote)):
+            prev.end = piece.end
+            prev.is_quote = prev.is_quote and piece.is_quote
+        else:
+            merged.append(piece)
+    return merged
+
+
+def find_quotes(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """Quotation spans ``(open, close_end, closed)`` in ``text[start:end]``, outermost only.
+
+    A quotation mark that opens the paragraph or a sentence and is never closed runs to the end of
+    the paragraph (the convention for a quotation continued in the next paragraph).
+    """
+    found = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in QUOTE_PAIRS:
+            close = text.find(QUOTE_PAIRS[ch], i + 1, end)
+            if close == -1 and ch == "“":
+                close = text.find('"', i + 1, end)
+            if close == -1:
+                if not text[start:i].strip() or re.search(r"[.!?:]\s*$", text[start:i]):
+                    found.append((i, end, False))
+                    break
+                i += 1
+                continue
+            found.append((i, close + 1, True))
+            i = close + 1
+            continue
+        i += 1
+    return found
+
+
+def _trim_quote(text: str, q_start: int, q_end: int, closed: bool) -> tuple[int, int] | None:
+    """The words inside quotation marks, without the marks, outer spaces and a trailing comma."""
+    s, e = q_start + 1, q_end - 1 if closed else q_end
+    while s < e and (text[s].isspace() or text[s] in "\u200b\ufeff"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:\u200b\ufeff"):
+        e -= 1
+    return (s, e) if any(ch.isalnum() for ch in text[s:e]) else None
+
+
+def _mask(text: str, quotes: list[tuple[int, int, bool]]) -> str:
+    """``text`` with the words inside embedded quotations hidden, so sentence splitting ignores them."""
+    chars = list(text)
+    for q_start, q_end, _ in quotes:
+        for k in range(q_start + 1, max(q_start + 1, q_end - 1)):
+            if not chars[k].isspace():
+                chars[k] = "x"
+    return "".join(chars)
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans in ``text[start:end]``, trimmed of outer spaces; abbreviations ("Mr.", "U.S.") do not end one."""
+    spans = []
+    s = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        word = re.search(r"([\w.]+)$", text[s:m.start()])
+        token = word.group(1).lower().rstrip(".") if word else ""
+        if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+            continue
+        spans.append((s, m.end()))
+        s = m.end()
+    spans.append((s, end))
+    trimmed = []
+    for a, b in spans:
+        while a < b and (text[a].isspace() or text[a] in "\u200b\ufeff"):
+            a += 1
+        while b > a and (text[b - 1].isspace() or text[b - 1] in "\u200b\ufeff"):
+            b -= 1
+        if a < b:
+            trimmed.append((a, b))
+    return trimmed

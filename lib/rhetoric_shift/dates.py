@@ -1,0 +1,104 @@
+"""Dates and clock times as pages print them: entry dates, event dates in titles, datelines, stamps."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONTHS = {
+    name.lower(): number
+    for number, names in enumerate(
+        [("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May", "May"),
+         ("June", "Jun"), ("July", "Jul"), ("August", "Aug"), ("September", "Sep", "Sept"),
+         ("October", "Oct"), ("November", "Nov"), ("December", "Dec")],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True)) + r")\.?"
+
+# "February 18, 2017", "February 16. 2017", "18 February 2017", "15 Jan, 2018"
+_MONTH_DAY_YEAR = re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:[,.]\s*|\s+)(?P<year>(?:19|20)\d\d)\b")
+_DAY_MONTH_YEAR = re.compile(r"\b(?P<day>\d{1,2})\s+" + _MONTH + r",?\s+(?P<year>(?:19|20)\d\d)\b")
+
+# "20.02.2017 - Title"
+ENTRY_HEADER = re.compile(r"^(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d\d)\s*[-–—]\s*")
+
+# "MOSCOW, January 17. /TASS/. " or "WASHINGTON, March 3, 2017 (Reuters) - "
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'-]{2,40}),\s+" + _MONTH + r"\s+(?P<day>\d{1,2})(?:,\s*(?P<year>(?:19|20)\d\d))?"
+    r"\s*[.,]?\s*(?:/\s*(?P<agency>[A-Za-z-]+)\s*/|\((?P<agency2>[A-Za-z-]+)\))?\s*[.\-–—]*\s*"
+)
+
+# A live-blog entry stamp: "• 10:19", "10:19", "10:19 GMT"
+TIME_STAMP = re.compile(r"^[•·*\-–]?\s*(?P<hour>[01]?\d|2[0-3]):(?P<minute>[0-5]\d)(?:\s*(?:GMT|UTC|MSK))?$")
+
+# When a page was saved, e.g. "00:47 GMT25 November 2020": never the date of what it reports.
+SAVE_STAMP = re.compile(r"^\d{1,2}:\d{2}\s*(?:GMT|UTC)\s*\d{1,2}\s+[A-Z][a-z]+\s+\d{4}$")
+
+# A line that is only a date, perhaps with a clock time and an "Updated ..." note.
+DATE_LINE = re.compile(
+    r"^(?:\d{1,2}\s+[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4})"
+    r"(?:\s+\d{1,2}:\d{2}(?:\s*(?:GMT|UTC|MSK))?)?(?:\s*/\s*Updated[^.]*)?$"
+)
+
+
+def _make_date(year: int | str, month: int | str, day: int | str) -> dt.date | None:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _month_number(name: str) -> int:
+    return MONTHS[name.rstrip(".").lower()]
+
+
+def find_dates(text: str) -> list[tuple[int, dt.date]]:
+    """Every full date written out in ``text`` (month names), with its position, in order."""
+    found = []
+    for pattern in (_MONTH_DAY_YEAR, _DAY_MONTH_YEAR):
+        for m in pattern.finditer(text):
+            date = _make_date(m["year"], _month_number(m["month"]), m["day"])
+            if date is not None:
+                found.append((m.start(), date))
+    return sorted(found)
+
+
+def last_date(text: str) -> dt.date | None:
+    """The last full date in ``text``: in a title it is the event's date ("..., Munich, February 18, 2017")."""
+    dates = find_dates(text)
+    return dates[-1][1] if dates else None
+
+
+def entry_header(line: str) -> tuple[dt.date | None, int] | None:
+    """For a digest line "dd.mm.yyyy - Title": the date and where the title starts; else None."""
+    m = ENTRY_HEADER.match(line)
+    if not m or not line[m.end():].strip():
+        return None
+    return _make_date(m["year"], m["month"], m["day"]), m.end()
+
+
+def dateline(paragraph: str, year: int | None) -> tuple[dt.date | None, int] | None:
+    """For a paragraph opening with a news dateline: its date (``year`` fills a missing year) and its end."""
+    m = DATELINE.match(paragraph)
+    if not m or not (m["agency"] or m["agency2"] or m["year"]):
+        return None
+    year_used = m["year"] or year
+    date = _make_date(year_used, _month_number(m["month"]), m["day"]) if year_used else None
+    return date, m.end()
+
+
+def time_stamp(line: str) -> str | None:
+    """``HH:MM`` for a live-blog stamp line, else None."""
+    m = TIME_STAMP.match(line.strip())
+    return f"{int(m['hour']):02d}:{m['minute']}" if m else None
+
+
+def date_line(line: str) -> dt.date | None | bool:
+    """The date of a date-only line ("15 January 2018", "15 Jan, 2018 07:08 / Updated ..."); False if not one."""
+    line = line.strip()
+    if not DATE_LINE.match(line):
+        return False
+    dates = find_dates(line)
+    return dates[0][1] if dates else None

@@ -1,0 +1,420 @@
+"""Segmentation: one document's text becomes statements with speaker, kind, date, time and span.
+
+The parsers are per *format*, not per file, so similar pages of other outlets work too:
+
+- ``transcript``: speaker labels ("Question:", "Q:", "Sergey Lavrov:"); unlabelled paragraphs
+  continue the current speaker; a salutation ("Ladies and gentlemen,") opens a new speech of the
+  document's speaker.
+- ``liveblog``: entries under clock stamps ("• 10:19") or none; headlines and reporting prose.
+- ``news``: a dateline ("MOSCOW, January 17. /TASS/."), section headings and reporting prose.
+- ``digest``: dated items ("20.02.2017 - Title"); an item's title names its speaker
+  ("Sergey Lavrov's remarks ...") or none (a press release is narration).
+- ``paragraphs``: the fallback; each paragraph is one statement of the document's speaker.
+
+Every character with a letter or digit ends up in a statement or in a dropped span that says why
+(page furniture, a bare frame such as "he said", a speaker label, a dateline, a stamp).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from rhetoric_shift import dates
+from rhetoric_shift.attribute import Attributor
+from rhetoric_shift.manifest import FORMATS
+from rhetoric_shift.schema import PRESS
+from rhetoric_shift.speakers import SpeakerRegistry
+
+_SPACE = "\u200b\ufeff"
+
+FURNITURE_LINES = {
+    "all news", "listen live", "get short url", "new messages", "all messages", "community standards",
+    "discussion", "community standardsdiscussion", "editor's column", "editor’s column", "golden collection",
+    "all tags", "archive material", "mfa russia news", "share", "print", "subscribe", "read more", "related",
+    "advertisement", "comments", "tags", "most read", "latest news", "follow us", "main news", "top stories",
+    "load more", "show more", "back to top", "skip to content", "menu", "search", "home",
+}
+FURNITURE_PATTERNS = [
+    ("archive menu", re.compile(r"^(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4}\s*\(\d+\)$")),
+    ("clock", re.compile(r"^[A-Z][a-z]+(?:\s[A-Z][a-z]+)?:\s*\d{1,2}:\d{2}$")),
+    ("phone number", re.compile(r"^(?:(?:tel|phone|fax)\.?:?\s*)?\+?\(?\d[\d\s()\-./]{6,}\d$", re.I)),
+    ("contact label", re.compile(r"^(?:consular|press|media|general|visa)\s+(?:queries|enquiries|inquiries|contacts?|office)\s*:?$", re.I)),
+    ("copyright line", re.compile(r"^(?:©|\(c\)\s|copyright\b|all rights reserved)", re.I)),
+    ("page save stamp", dates.SAVE_STAMP),
+]
+_LABEL_WORDS = r"Question|Q|Answer|A|Journalist|Reporter|Correspondent|Moderator"
+_SALUTATION = re.compile(
+    r"^(?:(?:Dear|Distinguished|Respected|Esteemed)\s.{1,60}|Ladies and [Gg]entlemen|Mr\.?\s+\w+(?:\s\w+)?|"
+    r"Madam\s+\w+(?:\s\w+)?|Secretary[- ]General|Your (?:Excellency|Excellencies|Majesty|Highness)|Excellenc(?:y|ies)|"
+    r"Colleagues|Friends|President of .{1,60}|Good (?:morning|afternoon|evening))[,.!:]?$"
+)
+_NO_SPEAKER_TITLE = re.compile(r"^(?:press release|concept paper|joint statement|statement on|communiqu[eé]|agenda|schedule)\b", re.I)
+_TITLE_POSSESSIVE = re.compile(
+    r"(?P<name>(?:[A-Z][\w.-]*\s+){0,5}[A-Z][\w-]+)['’]s\s+(?:opening\s+|closing\s+|introductory\s+)?"
+    r"(?:answers?|remarks|comments?|interview|reply|replies|statement|speech|article|address|briefing|message|op-ed|responses?)\b"
+)
+_TITLE_BY = re.compile(r"^(?:Briefing|Comment|Statement|Remarks|Interview|Speech|Article|Address|Answers?)s?\s+by\s+(?:the\s+)?(?P<name>.+?)(?:,|\s+on\s+|\s+at\s+|$)")
+_SECTION_CUE = re.compile(r"^(?:(?:the\s+)?(?:topic|discussion|conversation)\s+(?:then\s+)?turns?\s+to|back to|more on|moving on(?:to)?|still on|on to)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One statement found in a text: its span in the text and its attribution."""
+
+    start: int
+    end: int
+    kind: str
+    speaker: str | None
+    date: dt.date | None
+    time: str | None
+    parent: int | None = None  # index of the heading or question it belongs to
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Text that is not a statement, and why."""
+
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass
+class Segmentation:
+    format: str
+    statements: list[Segment] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    role: str  # content, blank, furniture, stamp, dateonly, entry
+    reason: str = ""
+    time: str | None = None
+    date: dt.date | None = None
+    title_start: int = 0
+
+
+@dataclass
+class _State:
+    date: dt.date | None
+    default_speaker: str | None
+    time: str | None = None
+    last_named: str | None = None
+    turn_speaker: str | None = None
+    heading: int | None = None
+    question: int | None = None
+
+
+def normalize_whitespace(text: str) -> str:
+    """Collapse every run of white space (no-break spaces included) to one space and trim the ends."""
+    return " ".join(text.replace("\u200b", " ").replace("\ufeff", " ").split())
+
+
+def detect_format(text: str) -> str:
+    """Guess the format of a text whose manifest does not say (see the module docstring)."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    if sum(1 for ln in lines if dates.ENTRY_HEADER.match(ln)) >= 2:
+        return "digest"
+    if sum(1 for ln in lines if dates.time_stamp(ln)) >= 2:
+        return "liveblog"
+    labelled = sum(1 for ln in lines if re.match(rf"^(?:{_LABEL_WORDS}|[A-Z][a-z]+ [A-Z][a-z]+)\s*:\s", ln))
+    if labelled >= 2:
+        return "transcript"
+    if any(dates.DATELINE.match(ln) for ln in lines[:40]) or re.search(r"[\"”],?\s+(?:he|she|[A-Z][a-z]+)\s+(?:said|says)\b", text):
+        return "news"
+    return "paragraphs"
+
+
+def segment(
+    text: str,
+    *,
+    format: str | None = None,
+    speaker: str | None = None,
+    date: dt.date | None = None,
+    year: int | None = None,
+    registry: SpeakerRegistry | None = None,
+) -> Segmentation:
+    """Split ``text`` into statements.
+
+    ``format`` is one of ``FORMATS`` (detected when None); ``speaker`` is the document's default
+    speaker; ``date`` its fallback date; ``year`` fills datelines printed without one (defaults to
+    ``date``'s year). Returns the statements in text order and the dropped spans with reasons.
+    """
+    fmt = format or detect_format(text)
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    registry = registry or SpeakerRegistry.load()
+    parser = _Parser(text, fmt, registry, speaker, date, year if year is not None else (date.year if date else None))
+    return parser.run()
+
+
+class _Parser:
+    def __init__(self, text, fmt, registry, speaker, date, year) -> None:
+        self.text = text
+        self.fmt = fmt
+        self.registry = registry
+        self.attributor = Attributor(registry)
+        self.year = year
+        self.state = _State(date=date, default_speaker=speaker, turn_speaker=speaker)
+        self.result = Segmentation(fmt)
+        self.label_re = re.compile(
+            rf"(?P<label>{_LABEL_WORDS}|{registry.alias_pattern()}|[A-Z][a-z]+(?:\s[A-Z][a-z'’-]+){{1,2}})\s*:(?=\s)"
+        )
+
+    # --- output -------------------------------------------------------------------------
+
+    def drop(self, start: int, end: int, reason: str) -> None:
+        start, end = _trim(self.text, start, end)
+        if start < end:
+            self.result.dropped.append(Dropped(start, end, reason))
+
+    def emit(self, start: int, end: int, kind: str, speaker: str | None, role: str = "statement") -> int | None:
+        start, end = _trim(self.text, start, end)
+        if start >= end or not any(ch.isalnum() for ch in self.text[start:end]):
+            if start < end:
+                self.drop(start, end, "punctuation")
+            return None
+        st = self.state
+        parent = None if role == "heading" else (st.heading if role == "question" else (st.question if st.question is not None else st.heading))
+        self.result.statements.append(Segment(start, end, kind, speaker, st.date, st.time, parent))
+        index = len(self.result.statements) - 1
+        if role == "heading":
+            st.heading, st.question = index, None
+        elif role == "question":
+            st.question = index
+        return index
+
+    # --- lines and blocks ---------------------------------------------------------------
+
+    def run(self) -> Segmentation:
+        lines = self._classify_lines()
+        block: list[_Line] = []
+        for line in lines + [_Line(len(self.text), len(self.text), "blank")]:
+            if line.role == "content":
+                block.append(line)
+                continue
+            if block:
+                self._block(block[0].start, block[-1].end, next_line=line)
+                block = []
+            self._structural(line)
+        self.result.statements.sort(key=lambda s: s.start)
+        self.result.dropped.sort(key=lambda d: d.start)
+        return self.result
+
+    def _classify_lines(self) -> list[_Line]:
+        lines = []
+        for m in re.finditer(r"[^\n]*", self.text):
+            if m.start() > 0 and m.start() == m.end() and self.text[m.start() - 1] != "\n":
+                continue
+            start, end = _trim(self.text, m.start(), m.end())
+            lines.append(self._classify(start, end))
+        self._mark_menus(lines)
+        return lines
+
+    def _classify(self, start: int, end: int) -> _Line:
+        if start >= end:
+            return _Line(start, end, "blank")
+        line = normalize_whitespace(self.text[start:end])
+        if line.lower() in FURNITURE_LINES:
+            return _Line(start, end, "furniture", "page furniture")
+        for reason, pattern in FURNITURE_PATTERNS:
+            if pattern.search(line):
+                return _Line(start, end, "furniture", reason)
+        stamp = dates.time_stamp(line)
+        if stamp:
+            return _Line(start, end, "stamp", "time stamp", time=stamp)
+        only_date = dates.date_line(line)
+        if only_date is not False:
+            return _Line(start, end, "dateonly", "date line", date=only_date)
+        header = dates.entry_header(self.text[start:end])
+        if header:
+            return _Line(start, end, "entry", date=header[0], title_start=start + header[1])
+        return _Line(start, end, "content")
+
+    def _mark_menus(self, lines: list[_Line]) -> None:
+        """Three or more short lines in a row without sentence punctuation are navigation, not text."""
+        run: list[_Line] = []
+        for line in lines + [_Line(0, 0, "blank")]:
+            text = self.text[line.start:line.end]
+            short = line.role in ("furniture", "dateonly") or (
+                line.role == "content" and len(text.split()) <= 5 and len(text) <= 40 and not re.search(r"[.!?,;:\"”]$", text)
+            )
+            if short:
+                run.append(line)
+                continue
+            if len(run) >= 3:
+                for item in run:
+                    if item.role != "furniture":
+                        item.role, item.reason = "furniture", "navigation menu"
+            run = []
+
+    def _structural(self, line: _Line) -> None:
+        st = self.state
+        if line.role == "furniture":
+            self.drop(line.start, line.end, line.reason)
+        elif line.role == "stamp":
+            st.time = line.time
+            self.drop(line.start, line.end, "time stamp")
+        elif line.role == "dateonly":
+            if line.date is not None:
+                st.date = line.date
+            self.drop(line.start, line.end, "date line")
+        elif line.role == "entry":
+            st.date, st.time = line.date or st.date, None
+            self.drop(line.start, line.title_start, "entry date")
+            self._heading(line.title_start, line.end, entry=True)
+
+    def _block(self, start: int, end: int, next_line: _Line) -> None:
+        text = self.text
+        if self.fmt == "paragraphs":
+            speaker = self.state.default_speaker
+            self.emit(start, end, "direct" if speaker else "context", speaker)
+            return
+        if self.fmt in ("news", "liveblog"):
+            found = dates.dateline(text[start:end], self.year)
+            if found:
+                if found[0] is not None:
+                    self.state.date = found[0]
+                self.drop(start, start + found[1], "dateline")
+                start = _trim(text, start + found[1], end)[0]
+                if start >= end:
+                    return
+        labels = self._labels(start, end)
+        if labels:
+            self._turns(start, end, labels)
+            return
+        if _is_heading(text[start:end]):
+            self._heading(start, end, entry=False)
+            return
+        if self.fmt in ("transcript", "digest") and _SALUTATION.match(normalize_whitespace(text[start:end])):
+            self.state.turn_speaker = self.state.default_speaker
+            self.state.question = None
+            self.emit(start, end, "direct" if self.state.default_speaker else "context", self.state.default_speaker)
+            return
+        if self.fmt in ("transcript", "digest") and self.state.turn_speaker:
+            speaker = self.state.turn_speaker
+            self.emit(start, end, "question" if speaker == PRESS else "direct", speaker, "question" if speaker == PRESS else "statement")
+            return
+        self._prose(start, end, next_line)
+
+    def _heading(self, start: int, end: int, entry: bool) -> None:
+        st = self.state
+        title = normalize_whitespace(self.text[start:end])
+        event_date = dates.last_date(title)
+        if event_date is not None:
+            st.date = event_date
+        if entry or self.fmt == "digest":
+            speaker = title_speaker(title, self.registry)
+            st.turn_speaker = speaker
+            if speaker:
+                st.last_named = speaker
+        self.emit(start, end, "context", None, "heading")
+
+    # --- labelled turns -----------------------------------------------------------------
+
+    def _labels(self, start: int, end: int) -> list[re.Match]:
+        """Speaker labels that open the paragraph or a sentence inside it."""
+        found = []
+        for m in self.label_re.finditer(self.text, start, end):
+            before = self.text[start:m.start()]
+            if before.strip() and not re.search(r"[.?!…\"”)]\s+$", before):
+                continue
+            if m.group("label") in ("A", "Q") and before.strip():
+                continue
+            found.append(m)
+        if found and found[0].start() != start and self.fmt not in ("transcript", "digest"):
+            return []  # in reporting prose only a label that opens the paragraph starts a transcript
+        return found
+
+    def _turns(self, start: int, end: int, labels: list[re.Match]) -> None:
+        st = self.state
+        if labels[0].start() > start:
+            self._block_without_labels(start, labels[0].start())
+        for i, m in enumerate(labels):
+            label = m.group("label")
+            speaker = self._label_speaker(label)
+            self.drop(m.start(), m.end(), "speaker label")
+            turn_end = labels[i + 1].start() if i + 1 < len(labels) else end
+            st.turn_speaker = speaker
+            if speaker == PRESS:
+                self.emit(m.end(), turn_end, "question", PRESS, "question")
+            else:
+                st.last_named = speaker
+                self.emit(m.end(), turn_end, "direct", speaker)
+
+    def _label_speaker(self, label: str) -> str:
+        if label in ("Answer", "A"):
+            return self.state.turn_speaker if self.state.turn_speaker not in (None, PRESS) else (self.state.default_speaker or "Unknown")
+        return self.registry.resolve(label) or normalize_whitespace(label)
+
+    def _block_without_labels(self, start: int, end: int) -> None:
+        speaker = self.state.turn_speaker
+        if speaker:
+            self.emit(start, end, "question" if speaker == PRESS else "direct", speaker)
+        else:
+            self.emit(start, end, "context", None)
+
+    # --- reporting prose ----------------------------------------------------------------
+
+    def _prose(self, start: int, end: int, next_line: _Line) -> None:
+        st = self.state
+        default = st.turn_speaker if self.fmt == "digest" else st.default_speaker
+        next_opens_quote = self._next_block_opens_quote(next_line)
+        pieces, st.last_named = self.attributor.attribute(
+            self.text, start, end, last_named=st.last_named, default=default, next_opens_quote=next_opens_quote
+        )
+        for piece in pieces:
+            if piece.dropped:
+                self.drop(piece.start, piece.end, piece.dropped)
+                continue
+            sentence = self.text[piece.start:piece.end]
+            role = "question" if piece.kind == "question" else "statement"
+            if piece.kind == "context" and _SECTION_CUE.match(sentence.strip()):
+                role = "heading"
+            self.emit(piece.start, piece.end, piece.kind, piece.speaker, role)
+
+    def _next_block_opens_quote(self, line: _Line) -> bool:
+        rest = self.text[line.end:]
+        m = re.search(r"\S", rest)
+        return bool(m) and rest[m.start()] in "\"“«„"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in _SPACE):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _SPACE):
+        end -= 1
+    return start, end
+
+
+def _is_heading(paragraph: str) -> bool:
+    """A one-line title: up to 20 words, no closing sentence punctuation, not a quotation."""
+    line = normalize_whitespace(paragraph)
+    if "\n" in paragraph.strip() or not line or len(line.split()) > 20:
+        return False
+    if line[0] in "\"“«„'‘" or not (line[0].isupper() or line[0].isdigit()):
+        return False
+    return not re.search(r"[.!?,;:\"”’…]$", line) and any(ch.isalpha() for ch in line)
+
+
+def title_speaker(title: str, registry: SpeakerRegistry) -> str | None:
+    """Whose words follow a digest title: "Sergey Lavrov's remarks ..." → "Sergey Lavrov"; a press release → None."""
+    if _NO_SPEAKER_TITLE.match(title):
+        return None
+    m = _TITLE_POSSESSIVE.search(title) or _TITLE_BY.search(title)
+    if not m:
+        return None
+    name = m.group("name").strip()
+    resolved = registry.resolve(name)
+    if resolved:
+        return resolved
+    mentioned = registry.mentions(name)
+    if mentioned:
+        return mentioned[-1][1]
+    words = name.split()
+    return " ".join(words[-2:]) if len(words) >= 2 else None
