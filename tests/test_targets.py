@@ -1,0 +1,152 @@
+"""Targets: aliases, case, word boundaries, exclusions, inheritance from headings, lexicon files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, assert_statement_table, make_table
+
+from rhetoric_shift.targets import context_targets, load_lexicon, tag_targets
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+def tags(text: str, lexicon) -> list[str]:
+    return tag_targets([text], lexicon)[0]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The pronoun "us" is not the US; only the capitalised acronym is.
+        ("Let us work together, they told us.", []),
+        ("The US wants to dictate ultimatums.", ["US"]),
+        ("the U.S. position and US-Russia ties", ["US"]),
+        ("Nothing about the USSR here.", []),
+        # "American(s)" is the US, but not Latin / South / North American.
+        ("Latin American countries will come to the World Cup.", []),
+        ("Ties with Latin America and South America are good.", []),
+        ("The Americans are known for their feelings of exceptionalism", ["US"]),
+        ("The methods and manners of American diplomats are questionable.", ["US"]),
+        ("We told Washington that the Obama administration failed.", ["US"]),
+        # "Korean" alone and South Korea are not the DPRK; North Korea and the Korean Peninsula are.
+        ("US drills with South Korea and Japan.", ["US", "Japan"]),
+        ("South Korean officials arrived.", []),
+        ("the Korean peninsula's nuclear issue", ["DPRK"]),
+        ("pressure on Pyongyang", ["DPRK"]),
+        ("the Democratic People’s Republic of Korea", ["DPRK"]),
+        # Minsk alone is Belarus; the agreements and the contact group meeting there are Ukraine.
+        ("Lavrov met his Belarusian counterpart in Minsk on Tuesday.", []),
+        ("The OSCE Minsk Group co-chairs discussed Nagorno-Karabakh.", []),
+        ("We are interested in the full implementation of the Minsk accords.", ["Ukraine"]),
+        ("We have been pushing for convening another meeting in Minsk of the contact group, which is very important", ["Ukraine"]),
+        ("Crimea chose to reunite with Russia.", ["Ukraine"]),
+        ("Kiev has called people terrorists who are not terrorists", ["Ukraine", "Terrorism"]),
+        # Word boundaries: "Syriac" is not Syria; inflected demonyms are listed aliases.
+        ("a Syriac manuscript", []),
+        ("Iranian and Turkish colleagues", ["Iran", "Turkey"]),
+        ("the Astana talks", ["Syria"]),
+        ("the capital of Kazakhstan, Astana, hosted a summit", []),
+        ("direct talks with the Israelis", ["Israel-Palestine"]),
+    ],
+)
+def test_tag_targets_on_hard_cases(text, expected, lexicon):
+    assert tags(text, lexicon) == expected
+
+
+def test_labels_are_unique_and_primary_first(lexicon):
+    text = "NATO, Japan, the US, Syria and again Syria and the United States"
+    # Primary targets in lexicon order (Syria, Ukraine, US, DPRK), then the others alphabetically.
+    assert tags(text, lexicon) == ["Syria", "US", "Japan", "NATO"]
+
+
+def test_bundled_lexicon_has_the_required_targets(lexicon):
+    assert lexicon.primary == ["Syria", "Ukraine", "US", "DPRK"]
+    for label in ["Iran", "China", "Japan", "Turkey", "Israel-Palestine", "NATO", "EU", "Iraq", "Afghanistan", "Terrorism"]:
+        assert label in lexicon.labels
+
+
+def test_context_targets_walk_up_to_the_nearest_heading_that_names_targets():
+    table = make_table(
+        [
+            {"text": "On Syria and the upcoming Astana talks", "kind": "context", "speaker": None, "targets": ["Syria"]},
+            {"text": "What do you expect from it?", "kind": "question", "speaker": "Press", "parent_id": "d1:000000"},
+            {"text": "We expect a lot.", "parent_id": "d1:000001"},  # question names none: its heading does
+            {"text": "The US will be invited.", "parent_id": "d1:000000", "targets": ["US"]},  # names its own
+            {"text": "Nothing here.", "parent_id": None},
+            {"text": "Dangling parent.", "parent_id": "missing"},
+        ]
+    )
+    assert context_targets(table) == [[], ["Syria"], ["Syria"], [], [], []]
+
+
+def test_context_targets_stop_on_a_parent_cycle():
+    table = make_table(
+        [
+            {"text": "a", "parent_id": "d1:000001"},
+            {"text": "b", "parent_id": "d1:000000"},
+        ]
+    )
+    assert context_targets(table) == [[], []]
+
+
+def test_user_lexicon_replaces_the_bundled_one(tmp_path: Path):
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        '[[target]]\nlabel = "Crimea"\nprimary = true\naliases = ["Crimea", "Crimean"]\n'
+        '[[target]]\nlabel = "Arctic"\naliases = ["Arctic"]\npatterns = ["\\\\bNorthern Sea Route\\\\b"]\n',
+        encoding="utf-8",
+    )
+    lexicon = load_lexicon(path)
+    assert tag_targets(["Arctic shipping on the Northern Sea Route and the Crimean bridge", "Ukraine"], lexicon) == [
+        ["Crimea", "Arctic"],
+        [],
+    ]
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        ("[[target]\nlabel = 1", "not valid TOML"),
+        ("title = 'x'", "no [[target]] tables"),
+        ("[[target]]\naliases = ['A']", "needs a non-empty string 'label'"),
+        ("[[target]]\nlabel = 'A'\naliases = 'A'", "'aliases' must be a list of non-empty strings"),
+        ("[[target]]\nlabel = 'A'\nalias = ['A']", "unknown key 'alias'"),
+        ("[[target]]\nlabel = 'A'\nprimary = 'yes'\naliases = ['A']", "'primary' must be true or false"),
+        ("[[target]]\nlabel = 'A'", "nothing can name it"),
+        ("[[target]]\nlabel = 'A'\naliases = ['A']\n[[target]]\nlabel = 'A'\naliases = ['B']", "defined twice"),
+        ("[[target]]\nlabel = 'A'\npatterns = ['(unclosed']", "not a valid regular expression"),
+    ],
+)
+def test_bad_lexicon_file_gives_one_line_naming_file_and_problem(tmp_path: Path, content: str, problem: str):
+    path = tmp_path / "bad.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError) as info:
+        load_lexicon(path)
+    message = str(info.value)
+    assert message.startswith(str(path)) and problem in message and "\n" not in message
+
+
+def test_missing_lexicon_file(tmp_path: Path):
+    with pytest.raises(ValueError, match="cannot read targets file"):
+        load_lexicon(tmp_path / "nope.toml")
+
+
+def test_seed_corpus_targets():
+    build = pytest.importorskip("rhetoric_shift.build", reason="the seed table comes from the build")
+    table = build.build_table([SEEDS]).table
+    assert_statement_table(table)
+    named = {t for v in table["targets"] for t in v}
+    assert {"Syria", "Ukraine", "US", "DPRK"} <= named
+    by_doc = {d: {t for v in g["targets"] for t in v} for d, g in table.groupby("doc_id")}
+    assert "Ukraine" in by_doc["003_f812aaa87b2870d0"]  # the 2014 Minsk protocol remarks
+    for text, targets, ctx in zip(table["text"], table["targets"], table["context_targets"]):
+        assert not (len(targets) and len(ctx)), "a statement inherits targets only when it names none"
+        if "Latin America" in text and "US" in targets:
+            assert "US " in text or "Washington" in text, text
+        if "Minsk" in text and "Belarus" in text and "Minsk agreement" not in text:
+            assert "Ukraine" not in targets or "Ukrain" in text, text
