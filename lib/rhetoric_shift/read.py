@@ -8,6 +8,7 @@ beside the inputs, or given explicitly, supplies each document's metadata.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -262,8 +263,6 @@ def _row_meta(path: Path, number: int, row: dict, meta: DocumentMeta | None) -> 
         raise SkipFile(f"row {number}: period {period!r} is not a year") from None
     date = values.pop("date", base.date)
     if isinstance(date, str):
-        import datetime as dt
-
         try:
             date = dt.date.fromisoformat(date[:10])
         except ValueError:
@@ -309,9 +308,7 @@ class _TextExtractor(HTMLParser):
             self._emit("\n\n", pos, 0)
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in _SKIP_TAGS and tag != "head":
-            self.skip_depth += 1
-        elif tag == "head":
+        if tag in _SKIP_TAGS:
             self.skip_depth += 1
         if tag in _BLOCK_TAGS:
             self._break()

@@ -1,0 +1,130 @@
+"""The seed build: the table's invariants, provenance, and what careful readers checked by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+
+from conftest import SEEDS, assert_statement_table
+from rhetoric_shift.build import build_table, read_table, report_path, write_table
+from rhetoric_shift.read import decode_bytes
+from rhetoric_shift.segment import normalize_whitespace
+
+FURNITURE = [
+    "All news", "Listen Live", "Get short URL", "New messages", "all messages", "Community standards",
+    "Editor's Column", "Golden Collection", "Archive material", "October 2018 (14)", "Moscow: 01:23",
+    "London: 22:23", "+44 (0) 203", "Consular queries", "© Sputnik", "GMT25 November 2020", "Updated 7 years ago",
+    "/TASS/",
+]
+
+
+@pytest.fixture(scope="module")
+def seed_build():
+    return build_table([SEEDS], enrich=False)
+
+
+@pytest.fixture(scope="module")
+def table(seed_build) -> pd.DataFrame:
+    return seed_build.table
+
+
+def source_text(doc_id: str) -> str:
+    return decode_bytes((SEEDS / f"{doc_id}.txt").read_bytes())[0]
+
+
+def find(table: pd.DataFrame, fragment: str) -> pd.Series:
+    hits = table[table["text"].str.contains(fragment, regex=False)]
+    assert len(hits) >= 1, f"no statement contains {fragment!r}"
+    return hits.iloc[0]
+
+
+def test_seed_table_keeps_its_contract(table):
+    assert_statement_table(table)
+    assert set(table["doc_id"]) == {p.stem for p in SEEDS.glob("*.txt")}
+    assert set(table["period"]) == {2014, 2016, 2017}
+    assert set(table["kind"]) == {"direct", "reported", "question", "context"}
+    assert (table.loc[table["kind"] == "context", "speaker"].isna()).all()
+    assert (table.loc[table["kind"] == "question", "speaker"] == "Press").all()
+
+
+def test_offsets_point_at_the_statement_in_the_decoded_source(table):
+    for doc_id, rows in table.groupby("doc_id"):
+        source = source_text(doc_id)
+        for row in rows.itertuples():
+            assert normalize_whitespace(source[row.char_start:row.char_end]) == row.text
+
+
+def test_no_page_furniture_is_left(table):
+    for fragment in FURNITURE:
+        assert not table["text"].str.contains(fragment, regex=False).any(), fragment
+
+
+def test_every_word_of_every_seed_is_a_statement_or_dropped_with_a_reason(seed_build):
+    for doc in seed_build.report.documents:
+        source = source_text(doc.doc_id)
+        covered = bytearray(len(source))
+        rows = seed_build.table[seed_build.table["doc_id"] == doc.doc_id]
+        spans = list(zip(rows["char_start"], rows["char_end"])) + [(d["char_start"], d["char_end"]) for d in doc.dropped]
+        for start, end in spans:
+            covered[start:end] = b"\x01" * (end - start)
+        lost = [i for i, ch in enumerate(source) if ch.isalnum() and not covered[i]]
+        assert not lost, f"{doc.doc_id}: text lost near {source[lost[0]:lost[0] + 40]!r}"
+        reasons = {d["reason"] for d in doc.dropped}
+        assert reasons <= {"page furniture", "navigation menu", "archive menu", "clock", "phone number", "contact label",
+                           "copyright line", "page save stamp", "time stamp", "date line", "entry date", "dateline",
+                           "frame", "connective between quotations", "speaker label", "punctuation"}
+
+
+def test_the_same_input_gives_the_same_table(table):
+    again = build_table([SEEDS], enrich=False).table
+    pd.testing.assert_frame_equal(table, again)
+
+
+def test_dates_come_from_the_page_not_the_save_stamp(table):
+    assert dt.date(2020, 11, 25) not in set(table["date"].dropna().dt.date)
+    by_doc = table.groupby("doc_id")["date"].agg(lambda s: set(s.dropna().dt.date))
+    assert by_doc["000_bb360a3f7372e1c7"] == {dt.date(2017, 1, 17)}  # dateline "MOSCOW, January 17." + manifest year
+    assert by_doc["001_b67fdff47a7d7312"] == {dt.date(2018, 1, 15)}
+    assert table.loc[table["doc_id"] == "003_f812aaa87b2870d0", "date"].isna().all()  # the archive page prints none
+
+
+# Rows a careful reader checked against the seeds: (fragment, speaker, kind, date, time).
+CHECKED = [
+    ("The missile defense issue is a dark cloud in our relations.", "Sergey Lavrov", "direct", "2018-01-15", None),
+    ("Lavrov is asked by a journalist from the Dozhd TV station", "Press", "question", "2018-01-15", None),
+    ("A range of reasons create obstacles for joining efforts, he said.", "Sergey Lavrov", "reported", "2017-01-17", None),
+    ("On Syria and the upcoming Astana talks", None, "context", "2017-01-17", None),
+    ("The Minsk deal is the most important issue at the moment.", "Sergey Lavrov", "direct", "2018-01-15", "07:35"),
+    ("Moscow Respects Ukraine's Integrity", None, "context", "2018-01-15", "07:35"),
+    ("They were predictable, given our Western colleagues", "Sergey Lavrov", "direct", "2017-02-18", None),
+    ("This position of South Ossetia is absolutely legitimate.", "Maria Zakharova", "direct", "2017-02-14", None),
+    ("You are absolutely right: in order to fight international terrorism", "Oleg Syromolotov", "direct", "2017-02-13", None),
+    ("Mr. Lavrov, let’s begin with the crisis in Ukraine.", "Press", "question", None, None),
+    ("We have been pushing for convening another meeting in Minsk", "Sergey Lavrov", "direct", None, None),
+    ("But you are right - we are branded as enemies by Poland", "Sergey Lavrov", "direct", "2018-01-15", None),
+    ("Sergey Lavrov is introduced by Foreign Ministry spokeswoman Maria Zakharova.", None, "context", "2018-01-15", None),
+]
+
+
+@pytest.mark.parametrize(("fragment", "speaker", "kind", "date", "time"), CHECKED)
+def test_rows_checked_by_hand(table, fragment, speaker, kind, date, time):
+    row = find(table, fragment)
+    assert (row["speaker"] if pd.notna(row["speaker"]) else None) == speaker
+    assert row["kind"] == kind
+    assert (row["date"].date().isoformat() if pd.notna(row["date"]) else None) == date
+    assert (row["time"] if pd.notna(row["time"]) else None) == time
+
+
+def test_write_and_read_back_with_the_report_beside_the_table(seed_build, tmp_path):
+    out = tmp_path / "t.parquet"
+    report_file = write_table(seed_build, out)
+    assert report_file == report_path(out) == tmp_path / "t.build.json"
+    again = read_table(out)
+    assert_statement_table(again)
+    assert list(again["statement_id"]) == list(seed_build.table["statement_id"])
+    report = json.loads(report_file.read_text())
+    assert [f["status"] for f in report["files"]] == ["used"] * 5
+    assert report["n_statements"] == len(seed_build.table)
