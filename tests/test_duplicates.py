@@ -1,0 +1,137 @@
+"""Duplicate groups: the same remark reported by different outlets."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEEDS, make_table
+
+from rhetoric_shift.duplicates import DuplicateFinder, unique_remarks
+
+RT = "001_rt"
+SPUTNIK = "002_sputnik"
+
+
+def coverage_table():
+    # Two outlets at the same press conference (period 2017), one earlier document (2016).
+    return make_table(
+        [
+            {"doc_id": RT, "source": "RT", "statement_id": "a1",
+             "text": "The Americans are known for their feelings of exceptionalism"},
+            {"doc_id": RT, "source": "RT", "statement_id": "a2",
+             "text": "The bottom line is that Ukraine has subscribed to the Minsk accord, this has nothing to do with Crimea"},
+            {"doc_id": RT, "source": "RT", "statement_id": "a3", "text": "Russia and China are working together on space exploration."},
+            # the same document repeating a line is not a second report of it
+            {"doc_id": RT, "source": "RT", "statement_id": "a4",
+             "text": "The Americans are known for their feelings of exceptionalism, he repeated"},
+            {"doc_id": SPUTNIK, "source": "Sputnik", "statement_id": "b1",
+             "text": "The Americans are known for their exceptionalism feelings, and still rely on this mentality"},
+            {"doc_id": SPUTNIK, "source": "Sputnik", "statement_id": "b2",
+             "text": "The bottom line is that Ukraine has subscribed to the Minsk agreements, which has nothing to do with Crimea"},
+            # a headline with the same words is not a remark
+            {"doc_id": SPUTNIK, "source": "Sputnik", "statement_id": "b3", "kind": "context", "speaker": None,
+             "text": "The Americans are known for their exceptionalism feelings"},
+            {"doc_id": "000_tass", "source": "TASS", "statement_id": "c1", "period": 2016,
+             "text": "The Americans are known for their feelings of exceptionalism"},
+        ]
+    )
+
+
+def test_translations_in_different_documents_share_the_smallest_id():
+    table = coverage_table()
+    groups = dict(zip(table["statement_id"], DuplicateFinder().fit_groups(table)))
+    # a1~b1 and a2~b2 pair across RT and Sputnik. a4 repeats a1 in the same document: it still joins
+    # the group, through b1 (a4~b1 across documents), which is right: all three report one remark.
+    assert groups["a1"] == groups["b1"] == groups["a4"] == "a1"
+    assert groups["a2"] == groups["b2"] == "a2"
+    assert groups["a3"] == "a3"  # unrelated
+    assert groups["b3"] == "b3"  # headline: context is never paired
+    assert groups["c1"] == "c1"  # another period
+
+
+def test_same_document_alone_never_pairs():
+    table = make_table(
+        [
+            {"statement_id": "x1", "text": "We are interested in the full implementation of the Minsk accords"},
+            {"statement_id": "x2", "text": "We are interested in the full implementation of the Minsk accords"},
+        ]
+    )
+    assert DuplicateFinder().fit_groups(table) == ["x1", "x2"]
+
+
+def test_pairs_report_the_cosine():
+    table = coverage_table()
+    pairs = DuplicateFinder().fit(table["text"]).pairs(table)
+    assert {tuple(p) for p in pairs[["a", "b"]].to_numpy()} == {("a1", "b1"), ("a2", "b2"), ("a4", "b1")}
+    assert ((pairs["similarity"] >= 0.4) & (pairs["similarity"] <= 1.0)).all()
+
+
+def test_groups_are_transitive():
+    # p~q and q~r pair, p and r share fewer words: one group all the same, named by its smallest id.
+    table = make_table(
+        [
+            {"doc_id": "d1", "statement_id": "r", "text": "missile defense system Japan control doubts"},
+            {"doc_id": "d2", "statement_id": "q", "text": "missile defense system Japan control assurances needed"},
+            {"doc_id": "d3", "statement_id": "p", "text": "Japan control assurances needed urgently from Washington now"},
+        ]
+    )
+    finder = DuplicateFinder(threshold=0.45).fit(table["text"])
+    pairs = {tuple(p) for p in finder.pairs(table)[["a", "b"]].to_numpy()}
+    assert ("q", "r") in pairs and ("p", "q") in pairs and ("p", "r") not in pairs
+    assert finder.groups(table) == ["p", "p", "p"]
+
+
+def test_unique_remarks_keeps_the_first_row_of_each_group_in_table_order():
+    table = coverage_table()
+    table["dup_group"] = DuplicateFinder().fit_groups(table)
+    unique = unique_remarks(table)
+    assert unique["statement_id"].tolist() == ["a1", "a2", "a3", "b3", "c1"]
+
+
+def test_deterministic_and_empty_inputs():
+    table = coverage_table()
+    assert DuplicateFinder().fit_groups(table) == DuplicateFinder().fit_groups(table.copy())
+    empty = table.iloc[:0]
+    assert DuplicateFinder().fit_groups(empty) == []
+    assert unique_remarks(empty).empty
+    stop_words_only = make_table([{"text": "he said that", "doc_id": "d1"}, {"text": "he said that", "doc_id": "d2"}])
+    assert DuplicateFinder().fit_groups(stop_words_only) == ["d1:000000", "d2:000001"]
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"threshold": 0}, "'threshold' parameter of DuplicateFinder must be a float in (0, 1]. Got 0"),
+        ({"threshold": 1.5}, "Got 1.5"),
+        ({"min_words": 0}, "'min_words' parameter"),
+        ({"kinds": ("direct", "headline")}, "Got ['headline']"),
+    ],
+)
+def test_parameters_are_checked_in_fit(params, message):
+    finder = DuplicateFinder(**params)  # constructing never fails: parameters are checked by fit
+    with pytest.raises(ValueError) as info:
+        finder.fit(["a text"])
+    assert message in str(info.value)
+
+
+def test_not_fitted():
+    with pytest.raises(ValueError, match="not fitted"):
+        DuplicateFinder().pairs(coverage_table())
+
+
+def test_seed_corpus_rt_and_sputnik_pairs():
+    build = pytest.importorskip("rhetoric_shift.build", reason="the seed table comes from the build")
+    table = build.build_table([SEEDS]).table
+
+    def group_of(fragment: str, source: str) -> str:
+        rows = table[table["text"].str.contains(fragment, regex=False) & (table["source"] == source)]
+        assert len(rows) >= 1, (fragment, source)
+        return rows["dup_group"].iloc[0]
+
+    assert group_of("known for their feelings of exceptionalism", "RT") == group_of("known for their exceptionalism feelings", "Sputnik")
+    assert group_of("subscribed to the Minsk accord,", "RT") == group_of("subscribed to the Minsk agreements", "Sputnik")
+    assert group_of("missile defense issue is a dark cloud", "RT") == group_of("missile defense is overshadowing", "Sputnik")
+    for group, rows in table.groupby("dup_group"):
+        assert group == min(rows["statement_id"])
+        if len(rows) > 1:
+            assert rows["doc_id"].nunique() > 1 and rows["period"].nunique() == 1
+            assert not (rows["kind"] == "context").any()
