@@ -1,0 +1,133 @@
+"""TopicModel: k chosen by silhouette, labels, short statements, fit-then-apply, parameter checks."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from rhetoric_shift.topics import TopicModel
+
+GAS = [
+    "Gas pipelines to Europe: Nord Stream pipeline supplies cheaper gas to European consumers.",
+    "The pipeline project will deliver Russian gas to Europe through the Baltic pipeline.",
+    "Liquefied gas from America is more expensive than pipeline gas for Europe.",
+    "European gas consumers need the pipeline and reliable gas supplies.",
+]
+MISSILES = [
+    "Missile defense systems in Japan threaten strategic stability in Asia.",
+    "The missile defense deployment in Japan worries us; missile systems destabilize Asia.",
+    "Aegis missile defense systems near our borders undermine strategic stability.",
+    "We doubt Japan will control the missile defense systems deployed there.",
+]
+CEASEFIRE = [
+    "The ceasefire in Idlib must be observed by the armed groups at the checkpoints in Syria.",
+    "Checkpoints around Idlib help armed groups observe the ceasefire in Syria.",
+    "Armed groups in Syria violated the Idlib ceasefire near the checkpoints.",
+    "The Syria ceasefire needs more checkpoints for armed groups in Idlib.",
+]
+CORPUS = GAS + MISSILES + CEASEFIRE
+
+
+@pytest.fixture(scope="module")
+def model():
+    return TopicModel(k_range=(2, 5), random_state=0).fit(CORPUS)
+
+
+def test_silhouette_finds_the_three_themes(model):
+    assert model.n_topics_ == 3
+    assert set(model.silhouettes_) == {2, 3, 4, 5}
+    assert max(model.silhouettes_, key=model.silhouettes_.get) == 3
+    labels = model.labels_
+    # each theme is one cluster, and the three clusters differ
+    assert len(set(labels[:4])) == len(set(labels[4:8])) == len(set(labels[8:])) == 1
+    assert len({labels[0], labels[4], labels[8]}) == 3
+
+
+def test_labels_are_distinct_readable_words(model):
+    by_theme = [model.topic_labels_[model.labels_[i]] for i in (0, 4, 8)]
+    assert len(set(by_theme)) == 3
+    assert "gas" in by_theme[0] and "pipeline" in by_theme[0]  # surface forms, not the stem "pipelin"
+    assert "missile" in by_theme[1]
+    assert "ceasefire" in by_theme[2] or "idlib" in by_theme[2]
+    assert model.topic_labels_[-1] == "(too short)"
+
+
+def test_short_statements_get_topic_minus_one():
+    texts = CORPUS + ["He said so.", "Good things first"]  # 0 and 2 content words < min_words=4
+    m = TopicModel(n_topics=3).fit(texts)
+    assert m.labels_[-2:].tolist() == [-1, -1]
+    assert m.topic_label(m.labels_[-2:]) == ["(too short)", "(too short)"]
+    assert (m.labels_[:-2] >= 0).all()
+
+
+def test_fit_then_predict_new_batches(model):
+    new = [
+        "Europe wants more pipeline gas from Russia.",
+        "Japan and its missile defense systems worry Russia.",
+        "Syria: the ceasefire around Idlib holds.",
+        "Too short here.",
+    ]
+    predicted = model.predict(new)
+    assert predicted.tolist() == [model.labels_[0], model.labels_[4], model.labels_[8], -1]
+    assert model.transform(new).shape == (4, len(model.vectorizer_.vocabulary_))
+
+
+def test_coordinates_put_themes_apart(model):
+    xy = model.coordinates(CORPUS)
+    assert xy.shape == (12, 2)
+    centres = [xy[i : i + 4].mean(axis=0) for i in (0, 4, 8)]
+    spread = max(np.linalg.norm(xy[i : i + 4] - centres[k], axis=1).max() for k, i in enumerate((0, 4, 8)))
+    gap = min(np.linalg.norm(centres[a] - centres[b]) for a, b in ((0, 1), (0, 2), (1, 2)))
+    assert gap > 0 and spread < 2 * gap
+
+
+def test_deterministic_with_random_state():
+    a = TopicModel(k_range=(2, 5), random_state=3).fit(CORPUS)
+    b = TopicModel(k_range=(2, 5), random_state=3).fit(list(CORPUS))
+    assert a.labels_.tolist() == b.labels_.tolist()
+    assert a.topic_labels_ == b.topic_labels_
+    np.testing.assert_array_equal(a.coordinates(CORPUS), b.coordinates(CORPUS))
+
+
+def test_fixed_n_topics_and_tiny_corpora():
+    assert TopicModel(n_topics=2).fit(CORPUS).n_topics_ == 2
+    one = TopicModel().fit([GAS[0]])
+    assert one.n_topics_ == 1 and one.labels_.tolist() == [0]
+    assert one.coordinates([GAS[0]]).shape == (1, 2)
+    # fewer distinct statements than clusters asked for: k shrinks to what the data allows
+    assert TopicModel(n_topics=5).fit([GAS[0], GAS[0], MISSILES[0]]).n_topics_ == 2
+
+
+def test_picklable_for_distributed_apply(model):
+    clone = pickle.loads(pickle.dumps(model))
+    assert clone.predict(CORPUS).tolist() == model.predict(CORPUS).tolist()
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"n_topics": 0}, "The 'n_topics' parameter of TopicModel must be an int >= 1 or None. Got 0 instead."),
+        ({"k_range": (1, 4)}, "The 'k_range' parameter of TopicModel must be a pair (low, high) of ints with 2 <= low <= high. Got (1, 4) instead."),
+        ({"k_range": (5, 4)}, "Got (5, 4) instead."),
+        ({"min_words": 0}, "The 'min_words' parameter of TopicModel must be an int >= 1. Got 0 instead."),
+        ({"ngram_range": (0, 1)}, "'ngram_range'"),
+        ({"n_topics": 2.5}, "Got 2.5 instead."),
+    ],
+)
+def test_parameters_are_checked_in_fit(params, message):
+    m = TopicModel(**params)
+    with pytest.raises(ValueError) as info:
+        m.fit(CORPUS)
+    assert message in str(info.value)
+
+
+def test_empty_vocabulary_says_why():
+    with pytest.raises(ValueError, match="empty vocabulary.*only contain stop words"):
+        TopicModel().fit(["He said that it was so.", "They told us."])
+
+
+def test_not_fitted():
+    with pytest.raises(ValueError, match="not fitted yet"):
+        TopicModel().predict(["x"])
