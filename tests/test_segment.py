@@ -95,7 +95,7 @@ def test_liveblog_frames_questions_and_continued_quotations():
         # "Lavov" is a misspelling of a known surname
         ("direct", LAVROV, "But you are right - we are branded as enemies"),
         # the journalist's quoted wording belongs to the question
-        ("question", "Press", 'A question on Russia-Poland ties: "Moscow says it is a partner - how can we build ties?'),
+        ("question", "Press", 'A question on Russia-Poland ties: "Moscow says it is a partner - how can we build ties?"'),
     ]
 
 
@@ -152,8 +152,8 @@ def test_transcript_labels_split_turns_and_unlabelled_paragraphs_continue_the_sp
         ("question", "Press", "What are our main achievements?"),
         ("direct", LAVROV, "We have drawn attention to a multipolar system."),
         ("direct", LAVROV, "It is enshrined in the UN Charter."),
-        ("direct", LAVROV, "Ladies and gentlemen,"),
-        ("direct", LAVROV, "I am pleased to welcome my Serbian colleague."),
+        # a salutation opens the paragraph it introduces
+        ("direct", LAVROV, "Ladies and gentlemen, I am pleased to welcome my Serbian colleague."),
         # "Mr." does not end a sentence, and a label after a sentence splits the paragraph
         ("question", "Press", "Mr. Lavrov, let's begin with Ukraine. Any news?"),
         ("direct", "Maria Zakharova", "I will answer that."),
@@ -163,10 +163,17 @@ def test_transcript_labels_split_turns_and_unlabelled_paragraphs_continue_the_sp
 
 
 def test_salutation_starts_a_new_speech_of_the_document_speaker():
-    text = "Question: Why?\n\nOleg Syromolotov: Because.\n\nLadies and gentlemen,\n\nWe are here today.\n"
-    assert [r[:2] for r in rows(text, format="transcript", speaker=LAVROV)] == [
-        ("question", "Press"), ("direct", "Oleg Syromolotov"), ("direct", LAVROV), ("direct", LAVROV),
+    text = "Question: Why?\n\nOleg Syromolotov: Because.\n\nMr. Chairperson,\n\nLadies and gentlemen,\n\nWe are here today.\n"
+    assert rows(text, format="transcript", speaker=LAVROV) == [
+        ("question", "Press", "Why?"),
+        ("direct", "Oleg Syromolotov", "Because."),
+        ("direct", LAVROV, "Mr. Chairperson, Ladies and gentlemen, We are here today."),
     ]
+
+
+def test_a_salutation_with_nothing_after_it_stands_alone():
+    text = "Sergey Lavrov: Thank you.\n\nQuestion: And now?\n\nGood afternoon.\n"
+    assert rows(text, format="transcript", speaker=LAVROV)[-1] == ("direct", LAVROV, "Good afternoon.")
 
 
 # --- digests -----------------------------------------------------------------------------------

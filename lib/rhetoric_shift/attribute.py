@@ -37,11 +37,11 @@ SPEECH_VERBS = (
     "insists insisted argues argued believes believed hopes hoped praises praised underscores underscored "
     "emphasizes emphasized emphasises emphasised recalls recalled admits admitted suggests suggested accuses "
     "accused rejects rejected denies denied describes described assures assured confirms confirmed announces "
-    "announced remarks remarked comments commented continues continued answers answered replies replied "
+    "announced remarks remarked comments commented answers answered replies replied "
     "asserts asserted declares declared promises promised proposes proposed dismisses dismissed blames blamed "
     "expects expected welcomes welcomed condemns condemned reaffirms reaffirmed acknowledges acknowledged "
     "observes observed agrees agreed thinks considers considered voices voiced expresses expressed complains discusses discussed "
-    "complained concludes concluded turns reiterating"
+    "complained concludes concluded reiterating"
 ).split()
 _VERB = r"(?:points? out|pointed out|went on|goes on|" + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True)) + r")"
 _ADVERBS = r"(?:(?:also|again|then|further|later|once again|has|had|have|now|repeatedly|however|previously|reportedly|earlier|even)\s+)*"
@@ -79,6 +79,7 @@ class Piece:
     speaker: str | None
     is_quote: bool = False
     dropped: str | None = None
+    outer_end: int | None = None  # a quotation's end including its closing mark
 
 
 class Attributor:
@@ -92,6 +93,8 @@ class Attributor:
         self.frame_named = re.compile(rf"{ref_or_name}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
         self.inverted = re.compile(rf"^\W*{_VERB}\s+{ref_or_name}")
         self.according = re.compile(rf"\baccording to\s+{ref}")
+        # "He then turns to Israel-Palestine, saying that ...": the participle carries the frame.
+        self.participle = re.compile(rf"^\W*{ref}\b[^.?!]{{0,80}}?,\s+(?:saying|adding|noting|stressing|arguing|insisting|warning|recalling)\b")
         self.leading = re.compile(rf"^[\s,.;:–—-]*{ref_or_name}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
 
     # --- frames -------------------------------------------------------------------------
@@ -103,7 +106,7 @@ class Attributor:
 
     def frame_speaker(self, sentence: str, last_named: str | None, default: str | None) -> tuple[str | None, bool]:
         """The speaker a frame anywhere in the sentence names, and whether by name (not "he", "the minister")."""
-        for pattern in (self.frame, self.according, self.frame_named):
+        for pattern in (self.frame, self.according, self.participle, self.frame_named):
             for m in pattern.finditer(sentence):
                 # frame_named also admits unknown capitalised words, so that a misspelling ("Lavov")
                 # still resolves; "Moscow believes" does not resolve and is passed over.
@@ -131,8 +134,10 @@ class Attributor:
         if not tail:
             return True
         participle = re.match(r"(\w+ing)\b", tail)
-        if re.search(r"\bthat\b|;|, but\b|, and\b|\?", tail) or (participle and participle.group(1).lower() not in _PREPOSITIONS_ING):
+        if re.search(r"\bthat\b|;|, but\b|, and\b|\?", tail):
             return False
+        if participle and participle.group(1).lower() not in _PREPOSITIONS_ING and len(tail.split()) > 6:
+            return False  # "Lavrov says, mentioning the recent US steps in pushing RT ..." carries content
         return len(tail.split()) <= 14 and not self.frame.search(tail)
 
     @staticmethod
@@ -161,7 +166,7 @@ class Attributor:
             pieces.extend(self._sentences(masked, cursor, q_start))
             inner = _trim_quote(text, q_start, q_end, closed)
             if inner:
-                pieces.append(Piece(inner[0], inner[1], None, None, is_quote=True))
+                pieces.append(Piece(inner[0], inner[1], None, None, is_quote=True, outer_end=q_end))
             cursor = q_end
         pieces.extend(self._sentences(masked, cursor, end))
         last_named = self._assign(text, pieces, last_named, default, next_opens_quote)
@@ -283,7 +288,8 @@ def _merge(pieces: list[Piece]) -> list[Piece]:
         prev = merged[-1] if merged else None
         same = prev is not None and prev.dropped is None and piece.dropped is None and (prev.kind, prev.speaker) == (piece.kind, piece.speaker)
         if same and (piece.kind == "question" or not (prev.is_quote or piece.is_quote)):
-            prev.end = piece.end
+            # a lead-in joined to a quotation keeps both quotation marks
+            prev.end = piece.outer_end if piece.is_quote and not prev.is_quote and piece.outer_end else piece.end
             prev.is_quote = prev.is_quote and piece.is_quote
         else:
             merged.append(piece)

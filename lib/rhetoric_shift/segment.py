@@ -56,7 +56,11 @@ _TITLE_POSSESSIVE = re.compile(
     r"(?:answers?|remarks|comments?|interview|reply|replies|statement|speech|article|address|briefing|message|op-ed|responses?)\b"
 )
 _TITLE_BY = re.compile(r"^(?:Briefing|Comment|Statement|Remarks|Interview|Speech|Article|Address|Answers?)s?\s+by\s+(?:the\s+)?(?P<name>.+?)(?:,|\s+on\s+|\s+at\s+|$)")
-_SECTION_CUE = re.compile(r"^(?:(?:the\s+)?(?:topic|discussion|conversation)\s+(?:then\s+)?turns?\s+to|back to|more on|moving on(?:to)?|still on|on to)\b", re.I)
+_SECTION_CUE = re.compile(
+    r"^(?:(?:the\s+)?(?:topic|discussion|conversation)\s+(?:then\s+)?turns?\s+to|back to|more on|moving on(?:to)?|still on|on to"
+    r"|(?:[\w-]+\s+){1,3}(?:continues|moves on|turns) (?:on|to) (?:the )?(?:theme|topic|subject|issue)s?\b)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,8 @@ class _Parser:
         self.year = year
         self.state = _State(date=date, default_speaker=speaker, turn_speaker=speaker)
         self.result = Segmentation(fmt)
+        self.salutation_start: int | None = None
+        self.salutation_end = 0
         self.label_re = re.compile(
             rf"(?P<label>{_LABEL_WORDS}|{registry.alias_pattern()}|[A-Z][a-z]+(?:\s[A-Z][a-z'’-]+){{1,2}})\s*:(?=\s)"
         )
@@ -202,6 +208,7 @@ class _Parser:
                 self._block(block[0].start, block[-1].end, next_line=line)
                 block = []
             self._structural(line)
+        self._flush_salutation()
         self.result.statements.sort(key=lambda s: s.start)
         self.result.dropped.sort(key=lambda d: d.start)
         return self.result
@@ -269,8 +276,19 @@ class _Parser:
             self.drop(line.start, line.title_start, "entry date")
             self._heading(line.title_start, line.end, entry=True)
 
+    def _flush_salutation(self) -> None:
+        """A salutation with no paragraph of its speaker after it stands as a statement of its own."""
+        if self.salutation_start is not None:
+            start, self.salutation_start = self.salutation_start, None
+            speaker = self.state.default_speaker
+            self.emit(start, self.salutation_end, "direct" if speaker else "context", speaker)
+
     def _block(self, start: int, end: int, next_line: _Line) -> None:
         text = self.text
+        if self.salutation_start is not None and not (
+            self.fmt in ("transcript", "digest") and not self._labels(start, end) and not _is_heading(text[start:end])
+        ):
+            self._flush_salutation()
         if self.fmt == "paragraphs":
             speaker = self.state.default_speaker
             self.emit(start, end, "direct" if speaker else "context", speaker)
@@ -292,12 +310,17 @@ class _Parser:
             self._heading(start, end, entry=False)
             return
         if self.fmt in ("transcript", "digest") and _SALUTATION.match(normalize_whitespace(text[start:end])):
+            # "Ladies and gentlemen," opens a new speech of the document's speaker; it is kept with
+            # the paragraph it introduces rather than standing as a statement of its own.
             self.state.turn_speaker = self.state.default_speaker
             self.state.question = None
-            self.emit(start, end, "direct" if self.state.default_speaker else "context", self.state.default_speaker)
+            self.salutation_start = self.salutation_start if self.salutation_start is not None else start
+            self.salutation_end = end
             return
         if self.fmt in ("transcript", "digest") and self.state.turn_speaker:
             speaker = self.state.turn_speaker
+            if self.salutation_start is not None and speaker == self.state.default_speaker:
+                start, self.salutation_start = self.salutation_start, None
             self.emit(start, end, "question" if speaker == PRESS else "direct", speaker, "question" if speaker == PRESS else "statement")
             return
         self._prose(start, end, next_line)
