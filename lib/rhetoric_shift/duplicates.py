@@ -96,7 +96,8 @@ class DuplicateFinder:
         if not hasattr(self.vectorizer_, "vocabulary_"):
             return pd.DataFrame(found, columns=["a", "b", "similarity"])
         eligible = table[table["kind"].isin(list(self.kinds))]
-        eligible = eligible[[len(content_words(t)) >= self.min_words for t in eligible["text"]]]
+        long_enough = np.array([len(content_words(t)) >= self.min_words for t in eligible["text"]], dtype=bool)
+        eligible = eligible[long_enough]
         for _, block in eligible.groupby("period", sort=True):
             if block["doc_id"].nunique() > 1:
                 found += self._block_pairs(block)
