@@ -1,0 +1,433 @@
+"""Charts: plain functions from the library's frames to plotly figures (no Streamlit here).
+
+Every chart is built for a projector as much as a laptop: fonts of 16 px, labelled axes with
+units, colour-blind-safe palettes (Okabe-Ito for categories, Viridis for amounts, RdBu centred
+at zero for tone and stance). Statement text reaches a chart only through hover labels, and is
+HTML-escaped first, since plotly renders a subset of HTML in labels.
+
+Heatmaps are drawn as square scatter markers rather than ``go.Heatmap`` so that a click on a
+cell can be read back as a selection (plotly heatmaps do not support selection); each marker
+carries its row label in ``customdata`` (its column is its x).
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+FONT_SIZE = 16
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+TARGET_COLOURS = {"Syria": "#D55E00", "Ukraine": "#0072B2", "US": "#009E73", "DPRK": "#CC79A7"}
+SEQUENTIAL = "Viridis"
+DIVERGING = "RdBu"
+EMPTY_CELL = "#D9D9D9"
+CELL_PX = 64  # height of one heatmap row, and a little more than a cell marker
+
+MEASURE_TITLES = {
+    "tone": "mean tone (−1 negative … +1 positive)",
+    "stance": "mean stance (−1 confrontation … +1 cooperation)",
+}
+
+
+def colour_map(labels: Sequence[str]) -> dict[str, str]:
+    """A stable Okabe-Ito colour per label; primary targets always get the same colour."""
+    out: dict[str, str] = {}
+    spare = [c for c in OKABE_ITO if c not in TARGET_COLOURS.values()] + list(TARGET_COLOURS.values())
+    i = 0
+    for label in labels:
+        if label in TARGET_COLOURS:
+            out[label] = TARGET_COLOURS[label]
+        else:
+            out[label] = spare[i % len(spare)]
+            i += 1
+    return out
+
+
+def hover_text(text: str, width: int = 60, max_chars: int = 280) -> str:
+    """Statement text made safe and readable for a plotly hover label: escaped, cut, wrapped."""
+    short = text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(short, width)) or "&nbsp;"
+
+
+def _layout(fig: go.Figure, *, title: str | None = None, height: int = 460) -> go.Figure:
+    fig.update_layout(
+        font={"size": FONT_SIZE},
+        title={"text": title} if title else None,
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50 if title else 20, "b": 10},
+        hoverlabel={"font_size": FONT_SIZE - 2, "align": "left"},
+        legend={"font": {"size": FONT_SIZE - 2}},
+        plot_bgcolor="white",
+    )
+    axis = {"linecolor": "#888", "title_font": {"size": FONT_SIZE}, "tickfont": {"size": FONT_SIZE - 1}}
+    fig.update_xaxes(showgrid=False, **axis)
+    fig.update_yaxes(gridcolor="#EEE", **axis)
+    return fig
+
+
+def _text_colour(rgb: str) -> str:
+    """Black or white, whichever reads better on a fill given as 'rgb(r, g, b)' or '#rrggbb'."""
+    if rgb.startswith("#"):
+        r, g, b = (int(rgb[i : i + 2], 16) for i in (1, 3, 5))
+    else:
+        r, g, b = (float(v) for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(","))
+    luminance = (0.299 * r + 0.587 * g + 0.114 * b) / 255
+    return "black" if luminance > 0.55 else "white"
+
+
+def _cell_grid(
+    cells: pd.DataFrame,
+    *,
+    x_title: str,
+    y_title: str,
+    value_title: str,
+    diverging: bool = False,
+    x_order: Sequence[str] | None = None,
+    y_order: Sequence[str] | None = None,
+) -> go.Figure:
+    """A heatmap of square markers from ``cells[x, y, value, label, hover]`` (x, y are strings).
+
+    Cells whose value is missing (no statements) are grey and say so, in a trace of their own;
+    the colour scale is Viridis, or RdBu symmetric around zero when ``diverging``.
+    """
+    x_order = list(x_order) if x_order is not None else list(dict.fromkeys(cells["x"]))
+    y_order = list(y_order) if y_order is not None else list(dict.fromkeys(cells["y"]))
+    values = cells["value"].astype(float).to_numpy()
+    finite = values[np.isfinite(values)]
+    if diverging:
+        bound = float(np.max(np.abs(finite))) if finite.size else 1.0
+        cmin, cmax, scale = -(bound or 1.0), bound or 1.0, DIVERGING
+    else:
+        cmin = float(finite.min()) if finite.size else 0.0
+        cmax = float(finite.max()) if finite.size else 1.0
+        cmax = cmax if cmax > cmin else cmin + 1.0
+        scale = SEQUENTIAL
+    has = np.isfinite(values)
+    fig = go.Figure()
+    if (~has).any():
+        # Cells with no statements: grey squares that say so, drawn without a colour value.
+        empty = cells[~has]
+        fig.add_trace(
+            go.Scatter(
+                x=empty["x"].astype(str).tolist(),
+                y=empty["y"].astype(str).tolist(),
+                mode="markers+text",
+                marker={"symbol": "square", "size": CELL_PX - 6, "color": EMPTY_CELL},
+                text=["–"] * len(empty),
+                textfont={"size": FONT_SIZE - 2, "color": "black"},
+                hovertext=empty["hover"].tolist(),
+                hoverinfo="text",
+                name="no statements",
+            )
+        )
+    shown = cells[has]
+    fills = sample_colorscale(scale, [min(max((v - cmin) / (cmax - cmin), 0.0), 1.0) for v in values[has]])
+    fig.add_trace(
+        go.Scatter(
+            x=shown["x"].astype(str).tolist(),
+            y=shown["y"].astype(str).tolist(),
+            mode="markers+text",
+            marker={
+                "symbol": "square",
+                "size": CELL_PX - 6,
+                "color": values[has],
+                "colorscale": scale,
+                "cmin": cmin,
+                "cmax": cmax,
+                "showscale": True,
+                "colorbar": {"title": {"text": value_title, "side": "right"}},
+                "line": {"width": 0},
+            },
+            text=shown["label"].tolist(),
+            textfont={"size": FONT_SIZE - 2, "color": [_text_colour(f) for f in fills]},
+            hovertext=shown["hover"].tolist(),
+            hoverinfo="text",
+            customdata=shown["y"].astype(str).tolist(),
+            name="cells",
+        )
+    )
+    height = 130 + CELL_PX * len(y_order)
+    _layout(fig, height=height)
+    fig.update_xaxes(title_text=x_title, type="category", categoryorder="array", categoryarray=x_order, side="top")
+    fig.update_yaxes(
+        title_text=y_title, type="category", categoryorder="array", categoryarray=y_order[::-1], showgrid=False
+    )
+    fig.update_layout(showlegend=False, clickmode="event+select", dragmode=False)
+    return fig
+
+
+def grid_trace(fig: go.Figure) -> go.Scatter:
+    """The trace of a cell grid that carries the values (cells with statements) and selections."""
+    return next(t for t in fig.data if t.name == "cells")
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def salience_heatmap(frame: pd.DataFrame) -> go.Figure:
+    """Target × period salience from ``frame[target, period, n_target, n_statements, salience]``.
+
+    One cell is one target in one period: the share of that period's statements naming the
+    target, labelled with the count behind it ("12% · 9/75").
+    """
+    cells = pd.DataFrame(
+        {
+            "x": frame["period"].astype(str),
+            "y": frame["target"].astype(str),
+            "value": frame["salience"].astype(float),
+            "label": [
+                f"{_pct(s)}<br>{a}/{b}" if b else "–"
+                for s, a, b in zip(frame["salience"], frame["n_target"], frame["n_statements"])
+            ],
+            "hover": [
+                f"{t}, {p}: {a} of {b} statements ({_pct(s) if b else 'n/a'})"
+                for t, p, a, b, s in zip(
+                    frame["target"], frame["period"], frame["n_target"], frame["n_statements"], frame["salience"]
+                )
+            ],
+        }
+    )
+    return _cell_grid(cells, x_title="period (year)", y_title="target", value_title="share of statements")
+
+
+def count_heatmap(frame: pd.DataFrame) -> go.Figure:
+    """Target × period counts of statements naming the target (from the salience frame)."""
+    cells = pd.DataFrame(
+        {
+            "x": frame["period"].astype(str),
+            "y": frame["target"].astype(str),
+            "value": frame["n_target"].astype(float),
+            "label": frame["n_target"].astype(int).astype(str),
+            "hover": [f"{t}, {p}: {a} statements" for t, p, a in zip(frame["target"], frame["period"], frame["n_target"])],
+        }
+    )
+    return _cell_grid(cells, x_title="period (year)", y_title="target", value_title="statements")
+
+
+def measure_heatmap(frame: pd.DataFrame, measure: str) -> go.Figure:
+    """Target × period mean tone or stance from ``frame[target, period, n, mean, ci_low, ci_high]``.
+
+    One cell is the mean over the statements naming the target in that period, labelled with
+    the mean and the number of statements; the hover adds the 95% bootstrap interval.
+    """
+    has = frame["n"] > 0
+    cells = pd.DataFrame(
+        {
+            "x": frame["period"].astype(str),
+            "y": frame["target"].astype(str),
+            "value": frame["mean"].where(has).astype(float),
+            "label": [f"{m:+.2f}<br>n={n}" if n else "–" for m, n in zip(frame["mean"], frame["n"])],
+            "hover": [
+                f"{t}, {p}: mean {m:+.2f}, 95% CI [{lo:+.2f}, {hi:+.2f}], n={n}" if n else f"{t}, {p}: no statements"
+                for t, p, m, lo, hi, n in zip(
+                    frame["target"], frame["period"], frame["mean"], frame["ci_low"], frame["ci_high"], frame["n"]
+                )
+            ],
+        }
+    )
+    return _cell_grid(
+        cells, x_title="period (year)", y_title="target", value_title=MEASURE_TITLES[measure], diverging=True
+    )
+
+
+def topic_heatmap(frame: pd.DataFrame) -> go.Figure:
+    """Topic × period shares from ``frame[topic, topic_label, period, n_topic, n_statements, share]``."""
+    names = [f"{t}: {label}" for t, label in zip(frame["topic"], frame["topic_label"])]
+    cells = pd.DataFrame(
+        {
+            "x": frame["period"].astype(str),
+            "y": names,
+            "value": frame["share"].astype(float),
+            "label": [f"{_pct(s)}<br>{a}/{b}" if b else "–" for s, a, b in zip(frame["share"], frame["n_topic"], frame["n_statements"])],
+            "hover": [
+                f"{html.escape(n)}<br>{p}: {a} of {b} statements" for n, p, a, b in zip(names, frame["period"], frame["n_topic"], frame["n_statements"])
+            ],
+        }
+    )
+    return _cell_grid(cells, x_title="period (year)", y_title="topic (id: top terms)", value_title="share of statements")
+
+
+def similarity_heatmap(frame: pd.DataFrame, target: str) -> go.Figure:
+    """Period × period similarity of the words used about ``target``, ``frame[period_a, period_b, similarity]``."""
+    cells = pd.DataFrame(
+        {
+            "x": frame["period_b"].astype(str),
+            "y": frame["period_a"].astype(str),
+            "value": frame["similarity"].astype(float),
+            "label": [f"{s:.2f}" if np.isfinite(s) else "–" for s in frame["similarity"].astype(float)],
+            "hover": [
+                f"{target}: {a} vs {b}, cosine similarity {s:.2f}"
+                for a, b, s in zip(frame["period_a"], frame["period_b"], frame["similarity"].astype(float))
+            ],
+        }
+    )
+    order = list(dict.fromkeys(cells["x"]))
+    return _cell_grid(
+        cells, x_title="period (year)", y_title="period (year)", value_title="cosine similarity", x_order=order, y_order=order
+    )
+
+
+def _jitter(ids: pd.Series, spread: float = 0.3) -> np.ndarray:
+    """A deterministic vertical offset per statement, so marks at one date do not overlap."""
+    codes = pd.util.hash_array(ids.astype(str).to_numpy()) % 1000
+    return (codes / 999 - 0.5) * 2 * spread
+
+
+def timeline_chart(points: pd.DataFrame) -> go.Figure:
+    """Statements over time: one marker per statement and target it names, on a date axis.
+
+    ``points[statement_id, target, date, source, speaker, text]``; rows are targets, colours
+    outlets, and the hover shows the quote, outlet and date.
+    """
+    targets = list(dict.fromkeys(points["target"]))
+    row = {t: i for i, t in enumerate(targets)}
+    colours = colour_map(sorted(points["source"].unique()))
+    fig = go.Figure()
+    for source, group in points.groupby("source", sort=True):
+        fig.add_trace(
+            go.Scatter(
+                x=group["date"],
+                y=group["target"].map(row).to_numpy() + _jitter(group["statement_id"]),
+                mode="markers",
+                name=str(source),
+                marker={"size": 11, "color": colours[source], "opacity": 0.8, "line": {"width": 0.5, "color": "white"}},
+                hovertext=[
+                    f"{hover_text(t)}<br><i>{html.escape(str(s))}, {d:%d %b %Y}</i>"
+                    for t, s, d in zip(group["text"], group["source"], group["date"])
+                ],
+                hoverinfo="text",
+                customdata=group["statement_id"],
+            )
+        )
+    _layout(fig, height=120 + 80 * max(len(targets), 1))
+    fig.update_xaxes(title_text="date of statement")
+    fig.update_yaxes(title_text="target named", tickvals=list(row.values()), ticktext=targets, range=[-0.6, len(targets) - 0.4])
+    fig.update_layout(legend_title_text="outlet")
+    return fig
+
+
+def conference_chart(points: pd.DataFrame) -> go.Figure:
+    """The order topics came up in a live-blogged event: ``points[statement_id, clock, label, source, text]``.
+
+    ``clock`` is a datetime of the printed time stamp (as printed, in GMT); one marker per
+    statement, rows are the target named (or "other"), colours the live blog.
+    """
+    labels = list(dict.fromkeys(points["label"]))
+    colours = colour_map(sorted(points["source"].unique()))
+    fig = go.Figure()
+    for source, group in points.groupby("source", sort=True):
+        fig.add_trace(
+            go.Scatter(
+                x=group["clock"],
+                y=group["label"],
+                mode="markers",
+                name=str(source),
+                marker={"size": 13, "color": colours[source], "opacity": 0.85, "symbol": "diamond"},
+                hovertext=[f"{c:%H:%M} GMT · {html.escape(str(s))}<br>{hover_text(t)}" for c, s, t in zip(group["clock"], group["source"], group["text"])],
+                hoverinfo="text",
+                customdata=group["statement_id"],
+            )
+        )
+    _layout(fig, height=120 + 60 * max(len(labels), 1))
+    fig.update_xaxes(title_text="time stamp printed by the live blog (GMT)", tickformat="%H:%M")
+    fig.update_yaxes(title_text="target named", type="category", categoryorder="array", categoryarray=labels[::-1])
+    fig.update_layout(legend_title_text="live blog")
+    return fig
+
+
+def interval_chart(frame: pd.DataFrame, measure: str) -> go.Figure:
+    """Mean tone or stance per period with 95% intervals, one series per target.
+
+    ``frame[target, period, n, mean, ci_low, ci_high]``; one marker is the mean over the
+    statements naming the target in that period, its bar the bootstrap interval.
+    """
+    fig = go.Figure()
+    targets = list(dict.fromkeys(frame["target"]))
+    colours = colour_map(targets)
+    for target in targets:
+        group = frame[(frame["target"] == target) & (frame["n"] > 0)]
+        fig.add_trace(
+            go.Scatter(
+                x=group["period"].astype(str),
+                y=group["mean"],
+                mode="markers",
+                name=target,
+                marker={"size": 13, "color": colours[target]},
+                error_y={
+                    "type": "data",
+                    "array": (group["ci_high"] - group["mean"]).to_numpy(),
+                    "arrayminus": (group["mean"] - group["ci_low"]).to_numpy(),
+                    "thickness": 2,
+                    "width": 6,
+                },
+                customdata=[target] * len(group),
+                hovertext=[
+                    f"{target}, {p}: {m:+.2f} [{lo:+.2f}, {hi:+.2f}], n={n}"
+                    for p, m, lo, hi, n in zip(group["period"], group["mean"], group["ci_low"], group["ci_high"], group["n"])
+                ],
+                hoverinfo="text",
+            )
+        )
+    _layout(fig, height=420)
+    periods = sorted(frame["period"].astype(int).unique())
+    fig.update_xaxes(title_text="period (year)", type="category", categoryorder="array", categoryarray=[str(p) for p in periods])
+    fig.update_yaxes(title_text=MEASURE_TITLES[measure], zeroline=True, zerolinecolor="#555", zerolinewidth=1.5)
+    fig.update_layout(scattermode="group", legend_title_text="target")
+    return fig
+
+
+def terms_chart(terms: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """Distinctive terms of one period as horizontal bars: ``terms[term, z]`` (keyness z-score)."""
+    ordered = terms.sort_values("z")
+    fig = go.Figure(
+        go.Bar(
+            x=ordered["z"],
+            y=ordered["term"],
+            orientation="h",
+            marker_color=OKABE_ITO[0],
+            hovertemplate="%{y}: z = %{x:.2f}<extra></extra>",
+        )
+    )
+    _layout(fig, title=title, height=90 + 30 * max(len(ordered), 1))
+    fig.update_xaxes(title_text="keyness (z-score vs other periods)", showgrid=True, gridcolor="#EEE")
+    fig.update_yaxes(title_text=None, type="category")
+    return fig
+
+
+def topic_map_chart(points: pd.DataFrame) -> go.Figure:
+    """The topic map: one marker per statement at ``map_x, map_y``, coloured by topic.
+
+    ``points[statement_id, map_x, map_y, topic, topic_label, source, date, text]``.
+    """
+    names = [f"{t}: {label}" for t, label in zip(points["topic"], points["topic_label"])]
+    frame = points.assign(name=names)
+    order = list(dict.fromkeys(frame.sort_values("topic")["name"]))
+    colours = colour_map(order)
+    symbols = ("circle", "square", "diamond", "triangle-up", "x")
+    fig = go.Figure()
+    for i, name in enumerate(order):
+        group = frame[frame["name"] == name]
+        fig.add_trace(
+            go.Scatter(
+                x=group["map_x"],
+                y=group["map_y"],
+                mode="markers",
+                name=name,
+                marker={"size": 10, "color": colours[name], "symbol": symbols[(i // len(OKABE_ITO)) % len(symbols)], "opacity": 0.8},
+                hovertext=[f"{html.escape(name)}<br>{hover_text(t)}<br><i>{html.escape(str(s))}</i>" for t, s in zip(group["text"], group["source"])],
+                hoverinfo="text",
+                customdata=group["statement_id"],
+            )
+        )
+    _layout(fig, height=560)
+    fig.update_xaxes(title_text="map x (no unit: nearby statements use similar words)", showticklabels=False)
+    fig.update_yaxes(title_text="map y", showticklabels=False)
+    fig.update_layout(legend_title_text="topic")
+    return fig

@@ -1,0 +1,483 @@
+"""Queries the dashboard asks of the statement table: filters, aggregates, drill-down rows, search.
+
+Every number a page shows comes from a function here (or from ``compare``, which these wrap),
+so the storage behind them can change in one place: today a pandas frame, later DuckDB over
+Parquet. Each aggregate has a matching function returning the statements behind it, and both
+use the same row test (``names_target``, ``in_topic``), so a count and its drill-down agree.
+
+No Streamlit here; the pages call these through ``rhetoric_shift.ui``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from rhetoric_shift import compare
+from rhetoric_shift.schema import KINDS, PRIMARY_TARGETS
+
+NO_TARGET = "(no target)"
+PROVENANCE = ("statement_id", "period", "date", "time", "source", "speaker", "kind", "text", "targets", "doc_id", "char_start", "char_end")
+
+
+# --- choices -----------------------------------------------------------------------------------
+
+
+def periods(table: pd.DataFrame) -> tuple[int, ...]:
+    """The periods in the table, in order."""
+    return tuple(int(p) for p in sorted(table["period"].unique()))
+
+
+def targets(table: pd.DataFrame) -> tuple[str, ...]:
+    """The targets the table's statements name: primary targets first, then by how often named."""
+    counts = table["targets"].explode().dropna().value_counts()
+    primary = [t for t in PRIMARY_TARGETS if t in counts.index]
+    rest = sorted((t for t in counts.index if t not in PRIMARY_TARGETS), key=lambda t: (-counts[t], t))
+    return tuple(primary + rest)
+
+
+def speakers(table: pd.DataFrame) -> tuple[str, ...]:
+    """Named speakers, most frequent first."""
+    counts = table["speaker"].dropna().value_counts()
+    return tuple(sorted(counts.index, key=lambda s: (-counts[s], s)))
+
+
+def sources(table: pd.DataFrame) -> tuple[str, ...]:
+    """Outlets, alphabetically."""
+    return tuple(sorted(table["source"].dropna().unique()))
+
+
+def kinds(table: pd.DataFrame) -> tuple[str, ...]:
+    """Statement kinds present, in the schema's order."""
+    present = set(table["kind"])
+    return tuple(k for k in KINDS if k in present)
+
+
+def topics(table: pd.DataFrame) -> tuple[int, ...]:
+    """Topic ids present (including -1, statements too short to cluster), in order."""
+    return tuple(int(t) for t in sorted(table["topic"].unique()))
+
+
+def default_target(table: pd.DataFrame) -> str | None:
+    """The target a page shows when none is chosen: the first primary target present."""
+    options = targets(table)
+    return options[0] if options else None
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+def filter_table(
+    table: pd.DataFrame,
+    *,
+    periods: Sequence[int] = (),
+    speakers: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    sources: Sequence[str] = (),
+) -> pd.DataFrame:
+    """The statements said in ``periods``, by ``speakers``, of ``kinds``, in ``sources``.
+
+    An empty sequence means no restriction. Targets are deliberately not a filter here: they
+    choose which targets an aggregate shows, while the denominator of a share (all statements
+    of a period) must stay whole.
+    """
+    mask = np.ones(len(table), dtype=bool)
+    for column, wanted in (("period", periods), ("speaker", speakers), ("kind", kinds), ("source", sources)):
+        if wanted:
+            mask &= table[column].isin(list(wanted)).to_numpy(dtype=bool, na_value=False)
+    return table[mask]
+
+
+def names_target(table: pd.DataFrame, target: str) -> pd.Series:
+    """True for statements that name ``target`` themselves: the rule ``compare.salience_by_period`` counts by."""
+    return table["targets"].map(lambda names: target in names).astype(bool)
+
+
+def naming_any(table: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
+    """Statements naming at least one of ``wanted`` (all statements when ``wanted`` is empty)."""
+    if not wanted:
+        return table
+    chosen = set(wanted)
+    return table[table["targets"].map(lambda names: bool(chosen.intersection(names))).astype(bool)]
+
+
+def counted(table: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The rows an aggregate counts: every report, or one row per unique remark (``by="remark"``)."""
+    return compare.counted_rows(table, by)
+
+
+# --- the corpus --------------------------------------------------------------------------------
+
+
+def documents(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per document: outlet, period, dates, and statements of each kind."""
+    kinds_wide = pd.crosstab(table["doc_id"], table["kind"]).reindex(columns=list(KINDS), fill_value=0)
+    meta = table.groupby("doc_id", sort=True).agg(
+        source=("source", "first"),
+        period=("period", "first"),
+        first_date=("date", "min"),
+        last_date=("date", "max"),
+        statements=("statement_id", "size"),
+        words=("n_words", "sum"),
+    )
+    for column in ("first_date", "last_date"):
+        meta[column] = meta[column].dt.date  # a day, not a midnight timestamp
+    return meta.join(kinds_wide).reset_index()
+
+
+def kind_counts(table: pd.DataFrame, by: str = "report") -> pd.DataFrame:
+    """Statements of each kind per period: ``[kind, <period>..., total]`` (rows counted ``by``)."""
+    rows = counted(table, by)
+    wide = pd.crosstab(rows["kind"], rows["period"]).reindex(list(KINDS), fill_value=0)
+    wide.columns = [str(c) for c in wide.columns]
+    wide["total"] = wide.sum(axis=1)
+    return wide.rename_axis("kind").reset_index()
+
+
+def corpus_numbers(table: pd.DataFrame) -> dict[str, int]:
+    """Headline sizes: documents, outlets, periods, statements, unique remarks, speakers."""
+    return {
+        "documents": int(table["doc_id"].nunique()),
+        "outlets": int(table["source"].nunique()),
+        "periods": int(table["period"].nunique()),
+        "statements": len(table),
+        "unique remarks": int(table["dup_group"].nunique()),
+        "speakers": int(table["speaker"].nunique()),
+    }
+
+
+# --- target × period ---------------------------------------------------------------------------
+
+
+def _known(table: pd.DataFrame, wanted: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split ``wanted`` into targets ``compare`` knows in ``table`` and those absent from it."""
+    known = set(compare.known_targets(table))
+    return [t for t in wanted if t in known], [t for t in wanted if t not in known]
+
+
+def salience(table: pd.DataFrame, wanted: Sequence[str], by: str = "report") -> pd.DataFrame:
+    """``[target, period, n_target, n_statements, salience]`` for every wanted target and period.
+
+    A target the (filtered) table never names gets counts of zero rather than an error.
+    """
+    known, absent = _known(table, wanted)
+    out = compare.salience_by_period(table, targets=known, by=by)
+    if absent:
+        totals = counted(table, by).groupby("period").size()
+        zeros = pd.DataFrame(
+            [{"target": t, "period": int(p), "n_target": 0, "n_statements": int(n), "salience": 0.0} for t in absent for p, n in totals.items()]
+        )
+        out = pd.concat([out, zeros], ignore_index=True)
+    order = {t: i for i, t in enumerate(wanted)}
+    return out.sort_values(["target", "period"], key=lambda s: s.map(order) if s.name == "target" else s, ignore_index=True)
+
+
+MEASURE_COLUMNS = ["target", "period", "n", "mean", "ci_low", "ci_high"]
+
+
+def measures(
+    table: pd.DataFrame, wanted: Sequence[str], measure: str, by: str = "report", n_boot: int = 2000
+) -> pd.DataFrame:
+    """``[target, period, n, mean, ci_low, ci_high]``: mean tone or stance with its 95% interval.
+
+    Over the officials' statements about each target (``compare.target_statements``); a target
+    the table never names gets n = 0 and no mean.
+    """
+    known, absent = _known(table, wanted)
+    frames = [
+        compare.measure_by_period(table, target, measure=measure, n_boot=n_boot, by=by).assign(target=target)
+        for target in known
+    ]
+    frames += [
+        pd.DataFrame({"target": t, "period": list(periods(table)), "n": 0, "mean": np.nan, "ci_low": np.nan, "ci_high": np.nan})
+        for t in absent
+    ]
+    if not frames:
+        return pd.DataFrame(columns=MEASURE_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)[MEASURE_COLUMNS]
+    order = {t: i for i, t in enumerate(wanted)}
+    return out.sort_values(["target", "period"], key=lambda s: s.map(order) if s.name == "target" else s, ignore_index=True)
+
+
+def statements_in_cell(
+    table: pd.DataFrame,
+    *,
+    target: str | None = None,
+    period: int | Sequence[int] | None = None,
+    topic: int | None = None,
+    by: str = "report",
+    measured: bool = False,
+) -> pd.DataFrame:
+    """The statements behind one cell of a heatmap (any of target, period(s), topic may be given).
+
+    Counted like the aggregates (``by``), so the number of rows equals the count in the cell.
+    With ``measured``, a target's statements are those its tone and stance are averaged over
+    (``compare.target_statements``: officials' words about it); otherwise those naming it.
+    """
+    if target is not None and measured:
+        table = compare.target_statements(table, target, by)
+    else:
+        table = counted(table, by)
+    mask = pd.Series(True, index=table.index)
+    if target is not None and not measured:
+        mask &= names_target(table, target)
+    if period is not None:
+        mask &= table["period"].isin([period] if isinstance(period, int) else list(period))
+    if topic is not None:
+        mask &= table["topic"] == topic
+    return table[mask]
+
+
+# --- topics ------------------------------------------------------------------------------------
+
+
+def topic_shares(table: pd.DataFrame, by: str = "report") -> pd.DataFrame:
+    """``[topic, topic_label, period, n_topic, n_statements, share]`` for every topic and period."""
+    rows = counted(table, by)
+    totals = rows.groupby("period").size()
+    labels = rows.groupby("topic")["topic_label"].first()
+    counts = rows.groupby(["topic", "period"]).size()
+    index = pd.MultiIndex.from_product([labels.index, totals.index], names=["topic", "period"])
+    out = counts.reindex(index, fill_value=0).rename("n_topic").reset_index()
+    out["topic_label"] = out["topic"].map(labels)
+    out["n_statements"] = out["period"].map(totals)
+    out["share"] = out["n_topic"] / out["n_statements"]
+    return out[["topic", "topic_label", "period", "n_topic", "n_statements", "share"]]
+
+
+def default_topic(table: pd.DataFrame) -> int | None:
+    """The topic a page shows when none is chosen: the largest real topic (not -1, too short)."""
+    sizes = table.loc[table["topic"] >= 0, "topic"].value_counts()
+    return int(sizes.index[0]) if len(sizes) else None
+
+
+def topic_names(table: pd.DataFrame) -> dict[int, str]:
+    """Each topic id's readable name, "<id>: <top terms>"."""
+    labels = table.groupby("topic")["topic_label"].first()
+    return {int(t): f"{int(t)}: {label}" for t, label in labels.items()}
+
+
+def topic_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per topic: id, top terms, statements, and its most frequent targets."""
+    rows = []
+    for topic, group in table.groupby("topic", sort=True):
+        named = group["targets"].explode().dropna().value_counts().head(3)
+        rows.append(
+            {
+                "topic": int(topic),
+                "terms": group["topic_label"].iloc[0],
+                "statements": len(group),
+                "top targets": ", ".join(f"{t} ({n})" for t, n in named.items()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["topic", "terms", "statements", "top targets"])
+
+
+def topic_points(table: pd.DataFrame) -> pd.DataFrame:
+    """The topic map's points: ``[statement_id, map_x, map_y, topic, topic_label, source, date, text]``."""
+    return table[["statement_id", "map_x", "map_y", "topic", "topic_label", "source", "date", "text"]]
+
+
+# --- time --------------------------------------------------------------------------------------
+
+
+def timeline_points(table: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
+    """One row per dated statement and wanted target it names: ``[statement_id, target, date, source, speaker, text]``."""
+    rows = table[table["date"].notna()][["statement_id", "targets", "date", "source", "speaker", "text"]]
+    long = rows.explode("targets").rename(columns={"targets": "target"})
+    long = long[long["target"].isin(list(wanted))]
+    order = {t: i for i, t in enumerate(wanted)}
+    return long.sort_values(["target", "date"], key=lambda s: s.map(order) if s.name == "target" else s).reset_index(drop=True)
+
+
+def undated(table: pd.DataFrame) -> pd.DataFrame:
+    """Statements without a date (they cannot sit on a date axis): count per document."""
+    rows = table[table["date"].isna()]
+    return rows.groupby(["doc_id", "source", "period"]).size().rename("statements").reset_index()
+
+
+def live_blog_days(table: pd.DataFrame) -> list[dt.date]:
+    """Dates on which statements carry printed clock times (live-blogged events), most first."""
+    stamped = table[table["time"].notna() & table["date"].notna()]
+    return [d.date() for d in stamped["date"].value_counts().index]
+
+
+def conference_points(table: pd.DataFrame, day: dt.date, wanted: Sequence[str]) -> pd.DataFrame:
+    """The time-stamped statements of one day: ``[statement_id, time, clock, label, source, text]``.
+
+    ``label`` is the first wanted target the statement names (or ``NO_TARGET``); ``clock`` the
+    printed time on that day. Times are as the live blogs print them (GMT), not converted.
+    """
+    rows = table[table["time"].notna() & (table["date"].dt.date == day)]
+    chosen = list(wanted)
+    labels = rows["targets"].map(lambda names: next((t for t in chosen if t in names), NO_TARGET))
+    clock = pd.to_datetime(day.isoformat() + " " + rows["time"].astype(str), format="%Y-%m-%d %H:%M", errors="coerce")
+    out = pd.DataFrame(
+        {
+            "statement_id": rows["statement_id"],
+            "time": rows["time"],
+            "clock": clock,
+            "label": labels,
+            "source": rows["source"],
+            "text": rows["text"],
+        }
+    )
+    return out[out["clock"].notna()].sort_values(["clock", "statement_id"]).reset_index(drop=True)
+
+
+def first_mentions(points: pd.DataFrame) -> pd.DataFrame:
+    """When each target first came up in a live-blogged event, in that order, with the quote."""
+    named = points[points["label"] != NO_TARGET]
+    first = named.sort_values(["clock", "statement_id"]).drop_duplicates("label")
+    counts = named.groupby("label").size()
+    out = first.assign(mentions=first["label"].map(counts))
+    return out[["label", "time", "source", "mentions", "text", "statement_id"]].rename(
+        columns={"label": "target", "time": "first time (GMT)"}
+    ).reset_index(drop=True)
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+def search(table: pd.DataFrame, q: str, width: int = 60) -> pd.DataFrame:
+    """Statements containing ``q`` (a literal phrase, any case), with keyword-in-context columns.
+
+    Adds ``left``, ``match``, ``right`` (``width`` characters either side of the first hit)
+    and ``hits`` (occurrences in the statement). An empty query returns every statement with
+    empty context columns.
+    """
+    if not q.strip():
+        return table.assign(left="", match="", right="", hits=0)
+    pattern = re.compile(re.escape(" ".join(q.split())), re.IGNORECASE)
+    found = table["text"].map(lambda text: list(pattern.finditer(text)))
+    rows = table[found.map(bool).astype(bool)]
+    hits = found[found.map(bool).astype(bool)]
+    left, match, right = [], [], []
+    for text, matches in zip(rows["text"], hits):
+        m = matches[0]
+        left.append(("…" if m.start() > width else "") + text[max(0, m.start() - width) : m.start()])
+        match.append(m.group(0))
+        right.append(text[m.end() : m.end() + width] + ("…" if len(text) - m.end() > width else ""))
+    return rows.assign(left=left, match=match, right=right, hits=hits.map(len).astype(int))
+
+
+def kwic_view(found: pd.DataFrame) -> pd.DataFrame:
+    """The keyword-in-context columns of a search, with the statement id and where it comes from."""
+    return found[["left", "match", "right", "hits", "source", "date", "speaker", "kind", "statement_id"]].reset_index(drop=True)
+
+
+# --- rows for display --------------------------------------------------------------------------
+
+
+def provenance_view(rows: pd.DataFrame) -> pd.DataFrame:
+    """Statements with their provenance (file offsets, outlet, date, speaker, kind), for tables and CSV."""
+    out = rows[list(PROVENANCE)].copy()
+    out["targets"] = out["targets"].map(lambda names: ", ".join(names))
+    return out.reset_index(drop=True)
+
+
+def to_csv(rows: pd.DataFrame) -> bytes:
+    """Rows as UTF-8 CSV, cells that a spreadsheet would run as formulas made inert."""
+    safe = rows.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or str(safe[column].dtype).startswith("string"):
+            safe[column] = safe[column].map(_inert_cell)
+    return safe.to_csv(index=False).encode("utf-8")
+
+
+def _inert_cell(value: object) -> object:
+    # A cell starting with = + - @ is run as a formula by spreadsheets (CSV injection).
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+# --- comparisons -------------------------------------------------------------------------------
+
+
+def similarity(table: pd.DataFrame, target: str, by: str = "report") -> pd.DataFrame:
+    """How alike the words about ``target`` are between periods: ``[period_a, period_b, similarity]``.
+
+    Cosine similarity of the periods' TF-IDF centroids (``compare.centroid_similarity``); NaN
+    where a period has no statements about the target.
+    """
+    matrix = compare.centroid_similarity(table, target, by=by)
+    return (
+        matrix.rename_axis(index="period_a", columns="period_b")
+        .stack()
+        .rename("similarity")
+        .reset_index()
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed about one target between two periods, with the numbers behind it."""
+
+    target: str
+    first: int
+    last: int
+    sentences: tuple[str, ...]
+
+
+def _with_interval(row: pd.Series) -> str:
+    """"+0.12 (95% CI -0.05 to +0.30, n=14)", or without the interval when n < 2."""
+    if row["n"] < 2 or pd.isna(row["ci_low"]):
+        return f"{row['mean']:+.2f} (n={int(row['n'])}, no interval)"
+    return f"{row['mean']:+.2f} (95% CI {row['ci_low']:+.2f} to {row['ci_high']:+.2f}, n={int(row['n'])})"
+
+
+def _verdict(x: pd.Series, y: pd.Series) -> str:
+    """What two period means with intervals allow one to say."""
+    if min(x["n"], y["n"]) < 2:
+        return "one statement is an anecdote, not a trend"
+    if not (x["ci_high"] < y["ci_low"] or y["ci_high"] < x["ci_low"]):
+        return "the intervals overlap, so the change may be noise"
+    small = " (but few statements)" if min(x["n"], y["n"]) < 10 else ""
+    return "the intervals do not overlap" + small
+
+
+def describe_change(table: pd.DataFrame, target: str, by: str = "report", n_boot: int = 2000) -> Change | None:
+    """Two or three sentences on how ``target`` changed between the first and last period.
+
+    Each sentence carries its numbers: salience with the counts behind it, tone and stance
+    with their 95% intervals and sample sizes, and what the intervals allow one to say.
+    ``None`` when the table has under two periods.
+    """
+    present = periods(table)
+    if len(present) < 2:
+        return None
+    first, last = present[0], present[-1]
+    sal = salience(table, [target], by=by).set_index("period")
+    a, b = sal.loc[first], sal.loc[last]
+    direction = "rose" if b["salience"] > a["salience"] else "fell" if b["salience"] < a["salience"] else "held"
+    sentences = [
+        f"Salience {direction}: named in {int(a['n_target'])} of {int(a['n_statements'])} statements in {first} "
+        f"({a['salience']:.0%}), {int(b['n_target'])} of {int(b['n_statements'])} in {last} ({b['salience']:.0%})."
+    ]
+    for measure, name in (("tone", "Tone"), ("stance", "Stance")):
+        frame = compare.measure_by_period(table, target, measure=measure, n_boot=n_boot, by=by).set_index("period")
+        x, y = frame.loc[first], frame.loc[last]
+        if x["n"] == 0 or y["n"] == 0:
+            sentences.append(f"{name}: no statements about {target} in {first if x['n'] == 0 else last} to compare.")
+            continue
+        sentences.append(f"{name} went from {_with_interval(x)} to {_with_interval(y)}: {_verdict(x, y)}.")
+    return Change(target, first, last, tuple(sentences))
+
+
+def terms_frame(terms: Sequence[tuple[str, float]]) -> pd.DataFrame:
+    """A position card's distinctive terms ``[(term, z), ...]`` as ``[term, z]`` rows."""
+    return pd.DataFrame(list(terms), columns=["term", "z"])
+
+
+def shifts_frame(shifts: Sequence[compare.TermShift]) -> pd.DataFrame:
+    """New and dropped words between consecutive periods, one row per pair of periods."""
+    return pd.DataFrame(
+        [{"from": s.from_period, "to": s.to_period, "new words": ", ".join(s.new), "dropped words": ", ".join(s.dropped)} for s in shifts],
+        columns=["from", "to", "new words", "dropped words"],
+    )

@@ -1,0 +1,126 @@
+"""What the entry file does on every run, and what it hands to the page it runs.
+
+The entry file loads the table, reads the URL into the view state, draws the shared filters
+in the sidebar and then runs the chosen page. It leaves a ``Context`` in the session for that
+page: the table, the filtered rows, the state, so a page never re-derives them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from rhetoric_shift import query
+from rhetoric_shift.schema import PRIMARY_TARGETS
+from rhetoric_shift.ui import render, session
+from rhetoric_shift.ui.data import TableSource, load_table, table_source
+from rhetoric_shift.ui.state import Allowed, ViewState, sidebar_fields
+
+CONTEXT_KEY = "rs_context"
+KIND_HELP = (
+    "direct: the speaker's own words; reported: an outlet's paraphrase; "
+    "question: a journalist's question; context: headlines and narration."
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page needs: the whole table, the current view state and where the table came from."""
+
+    table: pd.DataFrame
+    state: ViewState
+    allowed: Allowed
+    url_path: str
+    source: TableSource
+
+    def rows(self, *, periods: bool = True) -> pd.DataFrame:
+        """The statements passing the shared filters (optionally ignoring the period filter)."""
+        s = self.state
+        return query.filter_table(
+            self.table,
+            periods=s.periods if periods else (),
+            speakers=s.speakers,
+            kinds=s.kinds,
+            sources=s.sources,
+        )
+
+    def shown_targets(self) -> tuple[str, ...]:
+        """Targets to draw in charts: the chosen ones, else the primary targets in the table."""
+        if self.state.targets:
+            return self.state.targets
+        primary = tuple(t for t in PRIMARY_TARGETS if t in self.allowed.targets)
+        return primary or self.allowed.targets[:4]
+
+    def target(self) -> str | None:
+        """The single target a page is about: the chosen one, else the first in the table."""
+        return self.state.target or (self.allowed.targets[0] if self.allowed.targets else None)
+
+    def chosen_periods(self) -> tuple[int, ...]:
+        """The periods in view: the chosen ones, else all."""
+        return self.state.periods or self.allowed.periods
+
+
+def allowed_values(table: pd.DataFrame) -> Allowed:
+    """Everything a URL or a widget may name, read from the table."""
+    return Allowed(
+        periods=query.periods(table),
+        targets=query.targets(table),
+        speakers=query.speakers(table),
+        kinds=query.kinds(table),
+        sources=query.sources(table),
+        topics=query.topics(table),
+    )
+
+
+def load(app_root: Path) -> tuple[pd.DataFrame, TableSource]:
+    """The table named by ``--table``, ``RHETORIC_SHIFT_TABLE`` or built from ``seeds/`` (stops on failure)."""
+    source = table_source(sys.argv[1:], os.environ, app_root / "seeds")
+    return load_table(source), source
+
+
+def shared_filters(table: pd.DataFrame, source: TableSource, url_path: str) -> None:
+    """Sync the URL, draw the sidebar filters, and leave the page its ``Context``."""
+    allowed = allowed_values(table)
+    notices = session.sync_url(allowed, url_path)
+    fields = sidebar_fields(url_path)
+    bar = st.sidebar
+    bar.header("Filters")
+    if "periods" in fields:
+        session.multiselect("Periods", "periods", allowed.periods, container=bar, placeholder="All periods")
+    else:
+        bar.caption("Periods are chosen on this page.")
+    session.multiselect(
+        "Targets", "targets", allowed.targets, container=bar, placeholder="The primary targets",
+        help="Targets drawn in charts and, on Statements, statements naming any of them.",
+    )
+    session.multiselect("Speakers", "speakers", allowed.speakers, container=bar, placeholder="All speakers")
+    session.multiselect("Kinds", "kinds", allowed.kinds, container=bar, placeholder="All kinds", help=KIND_HELP)
+    session.multiselect("Outlets", "sources", allowed.sources, container=bar, placeholder="All outlets")
+    session.radio(
+        "Count",
+        "by",
+        ("report", "remark"),
+        container=bar,
+        format_func={"report": "every report", "remark": "each unique remark once"}.get,
+        help="RT and Sputnik often report the same remark; 'each unique remark once' counts such a group once.",
+    )
+    bar.caption(f"Table: {source.describe()}, {len(table)} statements.")
+    render.notices(notices)
+    st.session_state[CONTEXT_KEY] = Context(table, session.current(), allowed, url_path, source)
+
+
+def context() -> Context:
+    """The context the entry file left for the page being run."""
+    return st.session_state[CONTEXT_KEY]
+
+
+def require(rows: pd.DataFrame, what: str = "statements") -> None:
+    """Stop the page with guidance when the filters leave nothing to show."""
+    if rows.empty:
+        st.info(f"No {what} match the filters. Widen them in the sidebar.")
+        st.stop()

@@ -1,0 +1,122 @@
+"""Loading the statement table for the dashboard, once per change of its inputs.
+
+The table comes from, in order of precedence: ``streamlit run dashboard.py -- --table FILE``,
+the ``RHETORIC_SHIFT_TABLE`` environment variable, or a build of the bundled ``seeds/`` folder.
+Builds and reads are cached with ``st.cache_data`` keyed on the inputs' modification times and
+sizes, so an edited file is picked up and an unchanged one is never rebuilt. Nothing here reads
+a path from the URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pickle
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from rhetoric_shift import build
+from rhetoric_shift.schema import check_table
+
+TABLE_ENV = "RHETORIC_SHIFT_TABLE"
+ORIGIN_ATTR = "rhetoric_shift_origin"  # in DataFrame.attrs: which files, as of when, the table came from
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """Where the table comes from: a prebuilt Parquet file, or a folder of documents to build."""
+
+    path: Path
+    prebuilt: bool
+
+    def describe(self) -> str:
+        return f"{self.path.name} (prebuilt table)" if self.prebuilt else f"{self.path.name}/ (built on start)"
+
+
+def table_source(argv: Sequence[str], environ: Mapping[str, str], seeds_dir: Path) -> TableSource:
+    """Choose the table: ``--table FILE`` in the script's arguments, else the env var, else seeds/.
+
+    Unknown arguments are ignored, since under test the arguments are pytest's own.
+    """
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--table", type=Path)
+    args, _ = parser.parse_known_args(list(argv))
+    if args.table is not None:
+        return TableSource(args.table, prebuilt=True)
+    if environ.get(TABLE_ENV):
+        return TableSource(Path(environ[TABLE_ENV]), prebuilt=True)
+    return TableSource(seeds_dir, prebuilt=False)
+
+
+def stamp(path: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, mtime (ns) and size of a file, or of every file in a folder: the cache key of its content."""
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+@st.cache_data(show_spinner="Reading the statement table…", max_entries=4)
+def _read_prebuilt(path: str, file_stamp: tuple) -> pd.DataFrame:
+    return _with_origin(build.read_table(Path(path)), file_stamp)
+
+
+@st.cache_data(show_spinner="Building the statement table from the documents (first start only)…", max_entries=4)
+def _build_folder(path: str, file_stamp: tuple) -> pd.DataFrame:
+    folder = Path(path)
+    manifest = folder / "manifest.toml"
+    return _with_origin(build.build_table([folder], manifest=manifest if manifest.exists() else None).table, file_stamp)
+
+
+def _with_origin(table: pd.DataFrame, file_stamp: tuple) -> pd.DataFrame:
+    table.attrs[ORIGIN_ATTR] = hashlib.sha1(repr(file_stamp).encode()).hexdigest()
+    return table
+
+
+def table_key(table: pd.DataFrame) -> str:
+    """The cache key of a table handed to a cached call: its origin and which of its rows, in order.
+
+    Pages only ever pass row subsets of the loaded table (filters keep ``attrs``), so origin
+    plus statement ids identify the content without hashing every cell; any other table is
+    hashed whole.
+    """
+    origin = table.attrs.get(ORIGIN_ATTR)
+    if origin is None:
+        return hashlib.sha1(pickle.dumps(table)).hexdigest()
+    ids = pd.util.hash_pandas_object(table["statement_id"], index=False).to_numpy()
+    return origin + ":" + hashlib.sha1(ids.tobytes()).hexdigest()
+
+
+def read_source(source: TableSource) -> pd.DataFrame:
+    """The table of ``source``, cached on its files' stamps. Raises what the reader raises."""
+    if not source.path.exists():
+        raise FileNotFoundError(f"{source.path} does not exist")
+    reader = _read_prebuilt if source.prebuilt else _build_folder
+    # The stamp is part of the cache key (the path alone is hashed as text): an edited file misses.
+    return reader(str(source.path), stamp(source.path))
+
+
+def load_table(source: TableSource) -> pd.DataFrame:
+    """The statement table for the pages; on any failure, one line of error and the run stops.
+
+    A missing or broken file is the visitor's or deployer's problem to fix, so they get the
+    file and the reason, not a traceback.
+    """
+    try:
+        table = read_source(source)
+    except Exception as exc:  # noqa: BLE001 - the UI boundary: every failure becomes one line
+        st.error(f"Cannot load the statement table from {source.path}: {_reason(exc)}")
+        st.stop()
+    problems = check_table(table)
+    if problems:
+        st.error(f"The statement table in {source.path} breaks its contract: {problems[0]}")
+        st.stop()
+    return table
+
+
+def _reason(exc: Exception) -> str:
+    """The first line of an exception's message, with its type when the message is empty."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

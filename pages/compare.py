@@ -1,0 +1,53 @@
+"""Compare: position cards of one target side by side for two or three periods."""
+
+import json
+
+import streamlit as st
+
+from rhetoric_shift import charts, compare, query
+from rhetoric_shift import ui
+from rhetoric_shift.ui import cached, render, session
+
+ctx = ui.context()
+rows = ctx.rows(periods=False)  # the comparison picks its periods itself
+by = ctx.state.by
+
+st.title("Compare positions")
+left, right = st.columns([1, 2])
+target = session.selectbox("Target", "target", ctx.allowed.targets, ctx.target(), container=left)
+session.multiselect("Periods", "periods", ctx.allowed.periods, container=right, max_selections=3,
+                    placeholder="All periods (choose 2 or 3)")
+chosen = ctx.chosen_periods()
+if not 2 <= len(chosen) <= 3:
+    st.info("Choose two or three periods to compare.")
+    st.stop()
+ui.require(rows)
+
+result = cached.comparison(rows, target, chosen, by)
+st.caption(f"{target}, counting {'every report' if by == 'report' else 'each unique remark once'}. "
+           "Tone and stance average the officials' statements about the target (intervals: 95% bootstrap).")
+for card, column in zip(result.periods, st.columns(len(result.periods))):
+    with column:
+        st.subheader(str(card.period))
+        for line in render.card_numbers(card, target):
+            st.markdown(line)
+        if card.terms:
+            render.chart(charts.terms_chart(query.terms_frame(card.terms)), "One bar: a word typical of this "
+                         "period against the others compared (weighted log-odds z-score).", key=f"terms_{card.period}")
+        st.markdown("**Representative quotes**")
+        for q in card.quotes or []:
+            render.quote(q["text"], f"{q['speaker'] or 'unattributed'}, {q['source']}, {q['date'] or 'undated'}")
+        if not card.quotes:
+            st.caption("No statement of this period names the target.")
+        with st.expander(f"Statements behind {card.period}"):
+            render.statements_table(query.statements_in_cell(rows, target=target, period=card.period, by=by,
+                                                             measured=True), key=f"compare_rows_{card.period}")
+
+st.subheader("New and dropped words")
+st.dataframe(query.shifts_frame(result.shifts), key="compare_shifts", hide_index=True)
+st.caption("Words used at least twice in one period and never in the one before it (or after it).")
+
+st.download_button("Download the cards (text)", compare.format_comparison(result), file_name=f"compare-{target}.txt")
+st.download_button("Download the cards (JSON)", json.dumps(result.to_dict(), indent=2, ensure_ascii=False),
+                   file_name=f"compare-{target}.json", mime="application/json")
+session.copy_link(ctx.url_path)

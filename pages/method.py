@@ -1,0 +1,63 @@
+"""Method: how every number is computed, what to be careful about, and a classroom walk-through."""
+
+import streamlit as st
+
+from rhetoric_shift import query
+from rhetoric_shift import ui
+from rhetoric_shift.ui import session
+from rhetoric_shift.ui.state import PARAM_HELP
+
+ctx = ui.context()
+
+st.title("Method")
+st.markdown("""
+**One row is one statement**: a sentence or paragraph attributed to a speaker, with its outlet, date, the
+file and character offsets it comes from, and its *kind*: `direct` (the speaker's own words), `reported`
+(an outlet's paraphrase), `question` (a journalist's question) or `context` (headlines, narration).
+The *period* is the year under analysis: a January press conference reviewing 2016 belongs to 2016.
+
+| number | how it is computed |
+|---|---|
+| **salience** | statements of the period that name the target themselves ÷ all statements of the period (all kinds). A target is named through a lexicon of aliases ("Kiev", "Donbass" → Ukraine); a statement under a heading or question naming a target does not count here. |
+| **tone** | VADER compound sentiment (−1…+1) of each statement, averaged over the officials' statements about the target: kind `direct` or `reported`, naming the target or answering a question or heading that names it. |
+| **stance** | (cooperation terms − confrontation terms) ÷ all such terms matched in the statement, from an editable lexicon; a negation shortly before a term flips it. Averaged like tone. |
+| **95% interval** | percentile bootstrap of the mean, 2,000 resamples with a fixed seed; no interval under two statements. |
+| **distinctive terms** | weighted log-odds z-scores with an informative prior (Monroe, Colaresi & Quinn 2008): words typical of one period against the other compared periods, about the target. |
+| **new / dropped words** | words used at least twice in one period and never in the previous one. |
+| **representative quotes** | the officials' statements naming the target closest to the period's average TF-IDF vector, one per duplicate group, never the press. |
+| **similarity** | cosine similarity of two periods' average TF-IDF vectors of the statements about the target (1 = same vocabulary). |
+| **topics** | k-means clusters of TF-IDF vectors of word stems; the label is the cluster's heaviest terms; statements with very few content words are topic −1. The map is a 2-D SVD projection (no units). |
+| **count by unique remark** | reports of the same remark in different documents of a period (TF-IDF cosine ≥ 0.5) form a group that counts once. |
+""")
+
+st.subheader("Caveats")
+st.markdown("""
+- **Lexicon heuristics.** VADER was built for English social-media text; diplomatic language ("our partners",
+  "we regret") is read word by word, without irony or context. Stance counts words. Read the quotes behind a number.
+- **Translation differences between outlets.** RT, Sputnik, TASS and the ministry translate the same Russian
+  remark differently, so tone and terms shift with the translator. Count *each unique remark once* to stop a
+  remark reported twice weighing double, and compare outlets with the Outlets filter.
+- **Small samples.** Some periods have few statements (below); intervals are then wide. Overlapping intervals
+  are no evidence of a change.
+- **Time stamps** of live blogs are shown as printed, in GMT (Moscow is GMT+3), not converted; entries are
+  written minutes after the words were said.
+- **Undated statements.** A source that prints no date (the 2014 ministry archive page) gives statements
+  without a date: they count in their period but are not on the date axis.
+""")
+st.dataframe(query.kind_counts(ctx.table), key="method_counts", hide_index=True)
+st.caption("Statements per kind and period in the whole table, before any filter.")
+
+st.subheader("A classroom walk-through (15 minutes)")
+st.markdown("""
+1. **Overview**: which target dominates which year? Click the *Ukraine · 2014* cell and read the statements behind it.
+2. **Compare**: choose *Ukraine* with *2014* and *2017*. Do the tone intervals overlap? Which words are new?
+3. **Timeline**: in what order did the topics come up on 15 January 2018? Hover for the quotes.
+4. In the sidebar, switch **Count** to *each unique remark once*: which numbers move, and why?
+5. **Statements**: search for *sanctions*; read the words around each hit. Copy the link and share the view.
+""")
+
+st.subheader("Sharing a view: URL parameters")
+st.markdown("Every page keeps its choices in the address, so a copied link reopens the same view. "
+            "Values not in the table are ignored with a notice.")
+st.table({"parameter": list(PARAM_HELP), "meaning": list(PARAM_HELP.values())})
+session.copy_link(ctx.url_path)

@@ -1,0 +1,49 @@
+"""Timeline: when each target was named, the order topics came up at a live-blogged event,
+and tone and stance per period with their intervals."""
+
+import streamlit as st
+
+from rhetoric_shift import charts, query
+from rhetoric_shift import ui
+from rhetoric_shift.ui import cached, render, session
+
+ctx = ui.context()
+rows = ctx.rows()
+shown = ctx.shown_targets()
+
+st.title("Timeline")
+ui.require(rows)
+
+st.subheader("Statements over time")
+points = query.timeline_points(rows, shown)
+if points.empty:
+    st.info("No dated statements name the chosen targets.")
+else:
+    render.chart(charts.timeline_chart(points), "One marker: one dated statement naming the target of its row, "
+                 "coloured by outlet (a statement naming two targets appears in both rows). Hover for the quote.")
+missing = query.undated(rows)
+if not missing.empty:
+    st.caption(f"{int(missing['statements'].sum())} statements have no date and are not on this axis:")
+    st.dataframe(missing, key="timeline_undated", hide_index=True)
+
+days = query.live_blog_days(rows)
+if days:
+    day = days[0]
+    st.subheader(f"Order of topics at the event of {day:%d %B %Y}")
+    event_points = query.conference_points(rows, day, shown)
+    render.chart(charts.conference_chart(event_points), "One marker: one time-stamped live-blog entry, at the time "
+                 "the live blog printed (GMT, as printed), in the row of the first chosen target it names.")
+    st.dataframe(query.first_mentions(event_points), key="timeline_first", hide_index=True)
+    st.caption("When each target first came up, with how many entries named it and the first quote.")
+
+st.subheader("Tone and stance per period")
+by = ctx.state.by
+for measure, column in zip(("tone", "stance"), st.columns(2)):
+    with column:
+        frame = cached.measures(rows, shown, measure, by)
+        event = render.chart(charts.interval_chart(frame, measure), f"One marker: the mean {measure} of the officials' "
+                             "statements about a target in a period; bars: 95% bootstrap interval. Click a marker "
+                             "for its statements.", key=f"timeline_{measure}", select=True)
+        render.cell_statements(rows, event, key=f"timeline_{measure}_rows", by=by, cell=render.interval_point)
+
+session.copy_link(ctx.url_path)
