@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rhetoric_shift.schema import check_table, table_from_records
+from rhetoric_shift.schema import check_table, neutral_enrichment, table_from_records
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -40,6 +40,7 @@ def make_table(rows: list[dict]) -> pd.DataFrame:
             "period": 2017,
             "parent_id": None,
         }
+        rec.update({k: (list(v) if isinstance(v, list) else v) for k, v in neutral_enrichment().items()})
         rec.update(row)
         rec.setdefault("char_start", offset)
         rec.setdefault("char_end", rec["char_start"] + max(len(text), 1))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from rhetoric_shift.duplicates import DuplicateFinder
-from rhetoric_shift.schema import empty_table, table_from_records
+from rhetoric_shift.schema import conform_table, empty_table
 from rhetoric_shift.targets import context_targets, load_lexicon, tag_targets
 from rhetoric_shift.tone import stance, tone
 from rhetoric_shift.topics import TOO_SHORT, TOO_SHORT_LABEL, TopicModel
@@ -53,7 +53,7 @@ def enrich(
     out["stance"] = stance(texts)
     out = _with_topics(out, texts, n_topics, random_state)
     out["dup_group"] = DuplicateFinder().fit_groups(out)
-    return table_from_records(out.to_dict("records"))
+    return conform_table(out)
 
 
 def _with_topics(out: pd.DataFrame, texts: list[str], n_topics: int | None, random_state: int) -> pd.DataFrame:

@@ -105,7 +105,7 @@ def table_from_records(records: list[dict]) -> pd.DataFrame:
             frame[name] = [list(value) if isinstance(value, list) else value for _ in range(len(frame))]
     if "parent_id" not in frame:
         frame["parent_id"] = None
-    frame["dup_group"] = frame["dup_group"].where(frame["dup_group"].astype(bool), frame["statement_id"])
+    frame["dup_group"] = frame["dup_group"].where(frame["dup_group"].fillna("").astype(bool), frame["statement_id"])
     return conform_table(frame)
 
 
