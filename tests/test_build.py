@@ -74,7 +74,7 @@ def test_every_word_of_every_seed_is_a_statement_or_dropped_with_a_reason(seed_b
         assert not lost, f"{doc.doc_id}: text lost near {source[lost[0]:lost[0] + 40]!r}"
         reasons = {d["reason"] for d in doc.dropped}
         assert reasons <= {"page furniture", "navigation menu", "archive menu", "clock", "phone number", "contact label",
-                           "copyright line", "page save stamp", "time stamp", "date line", "entry date", "dateline",
+                           "copyright line", "media caption", "page save stamp", "time stamp", "date line", "entry date", "dateline",
                            "frame", "connective between quotations", "speaker label", "punctuation"}
 
 

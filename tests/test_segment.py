@@ -110,6 +110,8 @@ SPUTNIK_STYLE = (
     "00:47 GMT25 November 2020\n"
     "Listen Live\n"
     "    Get short URL\n\n"
+    "    © Sputnik\n"
+    "    Lavrov Holds Press Conference (VIDEO)\n\n"
     "    New messages\n"
     "    • 10:19\n\n"
     "      Russia Concerned About Missile Defense in Japan\n\n"
@@ -133,6 +135,16 @@ def test_liveblog_times_come_from_stamps_and_the_save_stamp_is_not_a_date():
     reasons = {normalize_whitespace(SPUTNIK_STYLE[d.start:d.end]): d.reason for d in result.dropped}
     assert reasons["00:47 GMT25 November 2020"] == "page save stamp"
     assert reasons["Listen Live"] == "page furniture" and reasons["Get short URL"] == "page furniture"
+    assert reasons["© Sputnik"] == "copyright line"
+    assert reasons["Lavrov Holds Press Conference (VIDEO)"] == "media caption"
+
+
+def test_a_question_and_the_answer_in_one_sentence_are_two_statements():
+    text = "Lavrov is asked about ties with the Vatican, and lists a range of areas of cooperation.\n"
+    assert rows(text, format="liveblog", speaker=LAVROV) == [
+        ("question", "Press", "Lavrov is asked about ties with the Vatican,"),
+        ("reported", LAVROV, "and lists a range of areas of cooperation."),
+    ]
 
 
 # --- transcripts -------------------------------------------------------------------------------

@@ -95,6 +95,9 @@ class Attributor:
         self.according = re.compile(rf"\baccording to\s+{ref}")
         # "He then turns to Israel-Palestine, saying that ...": the participle carries the frame.
         self.participle = re.compile(rf"^\W*{ref}\b[^.?!]{{0,80}}?,\s+(?:saying|adding|noting|stressing|arguing|insisting|warning|recalling)\b")
+        self.asked_and_answers = re.compile(
+            rf"\W*{ref}\s+(?:is|was)\s+asked\b[^.?!]*?,?\s+(?P<answer>and\s+(?:then\s+)?(?:lists|says|replies|answers|notes|responds|stresses|insists|explains|recalls)\b)"
+        )
         self.leading = re.compile(rf"^[\s,.;:–—-]*{ref_or_name}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
 
     # --- frames -------------------------------------------------------------------------
@@ -169,8 +172,21 @@ class Attributor:
                 pieces.append(Piece(inner[0], inner[1], None, None, is_quote=True, outer_end=q_end))
             cursor = q_end
         pieces.extend(self._sentences(masked, cursor, end))
+        pieces = [part for piece in pieces for part in self._split_asked_and_answers(text, piece, last_named, default)]
         last_named = self._assign(text, pieces, last_named, default, next_opens_quote)
         return _merge(pieces), last_named
+
+    def _split_asked_and_answers(self, text: str, piece: Piece, last_named: str | None, default: str | None) -> list[Piece]:
+        """"Lavrov is asked about X, and lists Y" holds a question and the answer's paraphrase: two statements."""
+        if piece.is_quote:
+            return [piece]
+        m = self.asked_and_answers.match(text, piece.start, piece.end)
+        speaker = self._resolve(m["ref"], last_named, default) if m else None
+        if not speaker:
+            return [piece]
+        question = Piece(piece.start, m.start("answer"), "question", PRESS)
+        answer = Piece(m.start("answer"), piece.end, "reported", speaker)
+        return [question, answer]
 
     def _standalone_quotes(self, text: str, start: int, quotes: list[tuple[int, int, bool]]):
         """Quotations that stand as statements; the rest are embedded in a paraphrase ("called it "deplorable"")."""
@@ -193,7 +209,7 @@ class Attributor:
     def _assign(self, text: str, pieces: list[Piece], last_named: str | None, default: str | None, next_opens_quote: bool) -> str | None:
         # Pass 1: sentences — frames, questions, paraphrase, narration.
         for i, piece in enumerate(pieces):
-            if piece.is_quote:
+            if piece.is_quote or piece.kind is not None:
                 continue
             sentence = text[piece.start:piece.end]
             beside_quote = (i > 0 and pieces[i - 1].is_quote) or (i + 1 < len(pieces) and pieces[i + 1].is_quote)

@@ -221,7 +221,15 @@ class _Parser:
             start, end = _trim(self.text, m.start(), m.end())
             lines.append(self._classify(start, end))
         self._mark_menus(lines)
+        self._mark_media_captions(lines)
         return lines
+
+    @staticmethod
+    def _mark_media_captions(lines: list[_Line]) -> None:
+        """The line right under a copyright line ("© Sputnik") captions the photo or video it credits."""
+        for above, line in zip(lines, lines[1:]):
+            if above.reason == "copyright line" and line.role == "content":
+                line.role, line.reason = "furniture", "media caption"
 
     def _classify(self, start: int, end: int) -> _Line:
         if start >= end:
