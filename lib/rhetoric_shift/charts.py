@@ -21,8 +21,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from rhetoric_shift.topics import TOO_SHORT
+
 FONT_SIZE = 16
-OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+# Okabe-Ito, yellow last: it is the one colour that reads poorly on white.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
 TARGET_COLOURS = {"Syria": "#D55E00", "Ukraine": "#0072B2", "US": "#009E73", "DPRK": "#CC79A7"}
 SEQUENTIAL = "Viridis"
 DIVERGING = "RdBu"
@@ -36,17 +39,15 @@ MEASURE_TITLES = {
 
 
 def colour_map(labels: Sequence[str]) -> dict[str, str]:
-    """A stable Okabe-Ito colour per label; primary targets always get the same colour."""
-    out: dict[str, str] = {}
-    spare = [c for c in OKABE_ITO if c not in TARGET_COLOURS.values()] + list(TARGET_COLOURS.values())
-    i = 0
-    for label in labels:
-        if label in TARGET_COLOURS:
-            out[label] = TARGET_COLOURS[label]
-        else:
-            out[label] = spare[i % len(spare)]
-            i += 1
-    return out
+    """An Okabe-Ito colour per label, in order; a primary target always gets its own colour.
+
+    Other labels next to primary targets take the colours targets do not use.
+    """
+    has_targets = any(label in TARGET_COLOURS for label in labels)
+    spare = [c for c in OKABE_ITO if not has_targets or c not in TARGET_COLOURS.values()]
+    others = [label for label in labels if label not in TARGET_COLOURS]
+    out = {label: spare[i % len(spare)] for i, label in enumerate(others)}
+    return {label: TARGET_COLOURS.get(label) or out[label] for label in labels}
 
 
 def hover_text(text: str, width: int = 60, max_chars: int = 280) -> str:
@@ -88,13 +89,15 @@ def _cell_grid(
     y_title: str,
     value_title: str,
     diverging: bool = False,
+    bounds: tuple[float | None, float | None] = (None, None),
     x_order: Sequence[str] | None = None,
     y_order: Sequence[str] | None = None,
 ) -> go.Figure:
     """A heatmap of square markers from ``cells[x, y, value, label, hover]`` (x, y are strings).
 
     Cells whose value is missing (no statements) are grey and say so, in a trace of their own;
-    the colour scale is Viridis, or RdBu symmetric around zero when ``diverging``.
+    the colour scale is Viridis (from ``bounds`` where given, else the data's range), or RdBu
+    symmetric around zero when ``diverging``.
     """
     x_order = list(x_order) if x_order is not None else list(dict.fromkeys(cells["x"]))
     y_order = list(y_order) if y_order is not None else list(dict.fromkeys(cells["y"]))
@@ -104,8 +107,8 @@ def _cell_grid(
         bound = float(np.max(np.abs(finite))) if finite.size else 1.0
         cmin, cmax, scale = -(bound or 1.0), bound or 1.0, DIVERGING
     else:
-        cmin = float(finite.min()) if finite.size else 0.0
-        cmax = float(finite.max()) if finite.size else 1.0
+        cmin = bounds[0] if bounds[0] is not None else float(finite.min()) if finite.size else 0.0
+        cmax = bounds[1] if bounds[1] is not None else float(finite.max()) if finite.size else 1.0
         cmax = cmax if cmax > cmin else cmin + 1.0
         scale = SEQUENTIAL
     has = np.isfinite(values)
@@ -194,7 +197,7 @@ def salience_heatmap(frame: pd.DataFrame) -> go.Figure:
             ],
         }
     )
-    return _cell_grid(cells, x_title="period (year)", y_title="target", value_title="share of statements")
+    return _cell_grid(cells, x_title="period (year)", y_title="target", value_title="share of statements", bounds=(0.0, None))
 
 
 def count_heatmap(frame: pd.DataFrame) -> go.Figure:
@@ -208,7 +211,7 @@ def count_heatmap(frame: pd.DataFrame) -> go.Figure:
             "hover": [f"{t}, {p}: {a} statements" for t, p, a in zip(frame["target"], frame["period"], frame["n_target"])],
         }
     )
-    return _cell_grid(cells, x_title="period (year)", y_title="target", value_title="statements")
+    return _cell_grid(cells, x_title="period (year)", y_title="target", value_title="statements", bounds=(0.0, None))
 
 
 def measure_heatmap(frame: pd.DataFrame, measure: str) -> go.Figure:
@@ -251,7 +254,9 @@ def topic_heatmap(frame: pd.DataFrame) -> go.Figure:
             ],
         }
     )
-    return _cell_grid(cells, x_title="period (year)", y_title="topic (id: top terms)", value_title="share of statements")
+    return _cell_grid(
+        cells, x_title="period (year)", y_title="topic (id: top terms)", value_title="share of statements", bounds=(0.0, None)
+    )
 
 
 def similarity_heatmap(frame: pd.DataFrame, target: str) -> go.Figure:
@@ -270,7 +275,13 @@ def similarity_heatmap(frame: pd.DataFrame, target: str) -> go.Figure:
     )
     order = list(dict.fromkeys(cells["x"]))
     return _cell_grid(
-        cells, x_title="period (year)", y_title="period (year)", value_title="cosine similarity", x_order=order, y_order=order
+        cells,
+        x_title="period (year)",
+        y_title="period (year)",
+        value_title="cosine similarity",
+        bounds=(0.0, 1.0),
+        x_order=order,
+        y_order=order,
     )
 
 
@@ -336,6 +347,7 @@ def conference_chart(points: pd.DataFrame) -> go.Figure:
             )
         )
     _layout(fig, height=120 + 60 * max(len(labels), 1))
+    fig.update_layout(showlegend=True)  # name the live blog even when only one prints times
     fig.update_xaxes(title_text="time stamp printed by the live blog (GMT)", tickformat="%H:%M")
     fig.update_yaxes(title_text="target named", type="category", categoryorder="array", categoryarray=labels[::-1])
     fig.update_layout(legend_title_text="live blog")
@@ -410,6 +422,7 @@ def topic_map_chart(points: pd.DataFrame) -> go.Figure:
     frame = points.assign(name=names)
     order = list(dict.fromkeys(frame.sort_values("topic")["name"]))
     colours = colour_map(order)
+    colours.update({name: EMPTY_CELL for name in order if name.startswith(f"{TOO_SHORT}:")})
     symbols = ("circle", "square", "diamond", "triangle-up", "x")
     fig = go.Figure()
     for i, name in enumerate(order):

@@ -22,7 +22,7 @@ from rhetoric_shift import compare
 from rhetoric_shift.schema import KINDS, PRIMARY_TARGETS
 
 NO_TARGET = "(no target)"
-PROVENANCE = ("statement_id", "period", "date", "time", "source", "speaker", "kind", "text", "targets", "doc_id", "char_start", "char_end")
+PROVENANCE = ("text", "source", "date", "time", "speaker", "kind", "period", "targets", "doc_id", "char_start", "char_end", "statement_id")
 
 
 # --- choices -----------------------------------------------------------------------------------
@@ -354,16 +354,16 @@ def search(table: pd.DataFrame, q: str, width: int = 60) -> pd.DataFrame:
     if not q.strip():
         return table.assign(left="", match="", right="", hits=0)
     pattern = re.compile(re.escape(" ".join(q.split())), re.IGNORECASE)
-    found = table["text"].map(lambda text: list(pattern.finditer(text)))
-    rows = table[found.map(bool).astype(bool)]
-    hits = found[found.map(bool).astype(bool)]
+    matches = [list(pattern.finditer(text)) for text in table["text"]]
+    keep = np.array([bool(m) for m in matches], dtype=bool)
+    rows, hits = table[keep], [m for m in matches if m]
     left, match, right = [], [], []
-    for text, matches in zip(rows["text"], hits):
-        m = matches[0]
+    for text, found in zip(rows["text"], hits):
+        m = found[0]
         left.append(("…" if m.start() > width else "") + text[max(0, m.start() - width) : m.start()])
         match.append(m.group(0))
         right.append(text[m.end() : m.end() + width] + ("…" if len(text) - m.end() > width else ""))
-    return rows.assign(left=left, match=match, right=right, hits=hits.map(len).astype(int))
+    return rows.assign(left=left, match=match, right=right, hits=[len(m) for m in hits])
 
 
 def kwic_view(found: pd.DataFrame) -> pd.DataFrame:

@@ -122,7 +122,8 @@ def statements_table(rows: pd.DataFrame, *, key: str, caption: str | None = None
 
 def quote(text: str, attribution: str) -> None:
     """One representative quote and its source line, both escaped (they come from documents)."""
-    st.markdown(f"“{escape_markdown(text)}”")
+    quoted = text if str(text)[:1] in "\"“«" else f"“{text}”"
+    st.markdown(escape_markdown(quoted))
     st.caption(f"— {escape_markdown(attribution)}")
 
 
