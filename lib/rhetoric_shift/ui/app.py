@@ -8,6 +8,7 @@ page: the table, the filtered rows, the state, so a page never re-derives them.
 from __future__ import annotations
 
 import os
+import runpy
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,6 @@ from rhetoric_shift.ui.data import TableSource, load_table, table_source
 from rhetoric_shift.ui.state import Allowed, ViewState, sidebar_fields
 
 CONTEXT_KEY = "rs_context"
-RESUME_KEY = "rs_resume_page"
 ENTRY_FILE = "dashboard.py"  # the entry file, beside the pages/ folder
 KIND_HELP = (
     "direct: the speaker's own words; reported: an outlet's paraphrase; "
@@ -87,9 +87,6 @@ def load(app_root: Path) -> tuple[pd.DataFrame, TableSource]:
 
 def shared_filters(table: pd.DataFrame, source: TableSource, url_path: str) -> None:
     """Sync the URL, draw the sidebar filters, and leave the page its ``Context``."""
-    resume = st.session_state.pop(RESUME_KEY, None)
-    if resume:  # see ``context``: back to the page the visitor asked for, with its query string
-        st.switch_page(resume, query_params=_query_items())
     allowed = allowed_values(table)
     notices = session.sync_url(allowed, url_path)
     fields = sidebar_fields(url_path)
@@ -120,23 +117,22 @@ def shared_filters(table: pd.DataFrame, source: TableSource, url_path: str) -> N
 
 
 def context() -> Context:
-    """The context the entry file left for the page being run.
+    """The context the entry file prepared in this run, for the page being run (taken once).
 
-    Missing only when a page ran without the entry file: while no run of a fresh server process
-    has yet called ``st.navigation``, Streamlit treats ``pages/`` as a legacy multipage folder,
-    and a first visit straight to ``/compare?...`` runs ``pages/compare.py`` alone. Then go
-    through the entry file once and come back to this page, keeping the query string.
+    Missing when the page runs without the entry file. Streamlit does that while
+    ``PagesManager.uses_pages_directory`` is still set: with a ``pages/`` folder beside the entry
+    file, a server process treats it as a legacy multipage folder until some run calls
+    ``st.navigation``, so a fresh server's first visit to ``/compare?...`` runs
+    ``pages/compare.py`` alone (and AppTest starts every run that way). Then run the entry
+    file here, which draws the filters and runs this page properly, and end this run. The
+    context is popped, not read, so one left by an earlier run is never taken for this run's.
     """
-    ctx = st.session_state.get(CONTEXT_KEY)
+    ctx = st.session_state.pop(CONTEXT_KEY, None)
     if ctx is None:
         page_file = Path(sys._getframe(1).f_globals.get("__file__", ENTRY_FILE))
-        st.session_state[RESUME_KEY] = f"{page_file.parent.name}/{page_file.name}"
-        st.switch_page(ENTRY_FILE, query_params=_query_items())
+        runpy.run_path(str(page_file.resolve().parent.parent / ENTRY_FILE), run_name="__main__")
+        st.stop()
     return ctx
-
-
-def _query_items() -> list[tuple[str, str]]:
-    return [(key, value) for key in st.query_params for value in st.query_params.get_all(key)]
 
 
 def require(rows: pd.DataFrame, what: str = "statements") -> None:

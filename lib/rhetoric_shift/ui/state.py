@@ -146,7 +146,8 @@ def _pick_one(param: str, raw: str, allowed: Sequence[str], notices: list[str]) 
     value = raw.strip()
     if value in allowed:
         return value
-    notices.append(f"Ignored {param}={value[:40]}: expected one of {', '.join(map(str, allowed))}.")
+    shown = ", ".join(map(str, allowed[:6])) + (", …" if len(allowed) > 6 else "")
+    notices.append(f"Ignored {param}={value[:40]}: expected one of {shown}.")
     return None
 
 
