@@ -327,3 +327,13 @@ def test_the_real_seed_corpus_builds_and_compares(monkeypatch: pytest.MonkeyPatc
     assert not at.exception
     assert at.selectbox(key="w_target").value == "Ukraine"
     assert [h.value for h in at.subheader][:2] == ["2014", "2017"]
+
+
+def test_statement_text_cannot_smuggle_markdown() -> None:
+    from rhetoric_shift.ui.render import escape_markdown
+
+    nasty = "See [this](https://evil.example) ![x](https://evil.example/p.png) $x^2$ :red[alert] **bold** <b>tag</b>"
+    escaped = escape_markdown(nasty)
+    for trigger in ("[this](", "![x](", "$x", ":red[", "**bold", "<b>"):
+        assert trigger not in escaped
+    assert escaped.replace("\\", "") == nasty  # nothing lost: only backslashes added
