@@ -7,6 +7,7 @@ number is known); one test builds the real seed corpus.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -334,6 +335,6 @@ def test_statement_text_cannot_smuggle_markdown() -> None:
 
     nasty = "See [this](https://evil.example) ![x](https://evil.example/p.png) $x^2$ :red[alert] **bold** <b>tag</b>"
     escaped = escape_markdown(nasty)
-    for trigger in ("[this](", "![x](", "$x", ":red[", "**bold", "<b>"):
-        assert trigger not in escaped
+    unescaped = re.findall(r"(?<!\\)[\[\]()!$:*<>]", escaped)
+    assert unescaped == []  # every character Markdown, LaTeX or a directive would act on is escaped
     assert escaped.replace("\\", "") == nasty  # nothing lost: only backslashes added
