@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, make_table
 from rhetoric_shift import query
+from rhetoric_shift.build import read_table
 from rhetoric_shift.ui.state import DEFAULT, Allowed, PAGE_FIELDS, PARAM_HELP, PARAM_OF, ViewState, parse_query, to_query
 
 ENTRY = str(ROOT / "dashboard.py")
@@ -214,9 +215,6 @@ def test_malformed_url_is_ignored_with_a_quiet_notice(app) -> None:
 def test_statements_url_sets_search_and_shows_the_librarys_rows(app, table_file: Path) -> None:
     at = open_page(app(q="sanctions", source="MFA of Russia,Sputnik"), "statements")
     assert at.text_input(key="w_q").value == "sanctions"
-    table = pd.read_parquet(table_file)
-    from rhetoric_shift.build import read_table
-
     table = read_table(table_file)
     found = query.search(query.filter_table(table, sources=["MFA of Russia", "Sputnik"]), "sanctions")
     shown = frame_with(at, "char_start")

@@ -29,7 +29,6 @@ from rhetoric_shift.ui.state import (
 
 STATE_KEY = "rs_view"
 WRITTEN_KEY = "rs_written_query"
-PAGE_KEY = "rs_page"
 
 
 def current() -> ViewState:
@@ -71,7 +70,6 @@ def sync_url(allowed: Allowed, url_path: str) -> list[str]:
     if wanted != params:
         st.query_params.from_dict(wanted)
     st.session_state[WRITTEN_KEY] = wanted
-    st.session_state[PAGE_KEY] = url_path
     return notices
 
 
