@@ -336,3 +336,13 @@ def test_statement_text_cannot_smuggle_markdown() -> None:
     unescaped = re.findall(r"(?<!\\)[\[\]()!$:*<>]", escaped)
     assert unescaped == []  # every character Markdown, LaTeX or a directive would act on is escaped
     assert escaped.replace("\\", "") == nasty  # nothing lost: only backslashes added
+
+
+def test_table_source_precedence(tmp_path: Path) -> None:
+    from rhetoric_shift.ui.data import TABLE_ENV, table_source
+
+    seeds = tmp_path / "seeds"
+    assert table_source([], {}, seeds).path == seeds and not table_source([], {}, seeds).prebuilt
+    assert table_source([], {TABLE_ENV: "env.parquet"}, seeds).path == Path("env.parquet")
+    chosen = table_source(["tests/x.py", "-k", "table", "--table", "arg.parquet"], {TABLE_ENV: "env.parquet"}, seeds)
+    assert chosen.path == Path("arg.parquet") and chosen.prebuilt

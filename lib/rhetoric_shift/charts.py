@@ -152,6 +152,7 @@ def _cell_grid(
             hovertext=shown["hover"].tolist(),
             hoverinfo="text",
             customdata=shown["y"].astype(str).tolist(),
+            unselected={"marker": {"opacity": 0.3}, "textfont": {"color": "#333333"}},  # labels stay legible
             name="cells",
         )
     )
