@@ -4,8 +4,7 @@ import json
 
 import streamlit as st
 
-from rhetoric_shift import charts, compare, query
-from rhetoric_shift import ui
+from rhetoric_shift import charts, compare, query, ui
 from rhetoric_shift.ui import cached, render, session
 
 ctx = ui.context()

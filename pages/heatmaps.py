@@ -3,8 +3,7 @@ period similarity; clicking a cell lists the statements behind it."""
 
 import streamlit as st
 
-from rhetoric_shift import charts
-from rhetoric_shift import ui
+from rhetoric_shift import charts, ui
 from rhetoric_shift.ui import cached, render, session
 from rhetoric_shift.ui.state import MEASURES
 

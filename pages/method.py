@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from rhetoric_shift import query
-from rhetoric_shift import ui
+from rhetoric_shift import query, ui
 from rhetoric_shift.ui import session
 from rhetoric_shift.ui.state import PARAM_HELP
 

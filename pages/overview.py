@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from rhetoric_shift import charts, query
-from rhetoric_shift import ui
+from rhetoric_shift import charts, query, ui
 from rhetoric_shift.schema import PRIMARY_TARGETS
 from rhetoric_shift.ui import cached, render, session
 

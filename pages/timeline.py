@@ -3,8 +3,7 @@ and tone and stance per period with their intervals."""
 
 import streamlit as st
 
-from rhetoric_shift import charts, query
-from rhetoric_shift import ui
+from rhetoric_shift import charts, query, ui
 from rhetoric_shift.ui import cached, render, session
 
 ctx = ui.context()
