@@ -18,13 +18,6 @@ numbers = query.corpus_numbers(rows)
 for column, (name, value) in zip(st.columns(len(numbers)), numbers.items()):
     column.metric(name, value)
 
-st.subheader("Documents")
-st.dataframe(query.documents(rows), key="overview_documents", hide_index=True)
-st.caption("One row per document: its outlet, period, dates, words and statements of each kind.")
-st.subheader("Statements by kind")
-st.dataframe(query.kind_counts(rows, by), key="overview_kinds", hide_index=True, width="content")
-st.caption(f"Statements of each kind per period, counting {'every report' if by == 'report' else 'each unique remark once'}.")
-
 st.subheader("Salience: how often each target is named")
 salience = cached.salience(rows, ctx.shown_targets(), by)
 event = render.chart(
@@ -46,5 +39,13 @@ for target in [t for t in PRIMARY_TARGETS if t in ctx.allowed.targets]:
                 "\n".join(f"- {render.escape_markdown(sentence)}" for sentence in change.sentences))
     st.page_link("pages/compare.py", label=f"Compare {target} across periods", icon=":material/arrow_forward:",
                  query_params=session.link_params(target=target))
+
+# The answer first, the corpus description after it: a classroom reads the top of the page.
+st.subheader("Documents")
+st.dataframe(query.documents(rows), key="overview_documents", hide_index=True)
+st.caption("One row per document: its outlet, period, dates, words and statements of each kind.")
+st.subheader("Statements by kind")
+st.dataframe(query.kind_counts(rows, by), key="overview_kinds", hide_index=True, width="content")
+st.caption(f"Statements of each kind per period, counting {'every report' if by == 'report' else 'each unique remark once'}.")
 
 session.copy_link(ctx.url_path)
