@@ -3,13 +3,15 @@
 import streamlit as st
 
 from rhetoric_shift import query, ui
+from rhetoric_shift.duplicates import DuplicateFinder
 from rhetoric_shift.ui import session
 from rhetoric_shift.ui.state import PARAM_HELP
 
 ctx = ui.context()
 
 st.title("Method")
-st.markdown("""
+threshold = DuplicateFinder().threshold  # the number the build used, not a copy of it
+st.markdown(f"""
 **One row is one statement**: a sentence or paragraph attributed to a speaker, with its outlet, date, the
 file and character offsets it comes from, and its *kind*: `direct` (the speaker's own words), `reported`
 (an outlet's paraphrase), `question` (a journalist's question) or `context` (headlines, narration).
@@ -26,7 +28,26 @@ The *period* is the year under analysis: a January press conference reviewing 20
 | **representative quotes** | the officials' statements naming the target closest to the period's average TF-IDF vector, one per duplicate group, never the press. |
 | **similarity** | cosine similarity of two periods' average TF-IDF vectors of the statements about the target (1 = same vocabulary). |
 | **topics** | k-means clusters of TF-IDF vectors of word stems; the label is the cluster's heaviest terms; statements with very few content words are topic −1. The map is a 2-D SVD projection (no units). |
-| **count by unique remark** | reports of the same remark in different documents of a period (TF-IDF cosine ≥ 0.5) form a group that counts once. |
+| **count by unique remark** | reports of the same remark in different documents of a period (TF-IDF cosine ≥ {threshold}) form a group that counts once. |
+""")
+
+st.subheader("Who says it: how statements are attributed")
+st.markdown("""
+Each document is read by the parser of its *format* (given in `manifest.toml`, else detected):
+transcripts split at speaker labels ("Question:", "Sergey Lavrov:"); live blogs at clock stamps and
+headlines; news reports at datelines and section headings; digests at dated items, whose title names the
+speaker ("Sergey Lavrov's remarks …") or none (a press release narrates). In reporting prose:
+
+- a quotation is `direct`, attributed to the speaker its frame names ("…," Lavrov said); a quotation left
+  open runs on into the next paragraph;
+- a paraphrase with a frame ("Lavrov says Russia is ready …", "…, according to the minister") is `reported`;
+- "Lavrov is asked …", "A question from Japan …" and sentences ending in "?" are `question` (speaker *Press*);
+- headlines, narration and topic transitions are `context`, with no speaker;
+- "he", "the minister", "Russia's top diplomat" mean the last speaker named; a bare frame ("he said") is
+  not a statement of its own.
+
+Page furniture (menus, clocks, phone numbers, copyright lines, "Listen Live") and bare frames are left out;
+the build report (`*.build.json` beside the table) lists every span left out and why.
 """)
 
 st.subheader("Caveats")

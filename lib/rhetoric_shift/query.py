@@ -368,7 +368,9 @@ def search(table: pd.DataFrame, q: str, width: int = 60) -> pd.DataFrame:
 
 def kwic_view(found: pd.DataFrame) -> pd.DataFrame:
     """The keyword-in-context columns of a search, with the statement id and where it comes from."""
-    return found[["left", "match", "right", "hits", "source", "date", "speaker", "kind", "statement_id"]].reset_index(drop=True)
+    view = found[["left", "match", "right", "hits", "source", "date", "speaker", "kind", "statement_id"]].reset_index(drop=True)
+    view["date"] = view["date"].dt.date  # a day, not a midnight timestamp
+    return view
 
 
 # --- rows for display --------------------------------------------------------------------------
