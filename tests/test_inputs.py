@@ -162,3 +162,23 @@ def test_two_documents_with_one_id_are_refused(tmp_path):
     (tmp_path / "a.jsonl").write_text('{"id": "x", "text": "One.", "period": 2017}\n{"id": "x", "text": "Two.", "period": 2017}\n')
     with pytest.raises(InputError, match="document id 'x' is also used"):
         read_inputs([tmp_path])
+
+
+@pytest.mark.parametrize(
+    ("option", "content", "message"),
+    [
+        ("--targets", "[[target]]\nlabel = 3\n", "needs a non-empty string 'label'"),
+        ("--targets", None, "no such targets file; check the path"),
+        ("--speakers", '[[speaker]]\nname = "Sergey Lavrov"\naliases = "Lavrov"\n', "'aliases' must be a list of names"),
+        ("--speakers", "[[speaker]\n", "not valid TOML"),
+    ],
+)
+def test_a_broken_lexicon_stops_the_build_with_one_line(corpus, tmp_path, capsys, option, content, message):
+    lexicon = tmp_path / "lexicon.toml"
+    if content is not None:
+        lexicon.write_text(content, encoding="utf-8")
+    status, _, err = run_cli(["build", corpus, "--out", tmp_path / "t.parquet", option, lexicon], capsys)
+    assert status == 2
+    assert err.startswith(f"error: {lexicon}: ")
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "t.parquet").exists()

@@ -132,7 +132,7 @@ def test_bad_lexicon_file_gives_one_line_naming_file_and_problem(tmp_path: Path,
 
 
 def test_missing_lexicon_file(tmp_path: Path):
-    with pytest.raises(ValueError, match="cannot read targets file"):
+    with pytest.raises(ValueError, match="no such targets file; check the path"):
         load_lexicon(tmp_path / "nope.toml")
 
 

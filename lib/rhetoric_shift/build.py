@@ -19,10 +19,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rhetoric_shift import __version__
+from rhetoric_shift.errors import InputError
 from rhetoric_shift.read import Document, FileReport, read_inputs
 from rhetoric_shift.schema import check_table, conform_table, table_from_records
 from rhetoric_shift.segment import normalize_whitespace, segment
 from rhetoric_shift.speakers import SpeakerRegistry
+from rhetoric_shift.targets import load_lexicon
 
 log = logging.getLogger(__name__)
 METADATA_KEY = b"rhetoric_shift"
@@ -133,10 +135,11 @@ def build_table(
 
     Raises ``InputError`` when the build cannot go on (a missing path, a broken manifest, no usable input).
     """
-    from rhetoric_shift.errors import InputError
-
     clock = time.perf_counter()
+    # Read the user's lexicons first: a mistake in one should stop the build before any work.
     registry = SpeakerRegistry.load(speakers_file)
+    if enrich:
+        load_lexicon(targets_file)
     documents, files = read_inputs([Path(p) for p in inputs], manifest)
     seconds = {"read": time.perf_counter() - clock}
     if not documents:
@@ -192,8 +195,6 @@ def write_table(result: BuildResult, out: Path) -> Path:
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read a statement table written by ``write_table``; raises ``InputError`` if it is not one."""
-    from rhetoric_shift.errors import InputError
-
     try:
         table = pd.read_parquet(path)
     except FileNotFoundError:

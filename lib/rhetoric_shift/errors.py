@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 
-class InputError(Exception):
+class InputError(ValueError):
     """A problem with a user's file that stops the build: shown as one line, never a traceback."""
 
     def __init__(self, path: str | Path, problem: str) -> None:

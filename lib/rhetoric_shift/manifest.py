@@ -7,16 +7,13 @@ give ``title``, ``date``, ``event``, ``speaker`` (the default speaker) and ``for
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
+from rhetoric_shift.datafiles import read_toml
 from rhetoric_shift.errors import InputError
+
+MANIFEST_NAME = "manifest.toml"
 
 FORMATS = ("transcript", "liveblog", "news", "digest", "paragraphs")
 REQUIRED = ("id", "file", "source", "period", "actor")
@@ -44,10 +41,7 @@ def load_manifest(path: Path) -> dict[str, DocumentMeta]:
     Raises ``InputError`` naming the manifest for invalid TOML, a missing required key,
     a value of the wrong type, an unknown format or a file that does not exist.
     """
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"not valid TOML ({exc}); fix the syntax or remove the file") from None
+    data, _ = read_toml(path, MANIFEST_NAME, "manifest")
     entries = data.get("document", [])
     if not isinstance(entries, list) or not entries:
         raise InputError(path, "no [[document]] entries; add one per file (see seeds/manifest.toml)")

@@ -21,13 +21,12 @@ from pathlib import Path
 import charset_normalizer
 
 from rhetoric_shift.errors import InputError
-from rhetoric_shift.manifest import DocumentMeta, load_manifest
+from rhetoric_shift.manifest import MANIFEST_NAME, DocumentMeta, load_manifest
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
 TABLE_SUFFIXES = {".csv", ".jsonl"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES
-MANIFEST_NAME = "manifest.toml"
 ROW_META_COLUMNS = ("id", "source", "actor", "period", "date", "title", "event", "speaker", "format")
 
 

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import sys
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
+from rhetoric_shift.datafiles import read_toml
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.schema import PRESS
 
@@ -32,22 +26,24 @@ class SpeakerRegistry:
 
     @classmethod
     def load(cls, path: Path | None = None) -> "SpeakerRegistry":
-        """Read a speakers TOML file (the bundled one when ``path`` is None)."""
-        if path is None:
-            raw = resources.files("rhetoric_shift").joinpath("data/speakers.toml").read_text(encoding="utf-8")
-            where: str | Path = "rhetoric_shift/data/speakers.toml"
-        else:
-            raw, where = Path(path).read_text(encoding="utf-8"), path
-        try:
-            data = tomllib.loads(raw)
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(where, f"not valid TOML ({exc})") from None
+        """Read a speakers TOML file (the bundled one when ``path`` is None).
+
+        Raises ``InputError`` naming the file when it is unreadable, not TOML or malformed.
+        """
+        data, where = read_toml(path, "speakers.toml", "speakers file")
+        entries = data.get("speaker")
+        if not isinstance(entries, list) or not entries:
+            raise InputError(where, "no [[speaker]] tables found; see rhetoric_shift/data/speakers.toml")
         aliases: dict[str, str] = {}
-        for entry in data.get("speaker", []):
-            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-                raise InputError(where, "every [[speaker]] needs a 'name' string")
-            for alias in [entry["name"], *entry.get("aliases", [])]:
-                aliases[alias] = entry["name"]
+        for number, entry in enumerate(entries, start=1):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            spellings = entry.get("aliases", []) if isinstance(entry, dict) else None
+            if not isinstance(name, str) or not name.strip():
+                raise InputError(where, f"[[speaker]] number {number} needs a non-empty string 'name'")
+            if not isinstance(spellings, list) or not all(isinstance(a, str) and a.strip() for a in spellings):
+                raise InputError(where, f"speaker {name!r}: 'aliases' must be a list of names, got {spellings!r}")
+            for alias in [name, *spellings]:
+                aliases[alias] = name
         return cls(aliases)
 
     @property

@@ -14,18 +14,14 @@ labels: unique, primary targets first in lexicon order, then the others alphabet
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from rhetoric_shift.datafiles import read_toml
+from rhetoric_shift.errors import InputError
 
 DEFAULT_TARGETS_FILE = "targets.toml"
 _TARGET_KEYS = {"label", "primary", "aliases", "exact", "patterns", "exclude"}
@@ -93,7 +89,7 @@ def _phrase_regex(phrase: str) -> str:
 def compile_lexicon(targets: Sequence[Target], source: str = "<targets>") -> Lexicon:
     """Compile ``targets`` into one matcher: aliases and exclusions longest first, then patterns.
 
-    Raises ValueError naming ``source`` when a pattern is not a valid regular expression.
+    Raises InputError (a ValueError) naming ``source`` when a pattern is not a valid regular expression.
     """
     phrases: list[tuple[str, str | None, str]] = []  # (regex, label, literal for ordering)
     for t in targets:
@@ -107,7 +103,7 @@ def compile_lexicon(targets: Sequence[Target], source: str = "<targets>") -> Lex
             try:
                 re.compile(pat)
             except re.error as exc:
-                raise ValueError(f"{source}: target {t.label!r}: pattern {pat!r} is not a valid regular expression: {exc}") from None
+                raise InputError(source, f"target {t.label!r}: pattern {pat!r} is not a valid regular expression: {exc}") from None
             phrases.append((f"(?i:{pat})", t.label, pat))
     group_labels: dict[str, str | None] = {}
     parts = []
@@ -121,26 +117,26 @@ def compile_lexicon(targets: Sequence[Target], source: str = "<targets>") -> Lex
 
 def _string_list(value: object, where: str, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ValueError(f"{where}: {key!r} must be a list of non-empty strings, got {value!r}")
+        raise InputError(where, f"{key!r} must be a list of non-empty strings, got {value!r}")
     return tuple(v.strip() for v in value)
 
 
 def _parse_target(entry: object, source: str, index: int) -> Target:
     if not isinstance(entry, dict):
-        raise ValueError(f"{source}: [[target]] number {index + 1} is not a table")
+        raise InputError(source, f"[[target]] number {index + 1} is not a table")
     label = entry.get("label")
     if not isinstance(label, str) or not label.strip():
-        raise ValueError(f"{source}: [[target]] number {index + 1} needs a non-empty string 'label'")
+        raise InputError(source, f"[[target]] number {index + 1} needs a non-empty string 'label'")
     where = f"{source}: target {label!r}"
     unknown = sorted(set(entry) - _TARGET_KEYS)
     if unknown:
-        raise ValueError(f"{where}: unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_TARGET_KEYS))})")
+        raise InputError(where, f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_TARGET_KEYS))})")
     primary = entry.get("primary", False)
     if not isinstance(primary, bool):
-        raise ValueError(f"{where}: 'primary' must be true or false, got {primary!r}")
+        raise InputError(where, f"'primary' must be true or false, got {primary!r}")
     lists = {k: _string_list(entry.get(k, []), where, k) for k in ("aliases", "exact", "patterns", "exclude")}
     if not (lists["aliases"] or lists["exact"] or lists["patterns"]):
-        raise ValueError(f"{where}: no 'aliases', 'exact' or 'patterns', so nothing can name it")
+        raise InputError(where, "no 'aliases', 'exact' or 'patterns', so nothing can name it")
     return Target(label=label.strip(), primary=primary, **lists)
 
 
@@ -148,40 +144,20 @@ def parse_lexicon(data: dict, source: str) -> Lexicon:
     """A lexicon from parsed TOML ``data``; ``source`` names the file in error messages."""
     entries = data.get("target")
     if not isinstance(entries, list) or not entries:
-        raise ValueError(f"{source}: no [[target]] tables found")
+        raise InputError(source, "no [[target]] tables found")
     targets = [_parse_target(e, source, i) for i, e in enumerate(entries)]
     seen: set[str] = set()
     for t in targets:
         if t.label in seen:
-            raise ValueError(f"{source}: target label {t.label!r} is defined twice")
+            raise InputError(source, f"target label {t.label!r} is defined twice")
         seen.add(t.label)
     return compile_lexicon(targets, source)
-
-
-def read_toml(path: Path | None, bundled: str, what: str) -> tuple[dict, str]:
-    """Parsed TOML of ``path``, or of the bundled ``data/<bundled>`` when None, and its name for messages.
-
-    Raises ValueError with one line naming the file: unreadable, or not valid TOML.
-    """
-    if path is None:
-        text = resources.files("rhetoric_shift").joinpath("data", bundled).read_text("utf-8")
-        source = f"rhetoric_shift/data/{bundled}"
-    else:
-        source = str(path)
-        try:
-            text = Path(path).read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ValueError(f"{source}: cannot read {what}: {exc}") from None
-    try:
-        return tomllib.loads(text), source
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{source}: not valid TOML: {exc}") from None
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
     """Load a targets file (TOML, shape of ``data/targets.toml``); ``None`` loads the bundled one.
 
-    Raises ValueError with one line naming the file and the problem (unreadable, not TOML,
+    Raises InputError (a ValueError) with one line naming the file and the problem (unreadable, not TOML,
     missing or malformed keys, duplicate labels, invalid patterns).
     """
     return parse_lexicon(*read_toml(path, DEFAULT_TARGETS_FILE, "targets file"))

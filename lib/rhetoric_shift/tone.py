@@ -22,7 +22,8 @@ from pathlib import Path
 import nltk
 from nltk.sentiment.vader import SentimentIntensityAnalyzer
 
-from rhetoric_shift.targets import read_toml
+from rhetoric_shift.datafiles import read_toml
+from rhetoric_shift.errors import InputError
 from rhetoric_shift.tokens import stem, tokenize
 
 VADER_LEXICON = "vader_lexicon.txt"
@@ -85,15 +86,15 @@ class StanceLexicon:
 
 def _entries(section: object, sign: int, where: str) -> list[StanceTerm]:
     if not isinstance(section, dict):
-        raise ValueError(f"{where}: must be a table with 'stems' and/or 'exact' lists")
+        raise InputError(where, "must be a table with 'stems' and/or 'exact' lists")
     unknown = sorted(set(section) - {"stems", "exact"})
     if unknown:
-        raise ValueError(f"{where}: unknown key {unknown[0]!r} (allowed: exact, stems)")
+        raise InputError(where, f"unknown key {unknown[0]!r} (allowed: exact, stems)")
     terms = []
     for key in ("stems", "exact"):
         values = section.get(key, [])
         if not isinstance(values, list) or not all(isinstance(v, str) and tokenize(v) for v in values):
-            raise ValueError(f"{where}.{key}: must be a list of words or phrases, got {values!r}")
+            raise InputError(f"{where}.{key}", f"must be a list of words or phrases, got {values!r}")
         for v in values:
             words = tokenize(v)
             if key == "stems":
@@ -114,13 +115,13 @@ def parse_stance_lexicon(data: dict, source: str) -> StanceLexicon:
     """A stance lexicon from parsed TOML ``data``; ``source`` names the file in error messages."""
     for key in ("cooperation", "confrontation"):
         if key not in data:
-            raise ValueError(f"{source}: missing [{key}] table")
+            raise InputError(source, f"missing [{key}] table")
     window = data.get("negation_window", 3)
     if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 10:
-        raise ValueError(f"{source}: 'negation_window' must be an integer in 0..10, got {window!r}")
+        raise InputError(source, f"'negation_window' must be an integer in 0..10, got {window!r}")
     negators = data.get("negators", [])
     if not isinstance(negators, list) or not all(isinstance(n, str) for n in negators):
-        raise ValueError(f"{source}: 'negators' must be a list of words, got {negators!r}")
+        raise InputError(source, f"'negators' must be a list of words, got {negators!r}")
     terms = _entries(data["cooperation"], +1, f"{source}: [cooperation]")
     terms += _entries(data["confrontation"], -1, f"{source}: [confrontation]")
     return StanceLexicon(
@@ -135,7 +136,7 @@ def parse_stance_lexicon(data: dict, source: str) -> StanceLexicon:
 def load_stance_lexicon(path: Path | None = None) -> StanceLexicon:
     """Load a stance lexicon (shape of ``data/stance.toml``); ``None`` loads the bundled one.
 
-    Raises ValueError with one line naming the file and the problem.
+    Raises InputError (a ValueError) with one line naming the file and the problem.
     """
     return parse_stance_lexicon(*read_toml(path, "stance.toml", "stance lexicon"))
 
