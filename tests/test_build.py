@@ -11,7 +11,7 @@ import pytest
 from conftest import SEEDS, assert_statement_table
 from rhetoric_shift.build import build_table, read_table, report_path, write_table
 from rhetoric_shift.read import decode_bytes
-from rhetoric_shift.segment import normalize_whitespace
+from rhetoric_shift.spans import normalize_whitespace
 
 FURNITURE = [
     "All news", "Listen Live", "Get short URL", "New messages", "all messages", "Community standards",

@@ -182,3 +182,8 @@ def test_a_broken_lexicon_stops_the_build_with_one_line(corpus, tmp_path, capsys
     assert err.startswith(f"error: {lexicon}: ")
     assert message in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "t.parquet").exists()
+
+
+def test_compare_needs_two_periods(tmp_path, capsys):
+    status, _, err = run_cli(["compare", tmp_path / "x.parquet", "--target", "Ukraine", "--periods", "2014"], capsys)
+    assert status == 2 and "--periods needs two or more years to compare, got 2014" in err

@@ -9,7 +9,8 @@ import datetime as dt
 
 import pytest
 
-from rhetoric_shift.segment import detect_format, normalize_whitespace, segment, title_speaker
+from rhetoric_shift.segment import detect_format, segment, title_speaker
+from rhetoric_shift.spans import normalize_whitespace
 from rhetoric_shift.speakers import SpeakerRegistry
 
 LAVROV = "Sergey Lavrov"

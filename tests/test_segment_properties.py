@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rhetoric_shift.manifest import FORMATS
-from rhetoric_shift.segment import normalize_whitespace, segment
+from rhetoric_shift.segment import segment
+from rhetoric_shift.spans import normalize_whitespace
 from rhetoric_shift.speakers import SpeakerRegistry
 
 REGISTRY = SpeakerRegistry.load()

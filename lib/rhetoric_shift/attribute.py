@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 from rhetoric_shift.schema import PRESS
+from rhetoric_shift.spans import has_words, trim_span
 from rhetoric_shift.speakers import SpeakerRegistry
 
 QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“"}
@@ -204,7 +205,7 @@ class Attributor:
     @staticmethod
     def _sentences(masked: str, start: int, end: int) -> list[Piece]:
         # Leftover punctuation between quotations (a closing "." or ":") is not a sentence.
-        return [Piece(s, e, None, None) for s, e in split_sentences(masked, start, end) if _has_words(masked[s:e])]
+        return [Piece(s, e, None, None) for s, e in split_sentences(masked, start, end) if has_words(masked[s:e])]
 
     def _assign(self, text: str, pieces: list[Piece], last_named: str | None, default: str | None, next_opens_quote: bool) -> str | None:
         # Pass 1: sentences — frames, questions, paraphrase, narration.
@@ -283,10 +284,6 @@ def _is_anaphor(ref: str) -> bool:
     return bool(re.fullmatch(_PRONOUN, ref) or re.fullmatch(_DESCRIPTION, ref))
 
 
-def _has_words(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)
-
-
 def _next_linked_quote(pieces: list[Piece], i: int) -> Piece | None:
     """The quotation after pieces[i] when only a connective ("but", "and") stands between them."""
     j = i + 1
@@ -341,12 +338,8 @@ def find_quotes(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
 
 def _trim_quote(text: str, q_start: int, q_end: int, closed: bool) -> tuple[int, int] | None:
     """The words inside quotation marks, without the marks, outer spaces and a trailing comma."""
-    s, e = q_start + 1, q_end - 1 if closed else q_end
-    while s < e and (text[s].isspace() or text[s] in "\u200b\ufeff"):
-        s += 1
-    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:\u200b\ufeff"):
-        e -= 1
-    return (s, e) if any(ch.isalnum() for ch in text[s:e]) else None
+    s, e = trim_span(text, q_start + 1, q_end - 1 if closed else q_end, trailing=",;:")
+    return (s, e) if has_words(text[s:e]) else None
 
 
 def _mask(text: str, quotes: list[tuple[int, int, bool]]) -> str:
@@ -371,12 +364,5 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((s, m.end()))
         s = m.end()
     spans.append((s, end))
-    trimmed = []
-    for a, b in spans:
-        while a < b and (text[a].isspace() or text[a] in "\u200b\ufeff"):
-            a += 1
-        while b > a and (text[b - 1].isspace() or text[b - 1] in "\u200b\ufeff"):
-            b -= 1
-        if a < b:
-            trimmed.append((a, b))
-    return trimmed
+    trimmed = [trim_span(text, a, b) for a, b in spans]
+    return [(a, b) for a, b in trimmed if a < b]

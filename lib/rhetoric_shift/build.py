@@ -22,7 +22,8 @@ from rhetoric_shift import __version__
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.read import Document, FileReport, read_inputs
 from rhetoric_shift.schema import check_table, conform_table, table_from_records
-from rhetoric_shift.segment import normalize_whitespace, segment
+from rhetoric_shift.segment import segment
+from rhetoric_shift.spans import normalize_whitespace
 from rhetoric_shift.speakers import SpeakerRegistry
 from rhetoric_shift.targets import load_lexicon
 

@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--targets", type=Path, help="a targets lexicon TOML replacing the bundled one")
     build.add_argument("--speakers", type=Path, help="a speakers TOML replacing the bundled one")
     build.add_argument("--topics", type=int, help="number of topic clusters (default: chosen by silhouette)")
-    build.add_argument("--random-state", type=int, default=0, help="seed for clustering and bootstrap (default 0)")
+    build.add_argument("--random-state", type=int, default=0, help="seed for topic clustering (default 0)")
     build.add_argument("--no-enrich", action="store_true", help="segment only; leave the analysis columns neutral")
     build.add_argument("--quiet", action="store_true", help="print only problems and the summary")
 
@@ -84,6 +84,8 @@ def run_compare(args: argparse.Namespace) -> int:
     from rhetoric_shift.build import read_table
     from rhetoric_shift.compare import compare_positions, format_comparison
 
+    if len(args.periods) < 2:
+        raise InputError(args.table, f"--periods needs two or more years to compare, got {args.periods[0]}")
     table = read_table(args.table)
     try:
         comparison = compare_positions(table, args.target, args.periods, by=args.by)

@@ -15,7 +15,9 @@ MONTHS = {
     )
     for name in names
 }
-_MONTH = r"(?P<month>" + "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True)) + r")\.?"
+_MONTHS_ALTERNATION = "|".join(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
+MONTH_NAME = f"(?:{_MONTHS_ALTERNATION})"
+_MONTH = rf"(?P<month>{_MONTHS_ALTERNATION})\.?"
 
 # "February 18, 2017", "February 16. 2017", "18 February 2017", "15 Jan, 2018"
 _MONTH_DAY_YEAR = re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:[,.]\s*|\s+)(?P<year>(?:19|20)\d\d)\b")

@@ -25,9 +25,8 @@ from rhetoric_shift import dates
 from rhetoric_shift.attribute import Attributor
 from rhetoric_shift.manifest import FORMATS
 from rhetoric_shift.schema import PRESS
+from rhetoric_shift.spans import has_words, normalize_whitespace, trim_span
 from rhetoric_shift.speakers import SpeakerRegistry
-
-_SPACE = "\u200b\ufeff"
 
 FURNITURE_LINES = {
     "all news", "listen live", "get short url", "new messages", "all messages", "community standards",
@@ -37,7 +36,7 @@ FURNITURE_LINES = {
     "load more", "show more", "back to top", "skip to content", "menu", "search", "home",
 }
 FURNITURE_PATTERNS = [
-    ("archive menu", re.compile(r"^(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{4}\s*\(\d+\)$")),
+    ("archive menu", re.compile(rf"^{dates.MONTH_NAME}\s+\d{{4}}\s*\(\d+\)$")),
     ("clock", re.compile(r"^[A-Z][a-z]+(?:\s[A-Z][a-z]+)?:\s*\d{1,2}:\d{2}$")),
     ("phone number", re.compile(r"^(?:(?:tel|phone|fax)\.?:?\s*)?\+?\(?\d[\d\s()\-./]{6,}\d$", re.I)),
     ("contact label", re.compile(r"^(?:consular|press|media|general|visa)\s+(?:queries|enquiries|inquiries|contacts?|office)\s*:?$", re.I)),
@@ -114,11 +113,6 @@ class _State:
     question: int | None = None
 
 
-def normalize_whitespace(text: str) -> str:
-    """Collapse every run of white space (no-break spaces included) to one space and trim the ends."""
-    return " ".join(text.replace("\u200b", " ").replace("\ufeff", " ").split())
-
-
 def detect_format(text: str) -> str:
     """Guess the format of a text whose manifest does not say (see the module docstring)."""
     lines = [ln.strip() for ln in text.splitlines()]
@@ -175,13 +169,13 @@ class _Parser:
     # --- output -------------------------------------------------------------------------
 
     def drop(self, start: int, end: int, reason: str) -> None:
-        start, end = _trim(self.text, start, end)
+        start, end = trim_span(self.text, start, end)
         if start < end:
             self.result.dropped.append(Dropped(start, end, reason))
 
     def emit(self, start: int, end: int, kind: str, speaker: str | None, role: str = "statement") -> int | None:
-        start, end = _trim(self.text, start, end)
-        if start >= end or not any(ch.isalnum() for ch in self.text[start:end]):
+        start, end = trim_span(self.text, start, end)
+        if start >= end or not has_words(self.text[start:end]):
             if start < end:
                 self.drop(start, end, "punctuation")
             return None
@@ -218,7 +212,7 @@ class _Parser:
         for m in re.finditer(r"[^\n]*", self.text):
             if m.start() > 0 and m.start() == m.end() and self.text[m.start() - 1] != "\n":
                 continue
-            start, end = _trim(self.text, m.start(), m.end())
+            start, end = trim_span(self.text, m.start(), m.end())
             lines.append(self._classify(start, end))
         self._mark_menus(lines)
         self._mark_media_captions(lines)
@@ -307,7 +301,7 @@ class _Parser:
                 if found[0] is not None:
                     self.state.date = found[0]
                 self.drop(start, start + found[1], "dateline")
-                start = _trim(text, start + found[1], end)[0]
+                start = trim_span(text, start + found[1], end)[0]
                 if start >= end:
                     return
         labels = self._labels(start, end)
@@ -413,14 +407,6 @@ class _Parser:
         rest = self.text[line.end:]
         m = re.search(r"\S", rest)
         return bool(m) and rest[m.start()] in "\"“«„"
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in _SPACE):
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in _SPACE):
-        end -= 1
-    return start, end
 
 
 def _is_heading(paragraph: str) -> bool:
