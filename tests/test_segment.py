@@ -275,3 +275,13 @@ def test_detect_format(text, expected):
 def test_unknown_format_is_refused_with_the_allowed_values():
     with pytest.raises(ValueError, match="transcript, liveblog, news, digest, paragraphs"):
         segment("text", format="poem")
+
+
+def test_a_salutation_without_a_document_speaker_is_not_given_to_the_next_paragraph():
+    # A digest item with no speaker in its title: the salutation cannot open anybody's speech.
+    text = "01.02.2017 - Press release on the talks\n\nLadies and gentlemen,\n\nThe talks went well, Lavrov said.\n"
+    assert rows(text, format="digest") == [
+        ("context", None, "Press release on the talks"),
+        ("context", None, "Ladies and gentlemen,"),
+        ("reported", LAVROV, "The talks went well, Lavrov said."),
+    ]

@@ -18,12 +18,13 @@ FRAGMENTS = st.sampled_from([
     "Question: ", "Q: ", "Sergey Lavrov: ", "Maria Zakharova: ", "Lavrov says", " he said.",
     "• 10:19\n", "20.02.2017 - ", "MOSCOW, January 17. /TASS/. ", "Listen Live\n", "Ladies and gentlemen,\n",
     "A question from Japan", "the minister said", "February 18, 2017", "Mr. ", "U.S. ", "+44 (0) 203 668 7474\n",
+    "Dear colleagues,\n\n", "Good afternoon.\n\n", "Headline Without Stop\n\n",
 ])
 TEXTS = st.lists(st.one_of(FRAGMENTS, st.text(max_size=12)), max_size=40).map("".join)
 
 
-def check_segmentation(text: str, fmt: str | None) -> None:
-    result = segment(text, format=fmt, speaker="Sergey Lavrov", registry=REGISTRY)
+def check_segmentation(text: str, fmt: str | None, speaker: str | None = "Sergey Lavrov") -> None:
+    result = segment(text, format=fmt, speaker=speaker, registry=REGISTRY)
     spans = [(s.start, s.end) for s in result.statements] + [(d.start, d.end) for d in result.dropped]
     for start, end in spans:
         assert 0 <= start < end <= len(text)
@@ -35,15 +36,17 @@ def check_segmentation(text: str, fmt: str | None) -> None:
         covered[start:end] = b"\x01" * (end - start)
     lost = [i for i, ch in enumerate(text) if ch.isalnum() and not covered[i]]
     assert not lost, f"text lost at {lost[:5]}: {text[max(0, lost[0] - 10):lost[0] + 10]!r}"
-    for s in result.statements:
+    starts = [s.start for s in result.statements]
+    assert starts == sorted(starts), "statements out of text order"
+    for i, s in enumerate(result.statements):
         assert normalize_whitespace(text[s.start:s.end]), "empty statement"
-        assert s.parent is None or 0 <= s.parent < len(result.statements)
+        assert s.parent is None or 0 <= s.parent < i, "a parent must come before its statement"
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(TEXTS, st.sampled_from([None, *FORMATS]))
-def test_segmentation_never_loses_or_overlaps_text(text, fmt):
-    check_segmentation(text, fmt)
+@given(TEXTS, st.sampled_from([None, *FORMATS]), st.sampled_from([None, "Sergey Lavrov"]))
+def test_segmentation_never_loses_or_overlaps_text(text, fmt, speaker):
+    check_segmentation(text, fmt, speaker)
 
 
 @settings(max_examples=150, deadline=None)

@@ -203,7 +203,8 @@ class _Parser:
                 block = []
             self._structural(line)
         self._flush_salutation()
-        self.result.statements.sort(key=lambda s: s.start)
+        # Statements are emitted in text order (parents refer to earlier indices); dropped spans
+        # are collected block by block, so they are sorted here.
         self.result.dropped.sort(key=lambda d: d.start)
         return self.result
 
@@ -274,6 +275,7 @@ class _Parser:
                 st.date = line.date
             self.drop(line.start, line.end, "date line")
         elif line.role == "entry":
+            self._flush_salutation()
             st.date, st.time = line.date or st.date, None
             self.drop(line.start, line.title_start, "entry date")
             self._heading(line.title_start, line.end, entry=True)
@@ -287,9 +289,7 @@ class _Parser:
 
     def _block(self, start: int, end: int, next_line: _Line) -> None:
         text = self.text
-        if self.salutation_start is not None and not (
-            self.fmt in ("transcript", "digest") and not self._labels(start, end) and not _is_heading(text[start:end])
-        ):
+        if self.salutation_start is not None and not self._continues_speech(start, end):
             self._flush_salutation()
         if self.fmt == "paragraphs":
             speaker = self.state.default_speaker
@@ -326,6 +326,14 @@ class _Parser:
             self.emit(start, end, "question" if speaker == PRESS else "direct", speaker, "question" if speaker == PRESS else "statement")
             return
         self._prose(start, end, next_line)
+
+    def _continues_speech(self, start: int, end: int) -> bool:
+        """Whether this paragraph joins a pending salutation: another salutation, or the speech it opens."""
+        if self.fmt not in ("transcript", "digest") or self._labels(start, end) or _is_heading(self.text[start:end]):
+            return False
+        if _SALUTATION.match(normalize_whitespace(self.text[start:end])):
+            return True
+        return self.state.turn_speaker is not None and self.state.turn_speaker == self.state.default_speaker
 
     def _heading(self, start: int, end: int, entry: bool) -> None:
         st = self.state
