@@ -161,7 +161,7 @@ class Attributor:
         next_opens_quote: bool = False,
     ) -> tuple[list[Piece], str | None]:
         """Attribute the paragraph ``text[start:end]``; return its pieces and the updated last-named speaker."""
-        quotes = [q for q in find_quotes(text, start, end)]
+        quotes = find_quotes(text, start, end)
         standalone = self._standalone_quotes(text, start, quotes)
         masked = _mask(text, [q for q in quotes if q not in standalone])
         pieces: list[Piece] = []
