@@ -187,3 +187,16 @@ def test_a_broken_lexicon_stops_the_build_with_one_line(corpus, tmp_path, capsys
 def test_compare_needs_two_periods(tmp_path, capsys):
     status, _, err = run_cli(["compare", tmp_path / "x.parquet", "--target", "Ukraine", "--periods", "2014"], capsys)
     assert status == 2 and "--periods needs two or more years to compare, got 2014" in err
+
+
+def test_a_manifest_at_the_top_of_a_folder_describes_files_in_subfolders(tmp_path):
+    (tmp_path / "2014").mkdir()
+    (tmp_path / "2014" / "speech.txt").write_text("We support the Minsk agreements.\n", encoding="utf-8")
+    (tmp_path / "manifest.toml").write_text(
+        '[[document]]\nid = "un-2014"\nfile = "2014/speech.txt"\nsource = "UN General Assembly"\n'
+        'period = 2014\nactor = "RUS"\nspeaker = "Sergey Lavrov"\nformat = "paragraphs"\n',
+        encoding="utf-8",
+    )
+    documents, reports = read_inputs([tmp_path])
+    assert [(d.doc_id, d.meta.source, d.meta.speaker) for d in documents] == [("un-2014", "UN General Assembly", "Sergey Lavrov")]
+    assert reports[0].notes == []  # nothing inferred: the manifest described the file

@@ -285,3 +285,13 @@ def test_a_salutation_without_a_document_speaker_is_not_given_to_the_next_paragr
         ("context", None, "Ladies and gentlemen,"),
         ("reported", LAVROV, "The talks went well, Lavrov said."),
     ]
+
+
+def test_one_paragraph_per_line_without_blank_lines():
+    first = "We call on all parties to respect the Minsk agreements, which remain the only basis for a settlement."
+    second = "Russia is ready for dialogue with everyone who is ready for it on the basis of equality and respect."
+    assert len(first) > 100  # a line this long is no hard-wrapped line
+    assert rows(f"{first}\n{second}\n", format="paragraphs", speaker=LAVROV) == [
+        ("direct", LAVROV, first),
+        ("direct", LAVROV, second),
+    ]

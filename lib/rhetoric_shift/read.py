@@ -79,22 +79,13 @@ def read_inputs(inputs: list[Path], manifest: Path | None = None) -> tuple[list[
     Raises ``InputError`` for a path that does not exist or a broken manifest; files that
     cannot be used are reported as skipped with the reason and the rest is read.
     """
-    explicit = load_manifest(manifest) if manifest is not None else None
+    manifests = _ManifestFinder(manifest)
     documents: list[Document] = []
     reports: list[FileReport] = []
-    manifests: dict[Path, dict[str, DocumentMeta]] = {}
-    for path in _expand(inputs):
+    for root, path in _expand(inputs):
         if path.name == MANIFEST_NAME:
             continue
-        if explicit is not None:
-            metas, base = explicit, manifest.parent  # type: ignore[union-attr]
-        else:
-            base = path.parent
-            if base not in manifests:
-                found = base / MANIFEST_NAME
-                manifests[base] = load_manifest(found) if found.is_file() else {}
-            metas = manifests[base]
-        meta = metas.get(_relative_name(path, base))
+        meta = manifests.meta_for(path, root)
         report = FileReport(str(path), "used")
         try:
             docs = read_file(path, meta, report)
@@ -108,14 +99,43 @@ def read_inputs(inputs: list[Path], manifest: Path | None = None) -> tuple[list[
     return documents, reports
 
 
-def _expand(inputs: list[Path]) -> list[Path]:
-    files: list[Path] = []
+class _ManifestFinder:
+    """The manifest entry of each input file: the explicit manifest, else the nearest
+    ``manifest.toml`` in the file's folder or a parent folder up to the input folder."""
+
+    def __init__(self, explicit: Path | None) -> None:
+        self.explicit = Path(explicit) if explicit is not None else None
+        self.loaded: dict[Path, dict[str, DocumentMeta]] = {}
+        if self.explicit is not None:
+            self.loaded[self.explicit] = load_manifest(self.explicit)
+
+    def meta_for(self, path: Path, root: Path) -> DocumentMeta | None:
+        for candidate in self._candidates(path, root):
+            if candidate not in self.loaded:
+                self.loaded[candidate] = load_manifest(candidate) if candidate.is_file() else {}
+            meta = self.loaded[candidate].get(_relative_name(path, candidate.parent))
+            if meta is not None or self.loaded[candidate]:
+                return meta  # the nearest manifest speaks for the files below it
+        return None
+
+    def _candidates(self, path: Path, root: Path) -> list[Path]:
+        if self.explicit is not None:
+            return [self.explicit]
+        folders = [path.parent]
+        while folders[-1] != root and root in folders[-1].parents:
+            folders.append(folders[-1].parent)
+        return [folder / MANIFEST_NAME for folder in folders]
+
+
+def _expand(inputs: list[Path]) -> list[tuple[Path, Path]]:
+    """Every input file with the folder it was found under (a file given directly: its own folder)."""
+    files: list[tuple[Path, Path]] = []
     for given in inputs:
         path = Path(given)
         if path.is_dir():
-            files.extend(p for p in sorted(path.rglob("*")) if p.is_file())
+            files.extend((path, p) for p in sorted(path.rglob("*")) if p.is_file())
         elif path.is_file():
-            files.append(path)
+            files.append((path.parent, path))
         else:
             raise InputError(path, "no such file or folder; check the path")
     return files

@@ -43,6 +43,7 @@ FURNITURE_PATTERNS = [
     ("copyright line", re.compile(r"^(?:©|\(c\)\s|copyright\b|all rights reserved)", re.I)),
     ("page save stamp", dates.SAVE_STAMP),
 ]
+LONG_LINE = 100  # characters: longer than any hard-wrapped line
 _LABEL_WORDS = r"Question|Q|Answer|A|Journalist|Reporter|Correspondent|Moderator"
 _SALUTATION = re.compile(
     r"^(?:(?:Dear|Distinguished|Respected|Esteemed)\s.{1,60}|Ladies and [Gg]entlemen|Mr\.?\s+\w+(?:\s\w+)?|"
@@ -195,6 +196,9 @@ class _Parser:
         lines = self._classify_lines()
         block: list[_Line] = []
         for line in lines + [_Line(len(self.text), len(self.text), "blank")]:
+            if line.role == "content" and block and self._ends_paragraph(block[-1]):
+                self._block(block[0].start, block[-1].end, next_line=line)
+                block = []
             if line.role == "content":
                 block.append(line)
                 continue
@@ -207,6 +211,14 @@ class _Parser:
         # are collected block by block, so they are sorted here.
         self.result.dropped.sort(key=lambda d: d.start)
         return self.result
+
+    def _ends_paragraph(self, line: _Line) -> bool:
+        """A long line closing a sentence is a paragraph of its own even without a blank line after it.
+
+        Files with one paragraph per line have no blank lines; hard-wrapped files break lines at
+        about 60 characters and separate paragraphs with blank lines, so their lines never qualify.
+        """
+        return line.end - line.start > LONG_LINE and bool(re.search(r"[.!?…][\"”’)]?$", self.text[line.start:line.end]))
 
     def _classify_lines(self) -> list[_Line]:
         lines = []
