@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SEEDS, make_table
 
+from rhetoric_shift import build
 from rhetoric_shift.duplicates import DuplicateFinder, unique_remarks
 
 RT = "001_rt"
@@ -113,13 +114,36 @@ def test_parameters_are_checked_in_fit(params, message):
     assert message in str(info.value)
 
 
+def test_estimators_word_their_parameter_errors_alike():
+    from rhetoric_shift.topics import TopicModel
+
+    for estimator in (DuplicateFinder(min_words=0), TopicModel(min_words=0)):
+        with pytest.raises(ValueError) as info:
+            estimator.fit(["a text"])
+        name = type(estimator).__name__
+        assert str(info.value) == f"The 'min_words' parameter of {name} must be an int >= 1. Got 0 instead."
+
+
+def test_long_enough_is_one_rule_for_duplicates_and_topics():
+    from rhetoric_shift.tokens import has_content_words
+    from rhetoric_shift.topics import TopicModel
+
+    # content words: none ("he said that" are stop or reporting words); minsk, accords, hold (3);
+    # minsk, accords, hold, firm, today (5)
+    texts = ["He said that.", "Minsk accords hold.", "The Minsk accords hold firm today."]
+    assert has_content_words(texts, 4).tolist() == [False, False, True]
+    assert TopicModel(min_words=4).clusterable(texts).tolist() == [False, False, True]
+    short = make_table([{"text": texts[1], "doc_id": "a"}, {"text": texts[1], "doc_id": "b"}])
+    assert DuplicateFinder(min_words=4).fit(short["text"]).pairs(short).empty  # 3 words: never paired
+    assert len(DuplicateFinder(min_words=3).fit(short["text"]).pairs(short)) == 1
+
+
 def test_not_fitted():
     with pytest.raises(ValueError, match="not fitted"):
         DuplicateFinder().pairs(coverage_table())
 
 
 def test_seed_corpus_rt_and_sputnik_pairs():
-    build = pytest.importorskip("rhetoric_shift.build", reason="the seed table comes from the build")
     table = build.build_table([SEEDS]).table
 
     def group_of(fragment: str, source: str) -> str:

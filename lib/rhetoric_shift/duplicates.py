@@ -33,7 +33,9 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from rhetoric_shift.tokens import StemAnalyzer, content_words
+from rhetoric_shift.params import is_int, not_fitted_error, param_error
+from rhetoric_shift.schema import KINDS
+from rhetoric_shift.tokens import StemAnalyzer, has_content_words
 
 REMARK_KINDS = ("direct", "reported", "question")
 
@@ -67,14 +69,12 @@ class DuplicateFinder:
     def _check_params(self) -> None:
         t = self.threshold
         if not isinstance(t, Real) or isinstance(t, bool) or not 0 < t <= 1:
-            raise ValueError(f"The 'threshold' parameter of DuplicateFinder must be a float in (0, 1]. Got {t!r} instead.")
-        if not isinstance(self.min_words, int) or isinstance(self.min_words, bool) or self.min_words < 1:
-            raise ValueError(f"The 'min_words' parameter of DuplicateFinder must be an int >= 1. Got {self.min_words!r} instead.")
-        unknown = sorted(set(self.kinds) - {"direct", "reported", "question", "context"})
+            raise param_error("DuplicateFinder", "threshold", "a float in (0, 1]", t)
+        if not is_int(self.min_words) or self.min_words < 1:
+            raise param_error("DuplicateFinder", "min_words", "an int >= 1", self.min_words)
+        unknown = sorted(set(self.kinds) - set(KINDS))
         if unknown:
-            raise ValueError(
-                f"The 'kinds' parameter of DuplicateFinder must hold kinds among direct, reported, question, context. Got {unknown!r}."
-            )
+            raise param_error("DuplicateFinder", "kinds", f"kinds among {', '.join(KINDS)}", unknown)
 
     def fit(self, texts: Sequence[str]) -> DuplicateFinder:
         """Learn the vocabulary and IDF weights from ``texts``; returns self.
@@ -82,7 +82,8 @@ class DuplicateFinder:
         An empty or stop-word-only corpus is allowed: then nothing ever pairs.
         """
         self._check_params()
-        texts = [t for t in texts if content_words(t)]
+        texts = list(texts)
+        texts = [t for t, keep in zip(texts, has_content_words(texts, 1)) if keep]
         self.vectorizer_ = TfidfVectorizer(analyzer=StemAnalyzer(tuple(self.ngram_range)), sublinear_tf=True)
         if texts:
             self.vectorizer_.fit(texts)
@@ -91,13 +92,12 @@ class DuplicateFinder:
     def pairs(self, table: pd.DataFrame) -> pd.DataFrame:
         """Pairs of statements judged the same remark: columns a, b (statement ids, a < b), similarity."""
         if not hasattr(self, "vectorizer_"):
-            raise ValueError("This DuplicateFinder is not fitted yet; call fit(texts) first.")
+            raise not_fitted_error("DuplicateFinder")
         found: list[tuple[str, str, float]] = []
         if not hasattr(self.vectorizer_, "vocabulary_"):
             return pd.DataFrame(found, columns=["a", "b", "similarity"])
         eligible = table[table["kind"].isin(list(self.kinds))]
-        long_enough = np.array([len(content_words(t)) >= self.min_words for t in eligible["text"]], dtype=bool)
-        eligible = eligible[long_enough]
+        eligible = eligible[has_content_words(eligible["text"].tolist(), self.min_words)]
         for _, block in eligible.groupby("period", sort=True):
             if block["doc_id"].nunique() > 1:
                 found += self._block_pairs(block)

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+import numpy as np
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import RegexpTokenizer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -56,6 +57,15 @@ def content_words(text: str) -> list[str]:
     """
     words = (t[:-2] if t.endswith("'s") else t for t in tokenize(text))
     return [w for w in words if len(w) > 1 and "'" not in w and w not in STOP_WORDS]
+
+
+def has_content_words(texts: Sequence[str], min_words: int) -> np.ndarray:
+    """Boolean mask: which ``texts`` have at least ``min_words`` content words.
+
+    The one test of "long enough" for topics (shorter statements cannot be placed) and
+    duplicates (shorter statements match by chance).
+    """
+    return np.array([len(content_words(t)) >= min_words for t in texts], dtype=bool)
 
 
 def content_stems(text: str) -> list[str]:

@@ -22,7 +22,6 @@ new batches (``predict``, ``coordinates``):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Integral
 
 import numpy as np
 from sklearn.cluster import KMeans
@@ -30,17 +29,12 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 
-from rhetoric_shift.tokens import StemAnalyzer, content_words, readable, surface_forms
+from rhetoric_shift.params import is_int, not_fitted_error, param_error
+from rhetoric_shift.tokens import StemAnalyzer, has_content_words, readable, surface_forms
 
 TOO_SHORT = -1
 TOO_SHORT_LABEL = "(too short)"
 SILHOUETTE_SAMPLE = 5000
-
-
-def param_error(name: str, allowed: str, got: object, cause: str = "") -> ValueError:
-    """One shape for parameter errors: the parameter, what is allowed, what came, and why maybe."""
-    msg = f"The {name!r} parameter of TopicModel must be {allowed}. Got {got!r} instead."
-    return ValueError(f"{msg} {cause}".strip())
 
 
 class TopicModel:
@@ -85,26 +79,26 @@ class TopicModel:
     # -- parameters ------------------------------------------------------------------------
 
     def _check_params(self) -> None:
-        if self.n_topics is not None and (not _is_int(self.n_topics) or self.n_topics < 1):
-            raise param_error("n_topics", "an int >= 1 or None", self.n_topics)
+        if self.n_topics is not None and (not is_int(self.n_topics) or self.n_topics < 1):
+            raise param_error("TopicModel", "n_topics", "an int >= 1 or None", self.n_topics)
         k = self.k_range
-        if not (isinstance(k, (tuple, list)) and len(k) == 2 and all(_is_int(v) for v in k) and 2 <= k[0] <= k[1]):
-            raise param_error("k_range", "a pair (low, high) of ints with 2 <= low <= high", k)
-        if not _is_int(self.min_words) or self.min_words < 1:
-            raise param_error("min_words", "an int >= 1", self.min_words)
+        if not (isinstance(k, (tuple, list)) and len(k) == 2 and all(is_int(v) for v in k) and 2 <= k[0] <= k[1]):
+            raise param_error("TopicModel", "k_range", "a pair (low, high) of ints with 2 <= low <= high", k)
+        if not is_int(self.min_words) or self.min_words < 1:
+            raise param_error("TopicModel", "min_words", "an int >= 1", self.min_words)
         g = self.ngram_range
-        if not (isinstance(g, (tuple, list)) and len(g) == 2 and all(_is_int(v) for v in g) and 1 <= g[0] <= g[1]):
-            raise param_error("ngram_range", "a pair (low, high) of ints with 1 <= low <= high", g)
-        if not _is_int(self.n_labels) or self.n_labels < 1:
-            raise param_error("n_labels", "an int >= 1", self.n_labels)
-        if not _is_int(self.n_init) or self.n_init < 1:
-            raise param_error("n_init", "an int >= 1", self.n_init)
+        if not (isinstance(g, (tuple, list)) and len(g) == 2 and all(is_int(v) for v in g) and 1 <= g[0] <= g[1]):
+            raise param_error("TopicModel", "ngram_range", "a pair (low, high) of ints with 1 <= low <= high", g)
+        if not is_int(self.n_labels) or self.n_labels < 1:
+            raise param_error("TopicModel", "n_labels", "an int >= 1", self.n_labels)
+        if not is_int(self.n_init) or self.n_init < 1:
+            raise param_error("TopicModel", "n_init", "an int >= 1", self.n_init)
 
     # -- fitting ---------------------------------------------------------------------------
 
     def clusterable(self, texts: Sequence[str]) -> np.ndarray:
         """Boolean mask: which texts have at least ``min_words`` content words."""
-        return np.array([len(content_words(t)) >= self.min_words for t in texts], dtype=bool)
+        return has_content_words(texts, self.min_words)
 
     def fit(self, texts: Sequence[str]) -> TopicModel:
         """Learn vocabulary, clusters, labels and map axes from ``texts``; returns self.
@@ -171,7 +165,7 @@ class TopicModel:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "kmeans_"):
-            raise ValueError("This TopicModel is not fitted yet; call fit(texts) first.")
+            raise not_fitted_error("TopicModel")
 
     def transform(self, texts: Sequence[str]):
         """TF-IDF rows (sparse, L2-normalised) of ``texts`` in the fitted vocabulary."""
@@ -241,6 +235,3 @@ def _n_distinct_rows(X) -> int:
     bounds = zip(X.indptr[:-1], X.indptr[1:])
     return len({(X.indices[a:b].tobytes(), np.round(X.data[a:b], 12).tobytes()) for a, b in bounds})
 
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, Integral) and not isinstance(value, bool)
