@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from conftest import SEEDS, assert_statement_table, make_table
 
+from rhetoric_shift import build
 from rhetoric_shift.enrich import enrich
 from rhetoric_shift.schema import empty_table
 from rhetoric_shift.tone import stance, tone
@@ -84,20 +85,16 @@ def test_enrich_with_a_user_targets_file(tmp_path: Path):
     assert out["targets"].tolist()[4] == ["Arctic"] and out["targets"].tolist()[2] == []
 
 
-def test_enrich_errors():
+def test_enrich_errors(tmp_path: Path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[target]", encoding="utf-8")
     with pytest.raises(ValueError, match="bad.toml: not valid TOML"):
-        bad = Path(__file__).parent / "bad.toml"
-        try:
-            bad.write_text("[[target]", encoding="utf-8")
-            enrich(segmented(), targets_file=bad)
-        finally:
-            bad.unlink()
+        enrich(segmented(), targets_file=bad)
     with pytest.raises(ValueError, match="lacks the segmentation column"):
         enrich(segmented().drop(columns=["period"]))
 
 
 def test_enrich_seed_corpus():
-    build = pytest.importorskip("rhetoric_shift.build", reason="the seed table comes from the build")
     segmented_seeds = build.build_table([SEEDS], enrich=False).table
     out = enrich(segmented_seeds)
     assert_statement_table(out)

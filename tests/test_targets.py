@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, assert_statement_table, make_table
 
+from rhetoric_shift import build
 from rhetoric_shift.targets import context_targets, load_lexicon, tag_targets
 
 
@@ -137,7 +138,6 @@ def test_missing_lexicon_file(tmp_path: Path):
 
 
 def test_seed_corpus_targets():
-    build = pytest.importorskip("rhetoric_shift.build", reason="the seed table comes from the build")
     table = build.build_table([SEEDS]).table
     assert_statement_table(table)
     named = {t for v in table["targets"] for t in v}
