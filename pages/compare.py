@@ -21,9 +21,16 @@ if not 2 <= len(chosen) <= 3:
     st.info("Choose two or three periods to compare.")
     st.stop()
 ui.require(rows)
+empty = query.empty_periods(rows, chosen)
+if empty:  # the periods come from the whole table, the filters may leave one without statements
+    st.info(f"No statements of {' or '.join(map(str, empty))} match the filters. "
+            "Widen the filters in the sidebar or choose other periods.")
+    st.stop()
+if not ui.target_in(rows, target):
+    st.stop()
 
 result = cached.comparison(rows, target, chosen, by)
-st.caption(f"{target}, counting {'every report' if by == 'report' else 'each unique remark once'}. "
+st.caption(f"{target}, counting {compare.BY_LABELS[by]}. "
            "Tone and stance average the officials' statements about the target (intervals: 95% bootstrap).")
 for card, column in zip(result.periods, st.columns(len(result.periods))):
     with column:
@@ -40,7 +47,8 @@ for card, column in zip(result.periods, st.columns(len(result.periods))):
             st.caption("No statement of this period names the target.")
         with st.expander(f"Statements behind {card.period}"):
             render.statements_table(query.statements_in_cell(rows, target=target, period=card.period, by=by,
-                                                             measured=True), key=f"compare_rows_{card.period}")
+                                                             measured=True), key=f"compare_rows_{card.period}",
+                                    measured=True)
 
 st.subheader("New and dropped words")
 st.dataframe(query.shifts_frame(result.shifts), key="compare_shifts", hide_index=True)

@@ -35,11 +35,12 @@ render.topic_grid(rows, by, key="heat_topics")
 
 st.subheader("Period × period: how alike the words about a target are")
 target = session.selectbox("Target", "target", ctx.allowed.targets, ctx.target())
-event = render.chart(charts.similarity_heatmap(cached.similarity(rows, target, by), target),
-                     "One cell: cosine similarity of the two periods' average TF-IDF word vectors of the "
-                     "officials' statements about the target (1 = same vocabulary). Click a cell to list "
-                     "the statements of both periods.", key="heat_similarity", select=True)
-render.cell_statements(rows, event, key="heat_similarity_rows", by=by,
-                       cell=lambda x, y: {"target": target, "period": (int(x), int(y)), "measured": True})
+if ui.target_in(rows, target):
+    event = render.chart(charts.similarity_heatmap(cached.similarity(rows, target, by), target),
+                         "One cell: cosine similarity of the two periods' average TF-IDF word vectors of the "
+                         "officials' statements about the target (1 = same vocabulary). Click a cell to list "
+                         "the statements of both periods.", key="heat_similarity", select=True)
+    render.cell_statements(rows, event, key="heat_similarity_rows", by=by,
+                           cell=lambda x, y: {"target": target, "period": (int(x), int(y)), "measured": True})
 
 session.copy_link(ctx.url_path)

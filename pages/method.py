@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from rhetoric_shift import query, ui
+from rhetoric_shift import compare, query, ui
 from rhetoric_shift.duplicates import DuplicateFinder
-from rhetoric_shift.ui import session
+from rhetoric_shift.ui import cached, session
 from rhetoric_shift.ui.state import PARAM_HELP
 
 ctx = ui.context()
 
 st.title("Method")
-threshold = DuplicateFinder().threshold  # the number the build used, not a copy of it
+# The library's default, which `rhetoric-shift build` uses (enrich calls DuplicateFinder()); a table
+# built with another threshold would need it recorded with the table to be shown here.
+threshold = DuplicateFinder().threshold
 st.markdown(f"""
 **One row is one statement**: a sentence or paragraph attributed to a speaker, with its outlet, date, the
 file and character offsets it comes from, and its *kind*: `direct` (the speaker's own words), `reported`
@@ -21,8 +23,8 @@ The *period* is the year under analysis: a January press conference reviewing 20
 |---|---|
 | **salience** | statements of the period that name the target themselves ÷ all statements of the period (all kinds). A target is named through a lexicon of aliases ("Kiev", "Donbass" → Ukraine); a statement under a heading or question naming a target does not count here. |
 | **tone** | VADER compound sentiment (−1…+1) of each statement, averaged over the officials' statements about the target: kind `direct` or `reported`, naming the target or answering a question or heading that names it. |
-| **stance** | (cooperation terms − confrontation terms) ÷ all such terms matched in the statement, from an editable lexicon; a negation shortly before a term flips it. Averaged like tone. |
-| **95% interval** | percentile bootstrap of the mean, 2,000 resamples with a fixed seed; no interval under two statements. |
+| **stance** | (cooperation terms − confrontation terms) ÷ all such terms matched in the statement, from an editable lexicon; a negation shortly before a term flips it. Averaged like tone. The statements behind a tone or stance cell are listed with their tone, stance and the terms matched. |
+| **95% interval** | percentile bootstrap of the mean, {cached.N_BOOT:,} resamples with a fixed seed; no interval under {compare.MIN_N_FOR_INTERVAL} statements (resampling a handful of values gives an interval that looks precise and is not), and then no claim about a change either. |
 | **distinctive terms** | weighted log-odds z-scores with an informative prior (Monroe, Colaresi & Quinn 2008): words typical of one period against the other compared periods, about the target. |
 | **new / dropped words** | words used at least twice in one period and never in the previous one. |
 | **representative quotes** | the officials' statements naming the target closest to the period's average TF-IDF vector, one per duplicate group, never the press. |

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from rhetoric_shift import charts, query, ui
+from rhetoric_shift import charts, compare, query, ui
 from rhetoric_shift.schema import PRIMARY_TARGETS
 from rhetoric_shift.ui import cached, render, session
 
@@ -46,6 +46,6 @@ st.dataframe(query.documents(rows), key="overview_documents", hide_index=True)
 st.caption("One row per document: its outlet, period, dates, words and statements of each kind.")
 st.subheader("Statements by kind")
 st.dataframe(query.kind_counts(rows, by), key="overview_kinds", hide_index=True, width="content")
-st.caption(f"Statements of each kind per period, counting {'every report' if by == 'report' else 'each unique remark once'}.")
+st.caption(f"Statements of each kind per period, counting {compare.BY_LABELS[by]}.")
 
 session.copy_link(ctx.url_path)

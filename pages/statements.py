@@ -18,7 +18,7 @@ if q:
     st.dataframe(query.kwic_view(found), key="statements_kwic", hide_index=True,
                  column_config={"left": st.column_config.TextColumn(width="medium"),
                                 "right": st.column_config.TextColumn(width="medium")})
-    st.caption(f"{len(found)} statements contain the phrase ({int(found['hits'].sum())} times); "
+    st.caption(f"{len(found)} statements contain the phrase ({query.n_hits(found)} times); "
                "one row is its first occurrence in a statement.")
 
 st.subheader("Statements with provenance")

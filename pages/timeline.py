@@ -22,7 +22,7 @@ else:
                  "coloured by outlet (a statement naming two targets appears in both rows). Hover for the quote.")
 missing = query.undated(rows)
 if not missing.empty:
-    st.caption(f"{int(missing['statements'].sum())} statements have no date and are not on this axis:")
+    st.caption(f"{query.n_undated(rows)} statements have no date and are not on this axis:")
     st.dataframe(missing, key="timeline_undated", hide_index=True)
 
 days = query.live_blog_days(rows)

@@ -77,10 +77,24 @@ def test_interval_chart_error_bars_are_the_bootstrap_interval(table: pd.DataFram
     assert "stance" in fig.layout.yaxis.title.text
 
 
+def test_interval_chart_draws_bars_only_where_there_is_an_interval() -> None:
+    frame = pd.DataFrame({"target": ["US", "US", "US"], "period": [2014, 2016, 2017], "n": [6, 2, 0],
+                          "mean": [0.1, -0.4, np.nan], "ci_low": [-0.1, np.nan, np.nan], "ci_high": [0.25, np.nan, np.nan]})
+    (trace,) = charts.interval_chart(frame, "tone").data
+    assert list(trace.x) == ["2014", "2016"]  # no marker without statements
+    assert trace.error_y.array[0] == pytest.approx(0.15) and trace.error_y.arrayminus[0] == pytest.approx(0.2)
+    assert np.isnan(trace.error_y.array[1])
+    assert list(trace.hovertext) == ["US, 2014: +0.10 (95% CI -0.10 to +0.25, n=6)",
+                                     "US, 2016: -0.40 (n=2, too few statements for an interval)"]
+
+
 def test_topic_and_similarity_heatmaps(table: pd.DataFrame) -> None:
-    cells = _cells(charts.topic_heatmap(query.topic_shares(table)))
+    fig = charts.topic_heatmap(query.topic_shares(table))
+    cells = _cells(fig)
     late = table[table["period"] == 2017]
     assert cells[("2017", "1: odd")] == pytest.approx((late["topic"] == 1).sum() / len(late))
+    trace = charts.grid_trace(fig)
+    assert dict(zip(trace.y, trace.customdata)) == {"0: even": "0", "1: odd": "1"}  # a click reads back the id
     sim = pd.DataFrame({"period_a": [2014, 2014, 2017, 2017], "period_b": [2014, 2017, 2014, 2017], "similarity": [1.0, 0.25, 0.25, 1.0]})
     fig = charts.similarity_heatmap(sim, "Ukraine")
     assert _cells(fig)[("2017", "2014")] == 0.25

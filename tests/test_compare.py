@@ -9,12 +9,17 @@ import numpy as np
 import pytest
 from conftest import SEEDS, make_table
 
+from rhetoric_shift import build
 from rhetoric_shift.compare import (
+    MIN_N_FOR_INTERVAL,
     bootstrap_mean,
+    check_by,
     centroid_similarity,
     compare_positions,
     distinctive_terms,
     format_comparison,
+    format_mean,
+    known_targets,
     measure_by_period,
     representative_statements,
     salience_by_period,
@@ -67,7 +72,8 @@ def test_measure_uses_officials_statements_about_the_target():
     # 2014: direct 0.2 and, through its heading, 0.4 (the press question, -0.9, is left out): mean 0.3
     row = frame.set_index("period").loc[2014]
     assert row["n"] == 2 and row["mean"] == pytest.approx(0.3)
-    assert 0.2 <= row["ci_low"] <= row["ci_high"] <= 0.4
+    # two statements are below MIN_N_FOR_INTERVAL (5): a mean, but no interval
+    assert math.isnan(row["ci_low"]) and math.isnan(row["ci_high"])
     # 2017: -0.1, -0.3, -0.5: mean -0.3
     assert frame.set_index("period").loc[2017, "mean"] == pytest.approx(-0.3)
     stance = measure_by_period(ukraine_table(), "Ukraine", "stance", n_boot=200, by="remark").set_index("period")
@@ -78,6 +84,39 @@ def test_bootstrap_with_fewer_than_two_values():
     assert bootstrap_mean([0.7]) == (0.7, pytest.approx(math.nan, nan_ok=True), pytest.approx(math.nan, nan_ok=True))
     mean, lo, hi = bootstrap_mean([])
     assert math.isnan(mean) and math.isnan(lo) and math.isnan(hi)
+
+
+def test_no_interval_below_the_minimum_sample():
+    # Two equal values resample to the same mean every time: [+1.00, +1.00] would look precise.
+    assert MIN_N_FOR_INTERVAL == 5
+    for values in ([1.0, 1.0], [0.1, 0.5, -0.2, 0.3]):
+        mean, lo, hi = bootstrap_mean(values, 200)
+        assert mean == pytest.approx(np.mean(values)) and math.isnan(lo) and math.isnan(hi)
+    # five values: every resampled mean lies between the smallest and largest value
+    values = [0.1, 0.5, -0.2, 0.3, 0.0]
+    mean, lo, hi = bootstrap_mean(values, 500)
+    assert mean == pytest.approx(0.14) and -0.2 <= lo <= mean <= hi <= 0.5 and lo < hi
+
+
+def test_two_equal_statements_give_a_mean_and_no_interval_in_json_and_text():
+    u = ["Ukraine"]
+    table = table_of(
+        [{"period": 2014, "text": f"Dialogue with Ukraine, round {i}.", "targets": u, "stance": 1.0} for i in range(2)]
+        + [{"period": 2017, "text": f"Ukraine and the partnership, point {i}.", "targets": u, "stance": 0.5 * (i % 2)} for i in range(5)]
+    )
+    comparison = compare_positions(table, "Ukraine", [2014, 2017], n_boot=100)
+    first, last = comparison.to_dict()["periods"]
+    assert first["stance_mean"] == 1.0 and first["stance_ci"] == [None, None]
+    assert None not in last["stance_ci"]  # five statements: an interval
+    text = format_comparison(comparison)
+    assert "Stance    +1.00 (n=2, too few statements for an interval)" in text
+    assert "[+1.00, +1.00]" not in text and "95% CI" in text.split("2017")[1]
+
+
+def test_format_mean_says_what_is_missing():
+    assert format_mean(0.123, (-0.05, 0.3), 14) == "+0.12 (95% CI -0.05 to +0.30, n=14)"
+    assert format_mean(0.5, (math.nan, math.nan), 3) == "+0.50 (n=3, too few statements for an interval)"
+    assert format_mean(math.nan, (math.nan, math.nan), 0) == "n/a (no statements)"
 
 
 def test_bootstrap_interval_covers_the_true_mean_about_95_percent_of_the_time():
@@ -173,7 +212,8 @@ def test_single_measured_statement_gives_null_interval():
 def test_format_comparison_card():
     text = format_comparison(compare_positions(ukraine_table(), "Ukraine", [2014, 2017], n_boot=200))
     assert "2014\n  Salience  50.0% (2 of 4 statements name Ukraine)" in text
-    assert "Tone      +0.30  95% CI [" in text
+    # 2014 has two measured statements (0.2 and 0.4): a mean, too few for an interval
+    assert "Tone      +0.30 (n=2, too few statements for an interval)" in text
     assert "Ukraine has subscribed to the Minsk accords" in text and "(Sergey Lavrov, TASS, undated; rt:000004)" in text
     assert "From 2014 to 2017" in text and "Similarity of period centroids" in text
 
@@ -188,6 +228,23 @@ def test_unknown_target_or_period_lists_the_allowed_values():
         measure_by_period(table, "Ukraine", "mood")
     with pytest.raises(ValueError, match="Unknown by='outlet'; allowed: report, remark"):
         compare_positions(table, "Ukraine", [2014], by="outlet")
+    with pytest.raises(ValueError, match="Unknown by='outlet'"):
+        check_by("outlet")
+    check_by("remark")
+
+
+def test_known_targets_are_the_primary_ones_then_the_others_most_often_found():
+    table = table_of(
+        [
+            {"text": "a", "targets": ["NATO"]},
+            {"text": "b", "targets": ["EU"], "kind": "context", "speaker": None},
+            {"text": "c", "context_targets": ["EU"]},
+            {"text": "d", "targets": ["Iran", "Ukraine"]},
+        ]
+    )
+    # EU twice (once inherited from a heading), Iran and NATO once each (ties alphabetical);
+    # the primary targets always, absent or not.
+    assert known_targets(table) == ["Syria", "Ukraine", "US", "DPRK", "EU", "Iran", "NATO"]
 
 
 def test_compare_is_deterministic():
@@ -197,7 +254,6 @@ def test_compare_is_deterministic():
 
 
 def test_seed_corpus_ukraine_card():
-    build = pytest.importorskip("rhetoric_shift.build", reason="the seed table comes from the build")
     table = build.build_table([SEEDS]).table
     comparison = compare_positions(table, "Ukraine", [2014, 2017])
     data = comparison.to_dict()

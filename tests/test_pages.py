@@ -24,7 +24,7 @@ PAGES = ["overview", "timeline", "heatmaps", "compare", "topics", "statements", 
 
 
 def small_table() -> pd.DataFrame:
-    """Three periods, the four primary targets, two live blogs with printed times, two topics."""
+    """Three periods, the four primary targets and Afghanistan (2016 only), two live blogs with printed times, two topics."""
     rows = []
     plan = [
         (2014, ["Ukraine"], "MFA of Russia", None, None, "Kiev must implement the Minsk agreements, sanctions aside."),
@@ -32,7 +32,7 @@ def small_table() -> pd.DataFrame:
         (2014, ["US"], "MFA of Russia", None, None, "Washington sanctions are counterproductive."),
         (2016, ["Syria"], "TASS", "2017-01-17", None, "The Astana process on Syria is moving."),
         (2016, ["US"], "TASS", "2017-01-17", None, "We hope the new US administration will be pragmatic."),
-        (2016, [], "TASS", "2017-01-17", None, "Terrorism was the key threat last year."),
+        (2016, ["Afghanistan"], "TASS", "2017-01-17", None, "Terrorism in Afghanistan was the key threat last year."),
         (2017, ["Ukraine"], "RT", "2018-01-15", "07:20", "Ukraine has subscribed to the Minsk accords."),
         (2017, ["Ukraine"], "Sputnik", "2018-01-15", "07:22", "Ukraine subscribed to the Minsk accords."),
         (2017, ["DPRK", "US"], "Sputnik", "2018-01-15", "07:31", "Washington provokes Pyongyang with sanctions."),
@@ -88,6 +88,12 @@ def charts_of(at: AppTest) -> list[dict]:
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:
     """The first dataframe on the page that has ``column`` (frames are not widgets: no keys to find them by)."""
     return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def click_cell(at: AppTest, key: str, **point: str) -> AppTest:
+    """Select one point of the chart ``key`` as a click in the browser would, and rerun."""
+    at.session_state[key] = {"selection": {"points": [point], "point_indices": [0], "box": [], "lasso": []}}
+    return at.run()
 
 
 def notices(at: AppTest) -> str:
@@ -166,9 +172,39 @@ def test_every_page_opens_with_its_charts_and_tables(app, page: str) -> None:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_survives_filters_that_match_nothing_in_a_period(app, page: str) -> None:
-    at = open_page(app(periods="2016", source="TASS", kind="direct", by="remark"), page)
-    assert not at.exception
+def test_every_page_survives_filters_that_match_nothing(app, page: str, table_file: Path) -> None:
+    params = {"periods": "2014,2017", "source": "TASS", "kind": "direct", "by": "remark"}  # TASS printed only 2016
+    table = read_table(table_file)
+    assert query.filter_table(table, periods=[2014, 2017], sources=["TASS"], kinds=["direct"]).empty
+    at = open_page(app(**params), page)
+    assert not at.exception and not at.error
+    if page not in ("method", "statements"):  # Method describes the whole table; Statements lists none
+        assert at.info, "a page with nothing to show says so"
+
+
+@pytest.mark.parametrize(("params", "empty"), [({"source": "RT"}, "2014 or 2016"), ({"source": "TASS", "periods": "2014,2016"}, "2014")])
+def test_compare_names_the_periods_the_filters_empty(app, params: dict, empty: str) -> None:
+    at = open_page(app(target="Ukraine", **params), "compare")
+    assert not at.exception and not at.error
+    (info,) = at.info
+    assert f"No statements of {empty} match the filters" in info.value
+    assert not at.get("plotly_chart")
+
+
+def test_heatmaps_notice_for_a_target_the_filters_removed(app) -> None:
+    at = open_page(app(target="Afghanistan", source="RT"), "heatmaps")  # Afghanistan is named by TASS only
+    assert not at.exception and not at.error
+    assert at.selectbox(key="w_target").value == "Afghanistan"
+    assert any("No statement about Afghanistan matches the filters" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 2  # target × period and topic × period still drawn
+    at = open_page(app(target="Afghanistan"), "heatmaps")
+    assert not at.info and len(at.get("plotly_chart")) == 3
+
+
+def test_compare_notice_for_a_target_the_filters_removed(app) -> None:
+    at = open_page(app(target="Afghanistan", source="RT,MFA of Russia", periods="2017,2014"), "compare")
+    assert not at.exception and not at.error
+    assert any("No statement about Afghanistan matches the filters" in i.value for i in at.info)
 
 
 # --- Compare: URL <-> widgets ------------------------------------------------------------------
@@ -262,12 +298,29 @@ def test_count_by_unique_remark_counts_a_twice_reported_remark_once(app) -> None
 
 def test_selecting_a_heatmap_cell_lists_the_statements_behind_it(app) -> None:
     at = open_page(app(), "overview")
-    at.session_state["overview_grid"] = {
-        "selection": {"points": [{"x": "2017", "y": "Ukraine", "customdata": "Ukraine"}], "point_indices": [0], "box": [], "lasso": []}
-    }
-    at.run()
+    click_cell(at, "overview_grid", x="2017", y="Ukraine", customdata="Ukraine")
     rows = frame_with(at, "char_start")
     assert len(rows) == 2 and rows["targets"].str.contains("Ukraine").all() and set(rows["period"]) == {2017}
+
+
+def test_a_tone_cell_lists_its_statements_with_the_tone_they_average(app) -> None:
+    at = open_page(app(measure="tone"), "heatmaps")
+    grid = charts_of(at)[0]["data"][-1]
+    labels = dict(zip(zip(grid["x"], grid["y"]), grid["text"]))  # "-0.05<br>n=2": the mean and its n
+    click_cell(at, "heat_tone", x="2017", y="Ukraine", customdata="Ukraine")
+    rows = frame_with(at, "char_start")
+    assert {"tone", "stance", "stance terms"} <= set(rows.columns)
+    mean, n = labels[("2017", "Ukraine")].split("<br>n=")
+    assert f"{rows['tone'].mean():+.2f}" == mean and len(rows) == int(n) == 2
+    assert any("target Ukraine · period 2017" in m.value for m in at.markdown)
+
+
+def test_a_topic_cell_is_read_back_by_its_id_not_its_label(app) -> None:
+    at = open_page(app(), "topics")
+    click_cell(at, "topic_grid", x="2017", y="1: sanctions · us", customdata="1")
+    rows = frame_with(at, "char_start")
+    # topic 1 is every odd row of small_table; of 2017 (rows 6-10), rows 7 and 9
+    assert rows["text"].tolist() == ["Ukraine subscribed to the Minsk accords.", "Syria needs an inclusive dialogue."]
 
 
 def test_overview_sentences_and_links_carry_the_target(app) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -32,8 +34,8 @@ def table() -> pd.DataFrame:
 
 
 def test_choices_put_primary_targets_first_and_come_from_the_table(table: pd.DataFrame) -> None:
-    assert query.periods(table) == (2014, 2017)
-    assert query.targets(table) == ("Syria", "Ukraine", "US", "DPRK")
+    assert compare.known_periods(table) == [2014, 2017]
+    assert compare.known_targets(table) == ["Syria", "Ukraine", "US", "DPRK"]
     assert query.sources(table) == ("RT", "Sputnik", "TASS")
     assert query.kinds(table) == ("direct", "question", "context")
     assert query.topics(table) == (-1, 0, 1, 2)
@@ -82,7 +84,7 @@ def test_topic_shares_count_and_divide_by_the_period(table: pd.DataFrame) -> Non
     assert shares.loc[(1, 2017), "share"] == pytest.approx(0.5)
     assert shares.loc[(2, 2014), "n_topic"] == 0
     assert len(query.statements_in_cell(table, topic=1, period=2017)) == 2
-    assert query.topic_names(table)[1] == "1: sanctions"
+    assert query.topic_names(table)[1] == "1: sanctions" == query.topic_name(1, "sanctions")
 
 
 def test_documents_and_kind_counts(table: pd.DataFrame) -> None:
@@ -145,18 +147,73 @@ def test_describe_change_carries_its_numbers(table: pd.DataFrame) -> None:
     change = query.describe_change(table, "Ukraine", n_boot=100)
     assert (change.first, change.last) == (2014, 2017)
     assert change.sentences[0] == "Salience fell: named in 1 of 3 statements in 2014 (33%), 1 of 4 in 2017 (25%)."
-    assert "n=1, no interval" in change.sentences[1] and "anecdote" in change.sentences[1]
+    assert "n=1, too few statements for an interval" in change.sentences[1] and "anecdote" in change.sentences[1]
     assert query.describe_change(query.filter_table(table, periods=[2017]), "Ukraine") is None
 
 
-def test_similarity_is_long_and_symmetric(table: pd.DataFrame) -> None:
+def test_similarity_is_long_and_computed_as_described(table: pd.DataFrame) -> None:
     frame = query.similarity(table, "US")
     assert len(frame) == 4
     matrix = frame.pivot(index="period_a", columns="period_b", values="similarity")
-    assert matrix.loc[2014, 2017] == pytest.approx(matrix.loc[2017, 2014], nan_ok=True)
+    # The officials' statements about the US, as content stems (stop words dropped):
+    #   2014: sanction, russia, counterproduct;  2017 (twice, RT and Sputnik): washington, threaten, pyongyang, sanction.
+    # Smooth IDF over these 3 texts, idf = ln((1 + 3) / (1 + df)) + 1: sanction (df 3) 1, russia and
+    # counterproduct (df 1) a = 1 + ln 2, the 2017 words (df 2) b = 1 + ln(4/3); every tf is 1.
+    # The 2017 centroid is the mean of two equal unit rows, so the cosine is that of the two
+    # texts: the shared "sanction" only, 1 / (|2014 row| * |2017 row|).
+    a, b = 1 + math.log(2), 1 + math.log(4 / 3)
+    expected = 1 / (math.sqrt(1 + 2 * a**2) * math.sqrt(1 + 3 * b**2))
+    assert matrix.loc[2014, 2017] == pytest.approx(expected) == pytest.approx(0.15767, abs=1e-5)
+    assert matrix.loc[2014, 2014] == pytest.approx(1.0)
+
+
+def test_similarity_of_a_target_the_rows_never_mention_is_refused_with_the_allowed_list(table: pd.DataFrame) -> None:
+    # The page checks first (ui.target_in) and shows a notice; the library names what it allows.
+    rows = query.filter_table(table, sources=["RT"])
+    assert "Afghanistan" not in compare.known_targets(rows)
+    with pytest.raises(ValueError, match="Unknown target 'Afghanistan'; allowed: Syria, Ukraine, US, DPRK"):
+        query.similarity(rows, "Afghanistan")
+    assert query.similarity(rows, "Ukraine")["similarity"].isna().all()  # a primary target: no statements, NaN
+
+
+def test_empty_periods_are_those_the_rows_lack(table: pd.DataFrame) -> None:
+    rows = query.filter_table(table, sources=["RT"])
+    assert query.empty_periods(rows, (2014, 2017)) == [2014]
+    assert query.empty_periods(table, (2014, 2017)) == []
+
+
+def test_a_cell_period_may_be_a_numpy_integer(table: pd.DataFrame) -> None:
+    picked = query.statements_in_cell(table, target="US", period=np.int64(2017))
+    assert len(picked) == 2 and set(picked["period"]) == {2017}
+
+
+def test_measured_drill_down_shows_tone_stance_and_the_terms_behind_them() -> None:
+    rows = make_table(
+        [
+            {"text": "We want dialogue, not a threat.", "targets": ["US"], "tone": 0.3, "stance": 1.0},
+            {"text": "Sanctions are a threat.", "targets": ["US"], "tone": -0.4, "stance": -1.0},
+        ]
+    )
+    view = query.provenance_view(query.statements_in_cell(rows, target="US", period=2017, measured=True), measured=True)
+    assert list(view.columns[:4]) == ["text", "tone", "stance", "stance terms"]
+    assert view["stance terms"].tolist() == ["dialogue +, not a threat +", "sanctions −, threat −"]
+    assert view["tone"].mean() == pytest.approx(query.measures(rows, ["US"], "tone", n_boot=10)["mean"].iloc[0])
+    assert "tone" not in query.provenance_view(rows).columns
 
 
 def test_terms_and_shifts_frames() -> None:
     assert query.terms_frame([("minsk", 2.5), ("kiev", 1.0)]).to_dict("list") == {"term": ["minsk", "kiev"], "z": [2.5, 1.0]}
     shift = compare.TermShift(2014, 2017, ["sanctions", "korea"], ["minsk"])
     assert query.shifts_frame([shift]).iloc[0].to_dict() == {"from": 2014, "to": 2017, "new words": "sanctions, korea", "dropped words": "minsk"}
+
+
+def test_describe_change_makes_no_claim_from_intervals_it_does_not_show() -> None:
+    # Three statements a period: below compare.MIN_N_FOR_INTERVAL, so no interval and no verdict from one.
+    rows = make_table(
+        [{"text": f"Ukraine, point {i}.", "period": period, "targets": ["Ukraine"], "tone": tone}
+         for period, tone in ((2014, 0.9), (2017, -0.9)) for i in range(3)]
+    )
+    change = query.describe_change(rows, "Ukraine", n_boot=50)
+    assert change.sentences[1] == ("Tone went from +0.90 (n=3, too few statements for an interval) to "
+                                   "-0.90 (n=3, too few statements for an interval): with 3 statements in a period "
+                                   "there is no interval, so the change may be noise.")

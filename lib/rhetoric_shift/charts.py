@@ -7,20 +7,22 @@ HTML-escaped first, since plotly renders a subset of HTML in labels.
 
 Heatmaps are drawn as square scatter markers rather than ``go.Heatmap`` so that a click on a
 cell can be read back as a selection (plotly heatmaps do not support selection); each marker
-carries its row label in ``customdata`` (its column is its x).
+carries its row's key in ``customdata`` (the target, or the topic id), its column is its x.
 """
 
 from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from rhetoric_shift.compare import format_mean
+from rhetoric_shift.query import topic_name
 from rhetoric_shift.topics import TOO_SHORT
 
 FONT_SIZE = 16
@@ -95,6 +97,9 @@ def _cell_grid(
 ) -> go.Figure:
     """A heatmap of square markers from ``cells[x, y, value, label, hover]`` (x, y are strings).
 
+    An optional ``row`` column is what a selected cell's ``customdata`` carries (default: y), so
+    a click can be read back without parsing a label.
+
     Cells whose value is missing (no statements) are grey and say so, in a trace of their own;
     the colour scale is Viridis (from ``bounds`` where given, else the data's range), or RdBu
     symmetric around zero when ``diverging``.
@@ -151,7 +156,7 @@ def _cell_grid(
             textfont={"size": FONT_SIZE - 2, "color": [_text_colour(f) for f in fills]},
             hovertext=shown["hover"].tolist(),
             hoverinfo="text",
-            customdata=shown["y"].astype(str).tolist(),
+            customdata=shown["row" if "row" in shown else "y"].astype(str).tolist(),
             unselected={"marker": {"opacity": 0.3}, "textfont": {"color": "#333333"}},  # labels stay legible
             name="cells",
         )
@@ -218,8 +223,10 @@ def count_heatmap(frame: pd.DataFrame) -> go.Figure:
 def measure_heatmap(frame: pd.DataFrame, measure: str) -> go.Figure:
     """Target × period mean tone or stance from ``frame[target, period, n, mean, ci_low, ci_high]``.
 
-    One cell is the mean over the statements naming the target in that period, labelled with
-    the mean and the number of statements; the hover adds the 95% bootstrap interval.
+    One cell is the mean over the officials' statements about the target in that period (kind
+    direct or reported, naming it or under a heading or question naming it: see
+    ``compare.target_statements``), labelled with the mean and the number of statements; the
+    hover adds the 95% bootstrap interval where there are enough statements for one.
     """
     has = frame["n"] > 0
     cells = pd.DataFrame(
@@ -229,7 +236,7 @@ def measure_heatmap(frame: pd.DataFrame, measure: str) -> go.Figure:
             "value": frame["mean"].where(has).astype(float),
             "label": [f"{m:+.2f}<br>n={n}" if n else "–" for m, n in zip(frame["mean"], frame["n"])],
             "hover": [
-                f"{t}, {p}: mean {m:+.2f}, 95% CI [{lo:+.2f}, {hi:+.2f}], n={n}" if n else f"{t}, {p}: no statements"
+                f"{html.escape(str(t))}, {p}: mean {format_mean(m, (lo, hi), int(n))}" if n else f"{t}, {p}: no statements"
                 for t, p, m, lo, hi, n in zip(
                     frame["target"], frame["period"], frame["mean"], frame["ci_low"], frame["ci_high"], frame["n"]
                 )
@@ -243,11 +250,12 @@ def measure_heatmap(frame: pd.DataFrame, measure: str) -> go.Figure:
 
 def topic_heatmap(frame: pd.DataFrame) -> go.Figure:
     """Topic × period shares from ``frame[topic, topic_label, period, n_topic, n_statements, share]``."""
-    names = [f"{t}: {label}" for t, label in zip(frame["topic"], frame["topic_label"])]
+    names = [topic_name(t, label) for t, label in zip(frame["topic"], frame["topic_label"])]
     cells = pd.DataFrame(
         {
             "x": frame["period"].astype(str),
             "y": names,
+            "row": frame["topic"].astype(int).astype(str),
             "value": frame["share"].astype(float),
             "label": [f"{_pct(s)}<br>{a}/{b}" if b else "–" for s, a, b in zip(frame["share"], frame["n_topic"], frame["n_statements"])],
             "hover": [
@@ -292,6 +300,37 @@ def _jitter(ids: pd.Series, spread: float = 0.3) -> np.ndarray:
     return (codes / 999 - 0.5) * 2 * spread
 
 
+def _outlet_traces(
+    points: pd.DataFrame,
+    *,
+    x: str,
+    y: Callable[[pd.DataFrame], object],
+    marker: dict,
+    hover: Callable[[str, str, object], str],
+) -> go.Figure:
+    """A figure with one marker trace per outlet of ``points`` (its legend entry), in Okabe-Ito.
+
+    ``x`` names the column of the x axis; ``y`` gives an outlet's y values from its rows;
+    ``hover`` builds one label from (text, source, x value). Each marker carries its statement_id.
+    """
+    colours = colour_map(sorted(points["source"].unique()))
+    fig = go.Figure()
+    for source, group in points.groupby("source", sort=True):
+        fig.add_trace(
+            go.Scatter(
+                x=group[x],
+                y=y(group),
+                mode="markers",
+                name=str(source),
+                marker={**marker, "color": colours[source]},
+                hovertext=[hover(t, s, v) for t, s, v in zip(group["text"], group["source"], group[x])],
+                hoverinfo="text",
+                customdata=group["statement_id"],
+            )
+        )
+    return fig
+
+
 def timeline_chart(points: pd.DataFrame) -> go.Figure:
     """Statements over time: one marker per statement and target it names, on a date axis.
 
@@ -300,24 +339,13 @@ def timeline_chart(points: pd.DataFrame) -> go.Figure:
     """
     targets = list(dict.fromkeys(points["target"]))
     row = {t: i for i, t in enumerate(targets)}
-    colours = colour_map(sorted(points["source"].unique()))
-    fig = go.Figure()
-    for source, group in points.groupby("source", sort=True):
-        fig.add_trace(
-            go.Scatter(
-                x=group["date"],
-                y=group["target"].map(row).to_numpy() + _jitter(group["statement_id"]),
-                mode="markers",
-                name=str(source),
-                marker={"size": 11, "color": colours[source], "opacity": 0.8, "line": {"width": 0.5, "color": "white"}},
-                hovertext=[
-                    f"{hover_text(t)}<br><i>{html.escape(str(s))}, {d:%d %b %Y}</i>"
-                    for t, s, d in zip(group["text"], group["source"], group["date"])
-                ],
-                hoverinfo="text",
-                customdata=group["statement_id"],
-            )
-        )
+    fig = _outlet_traces(
+        points,
+        x="date",
+        y=lambda group: group["target"].map(row).to_numpy() + _jitter(group["statement_id"]),
+        marker={"size": 11, "opacity": 0.8, "line": {"width": 0.5, "color": "white"}},
+        hover=lambda t, s, d: f"{hover_text(t)}<br><i>{html.escape(str(s))}, {d:%d %b %Y}</i>",
+    )
     _layout(fig, height=120 + 80 * max(len(targets), 1))
     fig.update_xaxes(title_text="date of statement")
     fig.update_yaxes(title_text="target named", tickvals=list(row.values()), ticktext=targets, range=[-0.6, len(targets) - 0.4])
@@ -332,21 +360,13 @@ def conference_chart(points: pd.DataFrame) -> go.Figure:
     statement, rows are the target named (or "other"), colours the live blog.
     """
     labels = list(dict.fromkeys(points["label"]))
-    colours = colour_map(sorted(points["source"].unique()))
-    fig = go.Figure()
-    for source, group in points.groupby("source", sort=True):
-        fig.add_trace(
-            go.Scatter(
-                x=group["clock"],
-                y=group["label"],
-                mode="markers",
-                name=str(source),
-                marker={"size": 13, "color": colours[source], "opacity": 0.85, "symbol": "diamond"},
-                hovertext=[f"{c:%H:%M} GMT · {html.escape(str(s))}<br>{hover_text(t)}" for c, s, t in zip(group["clock"], group["source"], group["text"])],
-                hoverinfo="text",
-                customdata=group["statement_id"],
-            )
-        )
+    fig = _outlet_traces(
+        points,
+        x="clock",
+        y=lambda group: group["label"],
+        marker={"size": 13, "opacity": 0.85, "symbol": "diamond"},
+        hover=lambda t, s, c: f"{c:%H:%M} GMT · {html.escape(str(s))}<br>{hover_text(t)}",
+    )
     _layout(fig, height=120 + 60 * max(len(labels), 1))
     fig.update_layout(showlegend=True)  # name the live blog even when only one prints times
     fig.update_xaxes(title_text="time stamp printed by the live blog (GMT)", tickformat="%H:%M")
@@ -359,7 +379,9 @@ def interval_chart(frame: pd.DataFrame, measure: str) -> go.Figure:
     """Mean tone or stance per period with 95% intervals, one series per target.
 
     ``frame[target, period, n, mean, ci_low, ci_high]``; one marker is the mean over the
-    statements naming the target in that period, its bar the bootstrap interval.
+    officials' statements about the target in that period (``compare.target_statements``: kind
+    direct or reported, naming it or under a heading or question naming it), its bar the
+    bootstrap interval (none below ``compare.MIN_N_FOR_INTERVAL`` statements).
     """
     fig = go.Figure()
     targets = list(dict.fromkeys(frame["target"]))
@@ -382,7 +404,7 @@ def interval_chart(frame: pd.DataFrame, measure: str) -> go.Figure:
                 },
                 customdata=[target] * len(group),
                 hovertext=[
-                    f"{target}, {p}: {m:+.2f} [{lo:+.2f}, {hi:+.2f}], n={n}"
+                    f"{html.escape(str(target))}, {p}: {format_mean(m, (lo, hi), int(n))}"
                     for p, m, lo, hi, n in zip(group["period"], group["mean"], group["ci_low"], group["ci_high"], group["n"])
                 ],
                 hoverinfo="text",
@@ -419,11 +441,12 @@ def topic_map_chart(points: pd.DataFrame) -> go.Figure:
 
     ``points[statement_id, map_x, map_y, topic, topic_label, source, date, text]``.
     """
-    names = [f"{t}: {label}" for t, label in zip(points["topic"], points["topic_label"])]
+    names = [topic_name(t, label) for t, label in zip(points["topic"], points["topic_label"])]
     frame = points.assign(name=names)
     order = list(dict.fromkeys(frame.sort_values("topic")["name"]))
     colours = colour_map(order)
-    colours.update({name: EMPTY_CELL for name in order if name.startswith(f"{TOO_SHORT}:")})
+    too_short = frame.loc[frame["topic"] == TOO_SHORT, "name"]
+    colours.update({name: EMPTY_CELL for name in too_short})
     symbols = ("circle", "square", "diamond", "triangle-up", "x")
     fig = go.Figure()
     for i, name in enumerate(order):

@@ -22,6 +22,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -31,36 +32,60 @@ from rhetoric_shift.duplicates import unique_remarks
 from rhetoric_shift.schema import PRESS, PRIMARY_TARGETS
 from rhetoric_shift.tokens import StemAnalyzer, content_stems, count_stems, surface_forms
 
-BY = ("report", "remark")
+# How rows are counted, and how the dashboard and the cards name each way.
+BY_LABELS = {"report": "every report", "remark": "each unique remark once"}
+BY = tuple(BY_LABELS)
 MEASURES = ("tone", "stance")
 OFFICIAL_KINDS = ("direct", "reported")
+# Below this many statements a bootstrap interval is not shown: resampling two or three values
+# gives an interval that looks precise (two equal values give [+1.00, +1.00]) but says nothing
+# of how the mean would vary in another sample of the same period.
+MIN_N_FOR_INTERVAL = 5
+NO_INTERVAL = "too few statements for an interval"
 
 
 # --- selections -------------------------------------------------------------------------------
 
 
-def counted_rows(table: pd.DataFrame, by: str = "report") -> pd.DataFrame:
-    """The rows that count: all of them (``by="report"``) or one per dup_group (``by="remark"``)."""
+def check_by(by: str) -> None:
+    """Raise ValueError listing the allowed values when ``by`` is not one of ``BY``."""
     if by not in BY:
         raise ValueError(f"Unknown by={by!r}; allowed: {', '.join(BY)}")
+
+
+def counted_rows(table: pd.DataFrame, by: str = "report") -> pd.DataFrame:
+    """The rows that count: all of them (``by="report"``) or one per dup_group (``by="remark"``)."""
+    check_by(by)
     return table if by == "report" else unique_remarks(table)
 
 
-def _has(lists: pd.Series, target: str) -> np.ndarray:
-    return np.array([target in list(v) for v in lists], dtype=bool)
+def names_target(table: pd.DataFrame, target: str, column: str = "targets") -> np.ndarray:
+    """True for statements whose ``column`` holds ``target``.
+
+    ``targets`` (the default) are those the statement names itself: the rule salience and a
+    salience cell's drill-down count by; ``context_targets`` those it inherits from a heading.
+    """
+    return np.array([target in list(v) for v in table[column]], dtype=bool)
 
 
 def target_statements(table: pd.DataFrame, target: str, by: str = "report") -> pd.DataFrame:
     """The officials' statements about ``target``: kind direct/reported, target in targets or context_targets."""
     rows = counted_rows(table, by)
-    about = _has(rows["targets"], target) | _has(rows["context_targets"], target)
+    about = names_target(rows, target) | names_target(rows, target, "context_targets")
     return rows[about & rows["kind"].isin(OFFICIAL_KINDS).to_numpy()]
 
 
 def known_targets(table: pd.DataFrame) -> list[str]:
-    """Targets one may ask about: the primary ones, then every other label found in the table."""
-    found = {t for col in ("targets", "context_targets") for v in table[col] for t in v}
-    return list(PRIMARY_TARGETS) + sorted(found - set(PRIMARY_TARGETS))
+    """The targets one may ask about: the primary targets, then every other label the table holds.
+
+    The primary targets are always there (they are the study's question; a period or filter
+    without them gives counts of zero, not an error); the others are those found in the
+    statements' ``targets`` or ``context_targets``, most often found first (ties alphabetical).
+    This is the one list the dashboard offers, the URL accepts and ``check_target`` allows.
+    """
+    counts = Counter(t for col in ("targets", "context_targets") for v in table[col] for t in v)
+    others = sorted((t for t in counts if t not in PRIMARY_TARGETS), key=lambda t: (-counts[t], t))
+    return list(PRIMARY_TARGETS) + others
 
 
 def known_periods(table: pd.DataFrame) -> list[int]:
@@ -79,7 +104,7 @@ def check_periods(table: pd.DataFrame, periods: Sequence[int]) -> list[int]:
     """The requested periods, sorted and unique; ValueError listing the allowed ones otherwise."""
     allowed = known_periods(table)
     wanted = list(periods)
-    bad = [p for p in wanted if not isinstance(p, (int, np.integer)) or int(p) not in allowed]
+    bad = [p for p in wanted if not isinstance(p, Integral) or isinstance(p, bool) or int(p) not in allowed]
     if bad or not wanted:
         got = f"unknown period(s) {', '.join(map(str, bad))}" if bad else "no periods"
         raise ValueError(f"{got}; allowed: {', '.join(map(str, allowed)) or '(the table is empty)'}")
@@ -111,7 +136,7 @@ def salience_by_period(
     records = []
     totals = rows.groupby("period").size()
     for t in targets:
-        named = rows[_has(rows["targets"], t)].groupby("period").size()
+        named = rows[names_target(rows, t)].groupby("period").size()
         for p in periods:
             n_all, n_t = int(totals.get(p, 0)), int(named.get(p, 0))
             records.append({"target": t, "period": p, "n_target": n_t, "n_statements": n_all,
@@ -124,14 +149,14 @@ def bootstrap_mean(values: Sequence[float], n_boot: int = 2000, random_state: in
     """Mean of ``values`` and its percentile-bootstrap interval at ``level``.
 
     ``n_boot`` resamples with replacement; the interval is the (1-level)/2 and (1+level)/2
-    percentiles of the resampled means. Fewer than two values: the mean (NaN for none) and a NaN
-    interval, since one value says nothing about spread.
+    percentiles of the resampled means. Fewer than ``MIN_N_FOR_INTERVAL`` values: the mean (NaN
+    for none) and a NaN interval, since so few values say next to nothing about spread.
     """
     x = np.asarray(values, dtype=float)
     if x.size == 0:
         return math.nan, math.nan, math.nan
     mean = float(x.mean())
-    if x.size < 2:
+    if x.size < MIN_N_FOR_INTERVAL:
         return mean, math.nan, math.nan
     rng = np.random.default_rng(random_state)
     means = np.empty(n_boot)
@@ -155,9 +180,10 @@ def measure_by_period(
 ) -> pd.DataFrame:
     """Mean tone or stance of the officials' statements about ``target``, per period, with 95% CI.
 
-    Columns: period, n, mean, ci_low, ci_high (percentile bootstrap; see ``bootstrap_mean`` for
-    n < 2). Each period's resampling is seeded by (random_state, period), so a period's interval
-    does not depend on which other periods are asked for.
+    Columns: period, n, mean, ci_low, ci_high (percentile bootstrap; NaN below
+    ``MIN_N_FOR_INTERVAL`` statements, see ``bootstrap_mean``). Each period's resampling is
+    seeded by (random_state, period), so a period's interval does not depend on which other
+    periods are asked for.
     """
     if measure not in MEASURES:
         raise ValueError(f"Unknown measure {measure!r}; allowed: {', '.join(MEASURES)}")
@@ -291,7 +317,7 @@ class _TargetSpace:
     def quotes(self, period: int, target: str, n: int) -> pd.DataFrame:
         centroid = self.centroid(period)
         rows = self.rows
-        ok = ((rows["period"] == period).to_numpy() & _has(rows["targets"], target)
+        ok = ((rows["period"] == period).to_numpy() & names_target(rows, target)
               & (rows["speaker"].fillna("") != PRESS).to_numpy())
         if centroid is None or not ok.any() or not np.linalg.norm(centroid):
             return _quote_frame([])
@@ -411,7 +437,7 @@ def compare_positions(
     """
     check_target(table, target)
     periods = check_periods(table, periods)
-    counted_rows(table.iloc[:0], by)  # validates ``by`` before any work
+    check_by(by)
     salience = salience_by_period(table, [target], by).set_index("period")
     measures = {m: measure_by_period(table, target, m, n_boot, random_state, by, periods).set_index("period") for m in MEASURES}
     rows = target_statements(table, target, by)
@@ -440,12 +466,18 @@ def compare_positions(
 # --- text card --------------------------------------------------------------------------------
 
 
-def _signed(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:+.2f}"
+def format_mean(mean: float, ci: tuple[float, float], n: int) -> str:
+    """A mean with its 95% interval and sample size, as every view writes it.
 
-
-def _interval(ci: tuple[float, float]) -> str:
-    return "95% CI n/a (fewer than 2 statements)" if any(math.isnan(v) for v in ci) else f"95% CI [{ci[0]:+.2f}, {ci[1]:+.2f}]"
+    "+0.12 (95% CI -0.05 to +0.30, n=14)"; "+0.12 (n=3, too few statements for an interval)"
+    below ``MIN_N_FOR_INTERVAL``; "n/a (no statements)" for none.
+    """
+    if n == 0 or mean is None or math.isnan(mean):
+        return "n/a (no statements)"
+    low, high = ci
+    if low is None or high is None or math.isnan(low) or math.isnan(high):
+        return f"{mean:+.2f} (n={n}, {NO_INTERVAL})"
+    return f"{mean:+.2f} (95% CI {low:+.2f} to {high:+.2f}, n={n})"
 
 
 def _card_lines(c: PeriodCard, target: str) -> list[str]:
@@ -453,8 +485,8 @@ def _card_lines(c: PeriodCard, target: str) -> list[str]:
     lines = [
         f"{c.period}",
         f"  Salience  {share} ({c.n_target} of {c.n_statements} statements name {target})",
-        f"  Tone      {_signed(c.tone_mean)}  {_interval(c.tone_ci)}  (n={c.n_measured})",
-        f"  Stance    {_signed(c.stance_mean)}  {_interval(c.stance_ci)}  (n={c.n_measured})",
+        f"  Tone      {format_mean(c.tone_mean, c.tone_ci, c.n_measured)}",
+        f"  Stance    {format_mean(c.stance_mean, c.stance_ci, c.n_measured)}",
         "  Distinctive terms: " + (", ".join(f"{t} ({z:+.2f})" for t, z in c.terms) or "none"),
         "  Representative quotes:" if c.quotes else "  Representative quotes: none",
     ]

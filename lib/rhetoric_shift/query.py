@@ -2,8 +2,11 @@
 
 Every number a page shows comes from a function here (or from ``compare``, which these wrap),
 so the storage behind them can change in one place: today a pandas frame, later DuckDB over
-Parquet. Each aggregate has a matching function returning the statements behind it, and both
-use the same row test (``names_target``, ``in_topic``), so a count and its drill-down agree.
+Parquet. Each aggregate has a matching function returning the statements behind it
+(``statements_in_cell``), and both select rows with ``compare``'s helpers (``counted_rows``,
+``names_target``, ``target_statements``), so a count and its drill-down agree. The choices a page
+offers come from ``compare`` too (``known_periods``, ``known_targets``): one rule for which
+periods and targets exist, whether a page, the URL or the CLI asks.
 
 No Streamlit here; the pages call these through ``rhetoric_shift.ui``.
 """
@@ -14,31 +17,20 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 
 from rhetoric_shift import compare
-from rhetoric_shift.schema import KINDS, PRIMARY_TARGETS
+from rhetoric_shift.schema import KINDS
+from rhetoric_shift.tone import stance_terms
 
 NO_TARGET = "(no target)"
 PROVENANCE = ("text", "source", "date", "time", "speaker", "kind", "period", "targets", "doc_id", "char_start", "char_end", "statement_id")
 
 
 # --- choices -----------------------------------------------------------------------------------
-
-
-def periods(table: pd.DataFrame) -> tuple[int, ...]:
-    """The periods in the table, in order."""
-    return tuple(int(p) for p in sorted(table["period"].unique()))
-
-
-def targets(table: pd.DataFrame) -> tuple[str, ...]:
-    """The targets the table's statements name: primary targets first, then by how often named."""
-    counts = table["targets"].explode().dropna().value_counts()
-    primary = [t for t in PRIMARY_TARGETS if t in counts.index]
-    rest = sorted((t for t in counts.index if t not in PRIMARY_TARGETS), key=lambda t: (-counts[t], t))
-    return tuple(primary + rest)
 
 
 def speakers(table: pd.DataFrame) -> tuple[str, ...]:
@@ -52,6 +44,12 @@ def sources(table: pd.DataFrame) -> tuple[str, ...]:
     return tuple(sorted(table["source"].dropna().unique()))
 
 
+def empty_periods(table: pd.DataFrame, wanted: Sequence[int]) -> list[int]:
+    """The periods of ``wanted`` with no statement in ``table`` (e.g. after a filter), in order."""
+    present = set(compare.known_periods(table))
+    return [int(p) for p in wanted if int(p) not in present]
+
+
 def kinds(table: pd.DataFrame) -> tuple[str, ...]:
     """Statement kinds present, in the schema's order."""
     present = set(table["kind"])
@@ -61,12 +59,6 @@ def kinds(table: pd.DataFrame) -> tuple[str, ...]:
 def topics(table: pd.DataFrame) -> tuple[int, ...]:
     """Topic ids present (including -1, statements too short to cluster), in order."""
     return tuple(int(t) for t in sorted(table["topic"].unique()))
-
-
-def default_target(table: pd.DataFrame) -> str | None:
-    """The target a page shows when none is chosen: the first primary target present."""
-    options = targets(table)
-    return options[0] if options else None
 
 
 # --- filters -----------------------------------------------------------------------------------
@@ -93,22 +85,12 @@ def filter_table(
     return table[mask]
 
 
-def names_target(table: pd.DataFrame, target: str) -> pd.Series:
-    """True for statements that name ``target`` themselves: the rule ``compare.salience_by_period`` counts by."""
-    return table["targets"].map(lambda names: target in names).astype(bool)
-
-
 def naming_any(table: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
     """Statements naming at least one of ``wanted`` (all statements when ``wanted`` is empty)."""
     if not wanted:
         return table
     chosen = set(wanted)
     return table[table["targets"].map(lambda names: bool(chosen.intersection(names))).astype(bool)]
-
-
-def counted(table: pd.DataFrame, by: str) -> pd.DataFrame:
-    """The rows an aggregate counts: every report, or one row per unique remark (``by="remark"``)."""
-    return compare.counted_rows(table, by)
 
 
 # --- the corpus --------------------------------------------------------------------------------
@@ -132,7 +114,7 @@ def documents(table: pd.DataFrame) -> pd.DataFrame:
 
 def kind_counts(table: pd.DataFrame, by: str = "report") -> pd.DataFrame:
     """Statements of each kind per period: ``[kind, <period>..., total]`` (rows counted ``by``)."""
-    rows = counted(table, by)
+    rows = compare.counted_rows(table, by)
     wide = pd.crosstab(rows["kind"], rows["period"]).reindex(list(KINDS), fill_value=0)
     wide.columns = [str(c) for c in wide.columns]
     wide["total"] = wide.sum(axis=1)
@@ -155,7 +137,7 @@ def corpus_numbers(table: pd.DataFrame) -> dict[str, int]:
 
 
 def _known(table: pd.DataFrame, wanted: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Split ``wanted`` into targets ``compare`` knows in ``table`` and those absent from it."""
+    """Split ``wanted`` into targets ``compare`` allows for ``table`` and those it does not."""
     known = set(compare.known_targets(table))
     return [t for t in wanted if t in known], [t for t in wanted if t not in known]
 
@@ -168,7 +150,7 @@ def salience(table: pd.DataFrame, wanted: Sequence[str], by: str = "report") -> 
     known, absent = _known(table, wanted)
     out = compare.salience_by_period(table, targets=known, by=by)
     if absent:
-        totals = counted(table, by).groupby("period").size()
+        totals = compare.counted_rows(table, by).groupby("period").size()
         zeros = pd.DataFrame(
             [{"target": t, "period": int(p), "n_target": 0, "n_statements": int(n), "salience": 0.0} for t in absent for p, n in totals.items()]
         )
@@ -194,7 +176,7 @@ def measures(
         for target in known
     ]
     frames += [
-        pd.DataFrame({"target": t, "period": list(periods(table)), "n": 0, "mean": np.nan, "ci_low": np.nan, "ci_high": np.nan})
+        pd.DataFrame({"target": t, "period": compare.known_periods(table), "n": 0, "mean": np.nan, "ci_low": np.nan, "ci_high": np.nan})
         for t in absent
     ]
     if not frames:
@@ -222,12 +204,12 @@ def statements_in_cell(
     if target is not None and measured:
         table = compare.target_statements(table, target, by)
     else:
-        table = counted(table, by)
+        table = compare.counted_rows(table, by)
     mask = pd.Series(True, index=table.index)
     if target is not None and not measured:
-        mask &= names_target(table, target)
+        mask &= compare.names_target(table, target)
     if period is not None:
-        mask &= table["period"].isin([period] if isinstance(period, int) else list(period))
+        mask &= table["period"].isin([period] if isinstance(period, Integral) else list(period))
     if topic is not None:
         mask &= table["topic"] == topic
     return table[mask]
@@ -238,7 +220,7 @@ def statements_in_cell(
 
 def topic_shares(table: pd.DataFrame, by: str = "report") -> pd.DataFrame:
     """``[topic, topic_label, period, n_topic, n_statements, share]`` for every topic and period."""
-    rows = counted(table, by)
+    rows = compare.counted_rows(table, by)
     totals = rows.groupby("period").size()
     labels = rows.groupby("topic")["topic_label"].first()
     counts = rows.groupby(["topic", "period"]).size()
@@ -256,10 +238,15 @@ def default_topic(table: pd.DataFrame) -> int | None:
     return int(sizes.index[0]) if len(sizes) else None
 
 
+def topic_name(topic: int, label: str) -> str:
+    """A topic's readable name, "<id>: <top terms>": how every chart, list and widget shows it."""
+    return f"{int(topic)}: {label}"
+
+
 def topic_names(table: pd.DataFrame) -> dict[int, str]:
-    """Each topic id's readable name, "<id>: <top terms>"."""
+    """Each topic id's readable name (``topic_name``)."""
     labels = table.groupby("topic")["topic_label"].first()
-    return {int(t): f"{int(t)}: {label}" for t, label in labels.items()}
+    return {int(t): topic_name(t, label) for t, label in labels.items()}
 
 
 def topic_summary(table: pd.DataFrame) -> pd.DataFrame:
@@ -299,6 +286,11 @@ def undated(table: pd.DataFrame) -> pd.DataFrame:
     """Statements without a date (they cannot sit on a date axis): count per document."""
     rows = table[table["date"].isna()]
     return rows.groupby(["doc_id", "source", "period"]).size().rename("statements").reset_index()
+
+
+def n_undated(table: pd.DataFrame) -> int:
+    """How many statements have no date (the total of ``undated``)."""
+    return int(table["date"].isna().sum())
 
 
 def live_blog_days(table: pd.DataFrame) -> list[dt.date]:
@@ -366,6 +358,11 @@ def search(table: pd.DataFrame, q: str, width: int = 60) -> pd.DataFrame:
     return rows.assign(left=left, match=match, right=right, hits=[len(m) for m in hits])
 
 
+def n_hits(found: pd.DataFrame) -> int:
+    """Occurrences of the phrase over all statements a ``search`` found (a statement may hold several)."""
+    return int(found["hits"].sum())
+
+
 def kwic_view(found: pd.DataFrame) -> pd.DataFrame:
     """The keyword-in-context columns of a search, with the statement id and where it comes from."""
     view = found[["left", "match", "right", "hits", "source", "date", "speaker", "kind", "statement_id"]].reset_index(drop=True)
@@ -376,10 +373,21 @@ def kwic_view(found: pd.DataFrame) -> pd.DataFrame:
 # --- rows for display --------------------------------------------------------------------------
 
 
-def provenance_view(rows: pd.DataFrame) -> pd.DataFrame:
-    """Statements with their provenance (file offsets, outlet, date, speaker, kind), for tables and CSV."""
+def provenance_view(rows: pd.DataFrame, *, measured: bool = False) -> pd.DataFrame:
+    """Statements with their provenance (file offsets, outlet, date, speaker, kind), for tables and CSV.
+
+    ``measured`` (the rows behind a mean tone or stance) adds, after the text, each statement's
+    ``tone``, ``stance`` and the ``stance terms`` that produced it ("dialogue +, threat −", matched
+    with the bundled lexicon, the one the build scores with), so a cell's mean can be recomputed
+    from the rows it lists.
+    """
     out = rows[list(PROVENANCE)].copy()
     out["targets"] = out["targets"].map(lambda names: ", ".join(names))
+    if measured:
+        terms = [", ".join(f"{term} {'+' if sign > 0 else '−'}" for term, sign in stance_terms(text)) for text in rows["text"]]
+        out.insert(1, "tone", rows["tone"].to_numpy())
+        out.insert(2, "stance", rows["stance"].to_numpy())
+        out.insert(3, "stance terms", terms)
     return out.reset_index(drop=True)
 
 
@@ -427,21 +435,21 @@ class Change:
     sentences: tuple[str, ...]
 
 
-def _with_interval(row: pd.Series) -> str:
-    """"+0.12 (95% CI -0.05 to +0.30, n=14)", or without the interval when n < 2."""
-    if row["n"] < 2 or pd.isna(row["ci_low"]):
-        return f"{row['mean']:+.2f} (n={int(row['n'])}, no interval)"
-    return f"{row['mean']:+.2f} (95% CI {row['ci_low']:+.2f} to {row['ci_high']:+.2f}, n={int(row['n'])})"
-
-
 def _verdict(x: pd.Series, y: pd.Series) -> str:
     """What two period means with intervals allow one to say."""
-    if min(x["n"], y["n"]) < 2:
+    fewest = min(x["n"], y["n"])
+    if fewest < 2:
         return "one statement is an anecdote, not a trend"
+    if fewest < compare.MIN_N_FOR_INTERVAL:
+        return f"with {int(fewest)} statements in a period there is no interval, so the change may be noise"
     if not (x["ci_high"] < y["ci_low"] or y["ci_high"] < x["ci_low"]):
         return "the intervals overlap, so the change may be noise"
-    small = " (but few statements)" if min(x["n"], y["n"]) < 10 else ""
+    small = " (but few statements)" if fewest < 10 else ""
     return "the intervals do not overlap" + small
+
+
+def _mean_of(row: pd.Series) -> str:
+    return compare.format_mean(row["mean"], (row["ci_low"], row["ci_high"]), int(row["n"]))
 
 
 def describe_change(table: pd.DataFrame, target: str, by: str = "report", n_boot: int = 2000) -> Change | None:
@@ -451,7 +459,7 @@ def describe_change(table: pd.DataFrame, target: str, by: str = "report", n_boot
     with their 95% intervals and sample sizes, and what the intervals allow one to say.
     ``None`` when the table has under two periods.
     """
-    present = periods(table)
+    present = compare.known_periods(table)
     if len(present) < 2:
         return None
     first, last = present[0], present[-1]
@@ -468,7 +476,7 @@ def describe_change(table: pd.DataFrame, target: str, by: str = "report", n_boot
         if x["n"] == 0 or y["n"] == 0:
             sentences.append(f"{name}: no statements about {target} in {first if x['n'] == 0 else last} to compare.")
             continue
-        sentences.append(f"{name} went from {_with_interval(x)} to {_with_interval(y)}: {_verdict(x, y)}.")
+        sentences.append(f"{name} went from {_mean_of(x)} to {_mean_of(y)}: {_verdict(x, y)}.")
     return Change(target, first, last, tuple(sentences))
 
 

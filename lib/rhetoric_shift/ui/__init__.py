@@ -6,6 +6,6 @@ prepared), ``session`` (widgets bound to the URL), ``render`` (charts, tables, q
 """
 
 from rhetoric_shift.ui import cached, render, session
-from rhetoric_shift.ui.app import Context, context, load, require, shared_filters
+from rhetoric_shift.ui.app import Context, context, load, require, shared_filters, target_in
 
-__all__ = ["Context", "cached", "context", "load", "render", "require", "session", "shared_filters"]
+__all__ = ["Context", "cached", "context", "load", "render", "require", "session", "shared_filters", "target_in"]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from rhetoric_shift import query
+from rhetoric_shift import compare, query
 from rhetoric_shift.schema import PRIMARY_TARGETS
 from rhetoric_shift.ui import render, session
 from rhetoric_shift.ui.data import TableSource, load_table, table_source
@@ -52,14 +52,11 @@ class Context:
         )
 
     def shown_targets(self) -> tuple[str, ...]:
-        """Targets to draw in charts: the chosen ones, else the primary targets in the table."""
-        if self.state.targets:
-            return self.state.targets
-        primary = tuple(t for t in PRIMARY_TARGETS if t in self.allowed.targets)
-        return primary or self.allowed.targets[:4]
+        """Targets to draw in charts: the chosen ones, else the primary targets (the study's question)."""
+        return self.state.targets or PRIMARY_TARGETS
 
     def target(self) -> str | None:
-        """The single target a page is about: the chosen one, else the first in the table."""
+        """The single target a page is about: the chosen one, else the first allowed (a primary target)."""
         return self.state.target or (self.allowed.targets[0] if self.allowed.targets else None)
 
     def chosen_periods(self) -> tuple[int, ...]:
@@ -70,8 +67,8 @@ class Context:
 def allowed_values(table: pd.DataFrame) -> Allowed:
     """Everything a URL or a widget may name, read from the table."""
     return Allowed(
-        periods=query.periods(table),
-        targets=query.targets(table),
+        periods=tuple(compare.known_periods(table)),
+        targets=tuple(compare.known_targets(table)),
         speakers=query.speakers(table),
         kinds=query.kinds(table),
         sources=query.sources(table),
@@ -106,10 +103,10 @@ def shared_filters(table: pd.DataFrame, source: TableSource, url_path: str) -> N
     session.radio(
         "Count",
         "by",
-        ("report", "remark"),
+        compare.BY,
         container=bar,
-        format_func={"report": "every report", "remark": "each unique remark once"}.get,
-        help="RT and Sputnik often report the same remark; 'each unique remark once' counts such a group once.",
+        format_func=compare.BY_LABELS.get,
+        help=f"RT and Sputnik often report the same remark; '{compare.BY_LABELS['remark']}' counts such a group once.",
     )
     bar.caption(f"Table: {source.describe()}, {len(table)} statements.")
     render.notices(notices)
@@ -140,3 +137,15 @@ def require(rows: pd.DataFrame, what: str = "statements") -> None:
     if rows.empty:
         st.info(f"No {what} match the filters. Widen them in the sidebar.")
         st.stop()
+
+
+def target_in(rows: pd.DataFrame, target: str) -> bool:
+    """Whether ``rows`` can be asked about ``target``; if not, say so (the filters removed it).
+
+    The widgets offer the targets of the whole table; the library answers for the filtered rows
+    and refuses a target they never mention, so a page checks first and shows this notice.
+    """
+    if target in compare.known_targets(rows):
+        return True
+    st.info(f"No statement about {target} matches the filters. Widen them in the sidebar or choose another target.")
+    return False

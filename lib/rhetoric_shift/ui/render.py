@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from rhetoric_shift import charts, query
+from rhetoric_shift import charts, compare, query
 from rhetoric_shift.ui import cached
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
@@ -42,13 +42,13 @@ def chart(fig: go.Figure, caption: str, *, key: str | None = None, select: bool 
 
 
 def selected_cells(event: Any) -> list[tuple[str, str]]:
-    """The (x, row) of the points picked in a chart's selection event.
+    """The (x, row key) of the points picked in a chart's selection event.
 
-    The row is the point's ``customdata`` (cell grids carry their row label there, interval
-    charts their target), else its y value.
+    The row key is the point's ``customdata``: cell grids carry their row's key there (a target,
+    a topic id, a period), interval charts their target. Points without one give their y value.
     """
     points = (event or {}).get("selection", {}).get("points", [])
-    return [(str(p["x"]), str(p.get("customdata") or p["y"])) for p in points if "x" in p]
+    return [(str(p["x"]), str(p["customdata"] if p.get("customdata") is not None else p["y"])) for p in points if "x" in p]
 
 
 def topic_grid(rows: pd.DataFrame, by: str, *, key: str) -> None:
@@ -68,9 +68,9 @@ def target_period(x: str, y: str) -> dict[str, object]:
     return {"target": y, "period": int(x)}
 
 
-def topic_period(x: str, y: str) -> dict[str, object]:
-    """A topic × period cell (x: period, y: "<topic id>: <terms>") as drill-down arguments."""
-    return {"topic": int(y.split(":", 1)[0]), "period": int(x)}
+def topic_period(x: str, topic: str) -> dict[str, object]:
+    """A topic × period cell (x: period, customdata: the topic id) as drill-down arguments."""
+    return {"topic": int(topic), "period": int(x)}
 
 
 def interval_point(x: str, target: str) -> dict[str, object]:
@@ -90,15 +90,31 @@ def cell_statements(
     cells = selected_cells(event)
     if not cells:
         return
-    x, y = cells[0]
-    picked = query.statements_in_cell(rows, by=by, **cell(x, y))
-    st.markdown(f"**Statements behind the cell {escape_markdown(y)} · {escape_markdown(x)}**")
-    statements_table(picked, key=key)
+    args = cell(*cells[0])
+    picked = query.statements_in_cell(rows, by=by, **args)
+    st.markdown(f"**Statements behind the cell: {escape_markdown(_cell_title(args))}**")
+    statements_table(picked, key=key, measured=bool(args.get("measured")))
 
 
-def statements_table(rows: pd.DataFrame, *, key: str, caption: str | None = None, download: bool = True) -> None:
-    """The statements with their provenance columns, and a CSV download of exactly those rows."""
-    shown = query.provenance_view(rows)
+def _cell_title(args: dict[str, object]) -> str:
+    """A drill-down's arguments as words: "target Ukraine · period 2017", "topic 3 · period 2014"."""
+    parts = []
+    for name in ("target", "topic", "period"):
+        value = args.get(name)
+        if value is not None:
+            parts.append(f"{name} {' and '.join(map(str, value)) if isinstance(value, tuple) else value}")
+    return " · ".join(parts)
+
+
+def statements_table(
+    rows: pd.DataFrame, *, key: str, caption: str | None = None, download: bool = True, measured: bool = False
+) -> None:
+    """The statements with their provenance columns, and a CSV download of exactly those rows.
+
+    ``measured``: rows behind a mean of tone or stance, shown with those columns and the stance
+    terms matched, so the mean can be checked against its rows.
+    """
+    shown = query.provenance_view(rows, measured=measured)
     st.dataframe(
         shown,
         key=key,
@@ -127,25 +143,14 @@ def quote(text: str, attribution: str) -> None:
     st.caption(f"— {escape_markdown(attribution)}")
 
 
-def _signed(value: float | None) -> str:
-    return "n/a" if value is None or math.isnan(value) else f"{value:+.2f}"
-
-
-def _interval(ci: tuple[float, float]) -> str:
-    low, high = ci
-    if math.isnan(low) or math.isnan(high):
-        return "no interval (fewer than 2 statements)"
-    return f"95% CI {low:+.2f} to {high:+.2f}"
-
-
 def card_numbers(card: Any, target: str) -> list[str]:
     """The number lines of a position card (``compare.PeriodCard``), as Markdown of our own making."""
     share = "n/a" if math.isnan(card.salience) else f"{card.salience:.0%}"
     name = escape_markdown(target)
     return [
         f"**Salience** {share} · {card.n_target} of {card.n_statements} statements name {name}",
-        f"**Tone** {_signed(card.tone_mean)} · {_interval(card.tone_ci)} · n = {card.n_measured}",
-        f"**Stance** {_signed(card.stance_mean)} · {_interval(card.stance_ci)} · n = {card.n_measured}",
+        f"**Tone** {compare.format_mean(card.tone_mean, card.tone_ci, card.n_measured)}",
+        f"**Stance** {compare.format_mean(card.stance_mean, card.stance_ci, card.n_measured)}",
     ]
 
 

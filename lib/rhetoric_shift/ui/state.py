@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from rhetoric_shift.compare import BY as COUNT_BY
+from rhetoric_shift.compare import BY_LABELS
 from rhetoric_shift.schema import KINDS
 
-COUNT_BY = ("report", "remark")
 MEASURES = ("salience", "tone", "stance", "count")
 MAX_QUERY_CHARS = 200
 
@@ -41,7 +42,7 @@ PARAM_HELP: dict[str, str] = {
     "speaker": "comma-separated speaker names, e.g. `Sergey Lavrov`",
     "kind": "comma-separated kinds among `direct`, `reported`, `question`, `context`",
     "source": "comma-separated outlets, e.g. `RT,Sputnik`",
-    "by": "`report` (count every report) or `remark` (count each unique remark once)",
+    "by": " or ".join(f"`{by}` (count {label})" for by, label in BY_LABELS.items()),
     "target": "one target label: the target of Compare and of the similarity heatmap",
     "q": f"search text on Statements (a literal phrase, any case, at most {MAX_QUERY_CHARS} characters)",
     "topic": "one topic id on Topics",
