@@ -65,9 +65,8 @@ def _read_prebuilt(path: str, file_stamp: tuple) -> pd.DataFrame:
 
 @st.cache_data(show_spinner="Building the statement table from the documents (first start only)…", max_entries=4)
 def _build_folder(path: str, file_stamp: tuple) -> pd.DataFrame:
-    folder = Path(path)
-    manifest = folder / "manifest.toml"
-    return _with_origin(build.build_table([folder], manifest=manifest if manifest.exists() else None).table, file_stamp)
+    # The same build as `rhetoric-shift build FOLDER`: it finds the folder's manifest itself.
+    return _with_origin(build.build_table([Path(path)]).table, file_stamp)
 
 
 def _with_origin(table: pd.DataFrame, file_stamp: tuple) -> pd.DataFrame:
