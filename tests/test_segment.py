@@ -295,3 +295,32 @@ def test_one_paragraph_per_line_without_blank_lines():
         ("direct", LAVROV, first),
         ("direct", LAVROV, second),
     ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "title"),
+    [
+        ("Visit by UN Special Envoy for Syria Staffan de Mistura to Russia On February 16, Moscow will host talks.",
+         "Visit by UN Special Envoy for Syria Staffan de Mistura to Russia"),
+        ("We hope the talks in Geneva On Syria will succeed.", None),  # "hope" is no title word
+        ("Russia And China Agree On Everything", None),  # a title with no sentence after it
+        ("The Minsk Agreements, Signed In September, Are Binding. On this we insist.", None),  # punctuation ends a title run
+    ],
+)
+def test_glued_title(paragraph, title):
+    from rhetoric_shift.segment import glued_title_end
+
+    end = glued_title_end(paragraph)
+    assert (paragraph[:end].strip() if end is not None else None) == title
+
+
+def test_a_title_run_into_a_briefing_paragraph_is_its_own_heading():
+    text = (
+        "15.02.2017 - Briefing by Foreign Ministry Spokesperson Maria Zakharova, Moscow, February 15, 2017\n\n"
+        "Visit by UN Special Envoy for Syria Staffan de Mistura to Russia On February 16, Moscow will host talks.\n"
+    )
+    assert rows(text, format="digest") == [
+        ("context", None, "Briefing by Foreign Ministry Spokesperson Maria Zakharova, Moscow, February 15, 2017"),
+        ("context", None, "Visit by UN Special Envoy for Syria Staffan de Mistura to Russia"),
+        ("direct", "Maria Zakharova", "On February 16, Moscow will host talks."),
+    ]

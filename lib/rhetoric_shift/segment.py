@@ -323,6 +323,13 @@ class _Parser:
         if _is_heading(text[start:end]):
             self._heading(start, end, entry=False)
             return
+        glued = glued_title_end(text[start:end])
+        if glued is not None:
+            # A section title run into its first sentence on one line: a heading of its own,
+            # which leaves the speaker of the item unchanged.
+            self.emit(start, start + glued, "context", None, "heading")
+            self._block(start + glued, end, next_line)
+            return
         if self.fmt in ("transcript", "digest") and _SALUTATION.match(normalize_whitespace(text[start:end])):
             # "Ladies and gentlemen," opens a new speech of the document's speaker; it is kept with
             # the paragraph it introduces rather than standing as a statement of its own.
@@ -437,6 +444,28 @@ def _is_heading(paragraph: str) -> bool:
     if line[0] in "\"“«„'‘" or not (line[0].isupper() or line[0].isdigit()):
         return False
     return not re.search(r"[.!?,;:\"”’…]$", line) and any(ch.isalpha() for ch in line)
+
+
+_TITLE_SMALL_WORDS = {"a", "an", "and", "at", "by", "de", "for", "from", "in", "of", "on", "the", "to", "with", "van", "von"}
+_SENTENCE_OPENERS = {"On", "In", "The", "At", "As", "During", "After", "Before", "Today", "This", "We", "It", "Yesterday", "Earlier"}
+
+
+def glued_title_end(paragraph: str) -> int | None:
+    """Where a title run into its paragraph ends, or None.
+
+    "Visit by UN Special Envoy for Syria Staffan de Mistura to Russia On February 16, Moscow will ..."
+    → the offset of "On": five or more title-case words without punctuation, then a capitalised
+    word that opens sentences, not titles.
+    """
+    for k, word in enumerate(re.finditer(r"\S+", paragraph[:400])):
+        token = word.group()
+        if k >= 5 and token in _SENTENCE_OPENERS:
+            return word.start()
+        if k >= 25 or re.search(r"[.,;:!?\"“”]$", token):
+            return None
+        if not (token[0].isupper() or token[0].isdigit() or token in _TITLE_SMALL_WORDS):
+            return None
+    return None
 
 
 def title_speaker(title: str, registry: SpeakerRegistry) -> str | None:
