@@ -25,7 +25,7 @@ The *period* is the year under analysis: a January press conference reviewing 20
 | **tone** | VADER compound sentiment (−1…+1) of each statement, averaged over the officials' statements about the target: kind `direct` or `reported`, naming the target or answering a question or heading that names it. |
 | **stance** | (cooperation terms − confrontation terms) ÷ all such terms matched in the statement, from an editable lexicon; a negation shortly before a term flips it. Averaged like tone. The statements behind a tone or stance cell are listed with their tone, stance and the terms matched. |
 | **95% interval** | percentile bootstrap of the mean, {cached.N_BOOT:,} resamples with a fixed seed; no interval under {compare.MIN_N_FOR_INTERVAL} statements (resampling a handful of values gives an interval that looks precise and is not), and then no claim about a change either. |
-| **distinctive terms** | weighted log-odds z-scores with an informative prior (Monroe, Colaresi & Quinn 2008): words typical of one period against the other compared periods, about the target. |
+| **distinctive terms** | weighted log-odds z-scores with an informative prior (Monroe, Colaresi & Quinn 2008): words typical of one period against the other compared periods, about the target (its own name is not listed). |
 | **new / dropped words** | words used at least twice in one period and never in the previous one. |
 | **representative quotes** | the officials' statements naming the target closest to the period's average TF-IDF vector, one per duplicate group, never the press. |
 | **similarity** | cosine similarity of two periods' average TF-IDF vectors of the statements about the target (1 = same vocabulary). |

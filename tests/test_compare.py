@@ -159,6 +159,17 @@ def test_keyness_z_scores_by_hand():
     assert distinctive_terms(table, "Syria", 2017)["z"].tolist() == pytest.approx([0.955726, -0.834230], abs=1e-5)
 
 
+def test_the_target_s_own_name_is_not_a_distinctive_term():
+    # "Syria" is in every statement about Syria; listing it would say nothing about the position.
+    table = make_table(
+        [
+            {"period": 2014, "text": "Syria peace peace", "targets": ["Syria"]},
+            {"period": 2017, "text": "Syria Syria war", "targets": ["Syria"]},
+        ]
+    )
+    assert set(distinctive_terms(table, "Syria", 2014)["term"]) == {"peace", "war"}
+
+
 def test_representative_statements_are_officials_nearest_the_centroid():
     table = ukraine_table()
     quotes = representative_statements(table, "Ukraine", 2017, n=3)

@@ -19,6 +19,7 @@ Which statements count (stated once here, shown on the Method page):
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from rhetoric_shift.duplicates import unique_remarks
 from rhetoric_shift.schema import PRESS, PRIMARY_TARGETS
-from rhetoric_shift.tokens import StemAnalyzer, content_stems, count_stems, surface_forms
+from rhetoric_shift.tokens import StemAnalyzer, content_stems, count_stems, stem, surface_forms
 
 # How rows are counted, and how the dashboard and the cards name each way.
 BY_LABELS = {"report": "every report", "remark": "each unique remark once"}
@@ -234,7 +235,9 @@ def distinctive_terms(
     scaled to ``alpha0`` pseudo-counts; by default alpha0 = the number of words being compared,
     so the prior weighs as much as the data and a word seen once or twice cannot top the list.
     Columns: term (most frequent surface form), stem, z, n_period, n_other; sorted by z
-    descending (ties by term), first ``n_terms`` rows when given.
+    descending (ties by term), first ``n_terms`` rows when given. The target's own name
+    ("ukraine" for Ukraine) is counted but not listed: every statement about it names it, so how
+    often says more about the outlet's style than about the position.
     """
     check_target(table, target)
     chosen = check_periods(table, periods if periods is not None else known_periods(table))
@@ -253,8 +256,9 @@ def distinctive_terms(
     prior = {w: a0 * background[w] / total for w in vocab}
     z = log_odds_z(mine, other, prior, a0)
     forms = surface_forms(rows["text"].tolist())
+    own_name = {stem(word) for word in re.findall(r"[a-z]+", target.lower())}
     frame = pd.DataFrame(
-        [(forms.get(w, w), w, z[w], mine.get(w, 0), other.get(w, 0)) for w in vocab], columns=columns
+        [(forms.get(w, w), w, z[w], mine.get(w, 0), other.get(w, 0)) for w in vocab if w not in own_name], columns=columns
     ).sort_values(["z", "term"], ascending=[False, True], kind="stable", ignore_index=True)
     return frame.head(n_terms) if n_terms is not None else frame
 
