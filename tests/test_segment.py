@@ -324,3 +324,17 @@ def test_a_title_run_into_a_briefing_paragraph_is_its_own_heading():
         ("context", None, "Visit by UN Special Envoy for Syria Staffan de Mistura to Russia"),
         ("direct", "Maria Zakharova", "On February 16, Moscow will host talks."),
     ]
+
+
+def test_in_a_live_blog_without_stamps_an_answer_belongs_only_to_a_question_just_above_it():
+    # Entries may run newest first with nothing between them: a paragraph two below a question
+    # can open an older entry, so it is not taken as that question's answer.
+    text = (
+        "Lavrov is asked about Ukraine.\n\n"
+        "Lavrov says the Minsk accords must be implemented.\n\n"
+        "Lavrov says Russia would abide by any decision on the naming row.\n"
+    )
+    result = segment(text, format="liveblog", speaker=LAVROV)
+    assert [s.parent for s in result.statements] == [None, 0, None]
+    stamped = "• 10:19\n\n" + text
+    assert [s.parent for s in segment(stamped, format="liveblog", speaker=LAVROV).statements] == [None, 0, 0]

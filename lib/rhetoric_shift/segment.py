@@ -112,6 +112,9 @@ class _State:
     turn_speaker: str | None = None
     heading: int | None = None
     question: int | None = None
+    heading_block: int = 0  # the paragraph the current heading is in
+    question_block: int = 0  # the paragraph the current question is in
+    block: int = 0  # the paragraph being read
 
 
 def detect_format(text: str) -> str:
@@ -161,6 +164,7 @@ class _Parser:
         self.year = year
         self.state = _State(date=date, default_speaker=speaker, turn_speaker=speaker)
         self.result = Segmentation(fmt)
+        self.entries_unmarked = fmt == "liveblog" and not any(dates.time_stamp(line) for line in text.splitlines())
         self.salutation_start: int | None = None
         self.salutation_end = 0
         self.label_re = re.compile(
@@ -181,14 +185,32 @@ class _Parser:
                 self.drop(start, end, "punctuation")
             return None
         st = self.state
-        parent = None if role == "heading" else (st.heading if role == "question" else (st.question if st.question is not None else st.heading))
+        parent = None if role == "heading" else (self._near(st.heading, st.heading_block) if role == "question" else self._answered_question())
         self.result.statements.append(Segment(start, end, kind, speaker, st.date, st.time, parent))
         index = len(self.result.statements) - 1
         if role == "heading":
-            st.heading, st.question = index, None
+            st.heading, st.heading_block, st.question = index, st.block, None
         elif role == "question":
-            st.question = index
+            st.question, st.question_block = index, st.block
         return index
+
+    def _answered_question(self) -> int | None:
+        """The question, else the heading, that the statement being emitted belongs to.
+
+        A live blog without clock stamps may run newest entry first with nothing between the
+        entries, so the paragraph after one entry can open an older entry whose question comes
+        below it. There a statement belongs to a question or heading only in the same or the
+        next paragraph.
+        """
+        st = self.state
+        if st.question is not None:
+            return self._near(st.question, st.question_block)
+        return self._near(st.heading, st.heading_block)
+
+    def _near(self, parent: int | None, block: int) -> int | None:
+        if self.entries_unmarked and self.state.block - block > 1:
+            return None
+        return parent
 
     # --- lines and blocks ---------------------------------------------------------------
 
@@ -301,6 +323,7 @@ class _Parser:
 
     def _block(self, start: int, end: int, next_line: _Line) -> None:
         text = self.text
+        self.state.block += 1
         if self.salutation_start is not None and not self._continues_speech(start, end):
             self._flush_salutation()
         if self.fmt == "paragraphs":
