@@ -19,6 +19,12 @@ def assert_statement_table(table: pd.DataFrame) -> None:
     assert not problems, "statement table breaks its contract:\n" + "\n".join(problems)
 
 
+def assert_user_error(error: BaseException, path, problem: str) -> None:
+    """The one shape of a user's mistake: a single line that starts with the file and says the problem."""
+    message = str(error)
+    assert message.startswith(str(path)) and problem in message and "\n" not in message, message
+
+
 def make_table(rows: list[dict]) -> pd.DataFrame:
     """A valid statement table from short dicts; unspecified columns get plain defaults.
 

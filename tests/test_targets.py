@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, assert_statement_table, make_table
+from conftest import SEEDS, assert_statement_table, assert_user_error, make_table
 
 from rhetoric_shift import build
 from rhetoric_shift.targets import context_targets, load_lexicon, tag_targets
@@ -128,8 +128,7 @@ def test_bad_lexicon_file_gives_one_line_naming_file_and_problem(tmp_path: Path,
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError) as info:
         load_lexicon(path)
-    message = str(info.value)
-    assert message.startswith(str(path)) and problem in message and "\n" not in message
+    assert_user_error(info.value, path, problem)
 
 
 def test_missing_lexicon_file(tmp_path: Path):

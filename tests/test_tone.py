@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nltk
 import pytest
+from conftest import assert_user_error
 
 from rhetoric_shift import tone as tone_module
 from rhetoric_shift.tone import load_stance_lexicon, stance, stance_score, stance_terms, tone, vader_analyzer
@@ -110,4 +111,4 @@ def test_bad_stance_lexicon(tmp_path: Path, content: str, problem: str):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError) as info:
         load_stance_lexicon(path)
-    assert str(info.value).startswith(str(path)) and problem in str(info.value)
+    assert_user_error(info.value, path, problem)
