@@ -77,12 +77,15 @@ def test_context_targets_walk_up_to_the_nearest_heading_that_names_targets():
             {"text": "On Syria and the upcoming Astana talks", "kind": "context", "speaker": None, "targets": ["Syria"]},
             {"text": "What do you expect from it?", "kind": "question", "speaker": "Press", "parent_id": "d1:000000"},
             {"text": "We expect a lot.", "parent_id": "d1:000001"},  # question names none: its heading does
-            {"text": "The US will be invited.", "parent_id": "d1:000000", "targets": ["US"]},  # names its own
+            # names its own, and keeps its heading's primary target
+            {"text": "The US will be invited.", "parent_id": "d1:000000", "targets": ["US"]},
             {"text": "Nothing here.", "parent_id": None},
             {"text": "Dangling parent.", "parent_id": "missing"},
         ]
     )
-    assert context_targets(table) == [[], ["Syria"], ["Syria"], [], [], []]
+    assert context_targets(table) == [[], ["Syria"], ["Syria"], ["Syria"], [], []]
+    # only primary targets are kept by a statement that names its own
+    assert context_targets(table, primary=["DPRK"])[3] == []
 
 
 def test_context_targets_stop_on_a_parent_cycle():
