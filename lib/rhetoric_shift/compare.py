@@ -299,9 +299,13 @@ def _mean_change(about: pd.DataFrame, measure: str, a: int, b: int, seed: list[i
     p = stats.permutation_p(x, y, cx, cy, n_perm=n_perm, random_state=seed) if x.size and y.size and testable else math.nan
     ga, gb = int(pa["dup_group"].nunique()), int(pb["dup_group"].nunique())
     short = [f"{period} has {g} remark{'s' * (g != 1)}" for period, g in ((a, ga), (b, gb)) if g < MIN_N_FOR_INTERVAL]
-    note = "no interval: a period has no statements about the target" if not (ga and gb) else (
-        f"no interval: {' and '.join(short)}, under the {MIN_N_FOR_INTERVAL} where the measured coverage holds "
-            "(the permutation p-value needs no such minimum)") if short else "")
+    if not (ga and gb):
+        note = "no interval: a period has no statements about the target"
+    elif short:
+        note = (f"no interval: {' and '.join(short)}, under the {MIN_N_FOR_INTERVAL} where the measured coverage "
+                "holds (the permutation p-value needs no such minimum)")
+    else:
+        note = ""
     return {"n_from": ga, "n_to": gb, "value_from": va, "value_to": vb, "difference": vb - va,
             "ci_low": low, "ci_high": high, "ci_note": note, "p": p}
 

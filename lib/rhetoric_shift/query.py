@@ -513,3 +513,23 @@ def shifts_frame(shifts: Sequence[compare.TermShift]) -> pd.DataFrame:
         [{"from": s.from_period, "to": s.to_period, "new words": ", ".join(s.new), "dropped words": ", ".join(s.dropped)} for s in shifts],
         columns=["from", "to", "new words", "dropped words"],
     )
+
+
+# --- method ------------------------------------------------------------------------------------
+
+
+def method_table(by: str = "remark", who: str = "officials") -> pd.DataFrame:
+    """Every choice behind the numbers (``compare.method``) as ``[choice, how]`` rows for the Method page."""
+    rows = [(k.replace("_", " "), v) for k, v in compare.method(by, who).items() if isinstance(v, str)]
+    return pd.DataFrame(rows, columns=["choice", "how"])
+
+
+def coverage_table() -> pd.DataFrame:
+    """The measured coverage of the 95% interval for a mean: ``[n remarks, tone, stance, interval drawn]``."""
+    sizes = sorted(stats.MEASURED_COVERAGE["tone"])
+    return pd.DataFrame({
+        "n remarks": sizes,
+        "tone": [stats.MEASURED_COVERAGE["tone"][n] for n in sizes],
+        "stance": [stats.MEASURED_COVERAGE["stance"][n] for n in sizes],
+        "interval drawn": ["yes" if n >= stats.MIN_N_FOR_INTERVAL else "no" for n in sizes],
+    })
