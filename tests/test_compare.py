@@ -398,3 +398,35 @@ def test_seed_corpus_cards():
     assert all(q["statement_id"] in ids for p in data["periods"] for q in p["quotes"])
     assert all(q["speaker"] != "Press" for p in data["periods"] for q in p["quotes"])
     assert "Minsk" in format_comparison(ukraine)
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def actors_table():
+    rows = []
+    for p in (2014, 2017):
+        rows += [{"period": p, "doc_id": f"rt{p}", "source": "RT", "kind": "reported",
+                  "text": f"Lavrov says Syria needs talks, part {i} of {p}.", "targets": ["Syria"]} for i in range(3)]
+        rows += [{"period": p, "doc_id": f"sd{p}", "source": "State Department", "actor": "USA", "speaker": "John Kerry",
+                  "text": f"Syria must stop the fighting, point {i} of {p}.", "targets": ["Syria"]} for i in range(3)]
+    return table_of(rows)
+
+
+def test_cli_compare_filters_by_actor_and_outlet(tmp_path, capsys):
+    from rhetoric_shift.cli import main
+
+    path = tmp_path / "t.parquet"
+    actors_table().to_parquet(path)
+    assert main(["compare", str(path), "--target", "Syria", "--periods", "2014", "2017", "--actor", "USA", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["filters"] == {"actor": ["USA"], "outlet": []}
+    assert {q["speaker"] for p in data["periods"] for q in p["quotes"]} == {"John Kerry"}
+    assert [p["n_statements"] for p in data["periods"]] == [3, 3]
+    assert main(["compare", str(path), "--target", "Syria", "--periods", "2014", "2017", "--actor", "RUS"]) == 0
+    card = capsys.readouterr().out
+    assert "RT, paraphrasing Sergey Lavrov: Lavrov says Syria needs talks" in card and "John Kerry" not in card
+    assert "“Lavrov says" not in card
+    assert main(["compare", str(path), "--target", "Syria", "--periods", "2014", "2017", "--outlet", "Pravda"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: unknown --outlet Pravda; allowed: RT, State Department") and err.count("\n") == 1

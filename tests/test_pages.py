@@ -405,3 +405,87 @@ def test_table_source_precedence(tmp_path: Path) -> None:
     assert table_source([], {TABLE_ENV: "env.parquet"}, seeds).path == Path("env.parquet")
     chosen = table_source(["tests/x.py", "-k", "table", "--table", "arg.parquet"], {TABLE_ENV: "env.parquet"}, seeds)
     assert chosen.path == Path("arg.parquet") and chosen.prebuilt
+
+
+# --- quotes, actors ----------------------------------------------------------------------------
+
+PARAPHRASES = [
+    "Lavrov says Russia is ready to help Syria settle the conflict.",
+    "Lavrov notes that Crimea chose to reunite with Russia, Ukraine must accept it.",
+    "Lavrov believes the US should talk to Pyongyang about the DPRK missiles.",
+]
+
+
+def quotes_table() -> pd.DataFrame:
+    """Russia's officials paraphrased by RT (reported) and quoted (direct), and the US's Kerry quoted, in two periods."""
+    rows = []
+    for period in (2014, 2017):
+        for i, text in enumerate(PARAPHRASES):
+            targets = [t for t in ("Syria", "Ukraine", "US", "DPRK") if t in text or (t == "Ukraine" and "Crimea" in text)
+                       or (t == "DPRK" and "Pyongyang" in text)]
+            rows.append({"text": text.replace("Lavrov", f"Lavrov ({period})"), "period": period, "targets": targets,
+                         "kind": "reported", "source": "RT", "doc_id": f"rt{period}", "date": f"{period}-03-0{i + 1}"})
+        rows.append({"text": f"We will keep talking to Syria, {period}.", "period": period, "targets": ["Syria"],
+                     "source": "State Department", "doc_id": f"sd{period}", "actor": "USA", "speaker": "John Kerry",
+                     "date": f"{period}-04-01"})
+    return make_table(rows)
+
+
+def page_text(at: AppTest) -> str:
+    """Everything written on a page (Markdown with its escapes removed) and every chart's JSON."""
+    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "text", "info", "warning", "success")
+             for e in getattr(at, kind)]
+    def strings(node: object) -> list[str]:
+        if isinstance(node, str):
+            return [node]
+        items = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+        return [text for item in items for text in strings(item)]
+
+    labels = [text for spec in charts_of(at) for text in strings(spec["data"])]  # hover labels and cell texts
+    return "\n".join([p.replace("\\", "") for p in parts] + labels)
+
+
+@pytest.fixture
+def quotes_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import streamlit as st
+
+    st.cache_data.clear()
+    path = tmp_path / "quotes.parquet"
+    quotes_table().to_parquet(path)
+    monkeypatch.setenv("RHETORIC_SHIFT_TABLE", str(path))
+    return lambda **params: (at := AppTest.from_file(ENTRY, default_timeout=60), at.query_params.update(params), at)[2]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_puts_a_paraphrase_in_quotation_marks(quotes_app, page: str) -> None:
+    at = open_page(quotes_app(target="Syria", periods="2014,2017"), page)
+    text = page_text(at)
+    for period in (2014, 2017):
+        for paraphrase in PARAPHRASES:
+            words = paraphrase.replace("Lavrov", f"Lavrov ({period})")[:40]
+            assert f"“{words}" not in text and f'"{words}' not in text and f"«{words}" not in text, page
+    if page == "compare":  # the paraphrase is shown, as one
+        assert "RT, paraphrasing Sergey Lavrov: Lavrov (2017) says Russia is ready" in text
+        assert "“We will keep talking to Syria, 2017.”" in text  # direct speech is quoted
+
+
+def test_actor_filter_compares_one_state_at_a_time(quotes_app) -> None:
+    at = open_page(quotes_app(target="Syria", periods="2014,2017", actor="USA"), "compare")
+    assert at.multiselect(key="w_actors").value == ["USA"]
+    text = page_text(at)
+    assert "John Kerry" in text and "paraphrasing Sergey Lavrov" not in text
+    at = open_page(quotes_app(target="Syria", periods="2014,2017", actor="RUS"), "compare")
+    text = page_text(at)
+    assert "paraphrasing Sergey Lavrov" in text and "John Kerry" not in text
+    at = open_page(quotes_app(actor="XYZ"), "overview")
+    assert "Ignored actor=XYZ" in notices(at)
+
+
+def test_headlines_and_questions_are_their_own_rows_and_can_be_switched_in(app) -> None:
+    table = small_table()
+    at = open_page(app(), "overview")
+    assert at.radio(key="w_who").value == "officials"
+    assert "Not counted: headlines, narration and questions naming a target" in [s.value for s in at.subheader]
+    at = open_page(app(who="all"), "overview")
+    assert at.radio(key="w_who").value == "all" and at.query_params["who"] == "all"
+    assert len(table)  # every statement of small_table is direct: counts agree either way
