@@ -302,8 +302,7 @@ def _mean_change(about: pd.DataFrame, measure: str, a: int, b: int, seed: list[i
     if not (ga and gb):
         note = "no interval: a period has no statements about the target"
     elif short:
-        note = (f"no interval: {' and '.join(short)}, under the {MIN_N_FOR_INTERVAL} where the measured coverage "
-                "holds (the permutation p-value needs no such minimum)")
+        note = f"no interval: {' and '.join(short)}, under the {MIN_N_FOR_INTERVAL} where its coverage holds"
     else:
         note = ""
     return {"n_from": ga, "n_to": gb, "value_from": va, "value_to": vb, "difference": vb - va,
@@ -313,7 +312,8 @@ def _mean_change(about: pd.DataFrame, measure: str, a: int, b: int, seed: list[i
 def verdict(row: dict | pd.Series, alpha: float = stats.ALPHA) -> str:
     """What a change's evidence allows one to say: "rose", "fell", "no evidence of change", or why not tested."""
     if not (math.isfinite(row["value_from"]) and math.isfinite(row["value_to"])):
-        return "nothing to compare (no statements in a period)"
+        empty = [str(row[p]) for p, v in (("from_period", "value_from"), ("to_period", "value_to")) if not math.isfinite(row[v])]
+        return f"nothing to compare (no statements about the target in {' and '.join(empty)})"
     if not math.isfinite(row["p"]):
         return "too few statements to test"
     if math.isfinite(row["p_adj"]) and row["p_adj"] < alpha and row["difference"] != 0:
@@ -379,7 +379,7 @@ def _fmt_diff(measure: str, value: float) -> str:
 def change_sentence(row: dict | pd.Series) -> str:
     """One change in words with its numbers: "Tone 2014 → 2017: +0.10 → −0.20, difference … : no evidence of change."."""
     m = row["measure"]
-    unit = "statements" if m == "salience" else "remarks"
+    unit = ("statement" if m == "salience" else "remark") + ("s" if int(row["n_from"]) != 1 else "")
     text = (f"{m.capitalize()} {row['from_period']} → {row['to_period']}: {_fmt_value(m, row['value_from'])} "
             f"(n={int(row['n_from'])} {unit}) → {_fmt_value(m, row['value_to'])} (n={int(row['n_to'])})")
     if math.isfinite(row["difference"]):
