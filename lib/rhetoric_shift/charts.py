@@ -335,12 +335,20 @@ def _outlet_traces(
                 mode="markers",
                 name=str(source),
                 marker={**marker, "color": colours[source]},
-                hovertext=[hover(t, s, v) for t, s, v in zip(group["text"], group["source"], group[x])],
+                hovertext=[hover(t, s, v) + _kind_note(k) for t, s, v, k in
+                           zip(group["text"], group["source"], group[x], group["kind"] if "kind" in group else [None] * len(group))],
                 hoverinfo="text",
                 customdata=group["statement_id"],
             )
         )
     return fig
+
+
+def _kind_note(kind: object) -> str:
+    """How a statement's words are attributed, under its hover text: a paraphrase must not read as a quote."""
+    labels = {"direct": "direct speech", "reported": "reported speech (the outlet's words)",
+              "question": "a journalist's question", "context": "headline or narration"}
+    return f"<br>({labels.get(str(kind), html.escape(str(kind)))})" if kind is not None else ""
 
 
 def timeline_chart(points: pd.DataFrame) -> go.Figure:

@@ -286,8 +286,8 @@ def topic_points(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def timeline_points(table: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
-    """One row per dated statement and wanted target it names: ``[statement_id, target, date, source, speaker, text]``."""
-    rows = table[table["date"].notna()][["statement_id", "targets", "date", "source", "speaker", "text"]]
+    """One row per dated statement and wanted target it names: ``[statement_id, target, date, source, speaker, kind, text]``."""
+    rows = table[table["date"].notna()][["statement_id", "targets", "date", "source", "speaker", "kind", "text"]]
     long = rows.explode("targets").rename(columns={"targets": "target"})
     long = long[long["target"].isin(list(wanted))]
     order = {t: i for i, t in enumerate(wanted)}
@@ -312,7 +312,7 @@ def live_blog_days(table: pd.DataFrame) -> list[dt.date]:
 
 
 def conference_points(table: pd.DataFrame, day: dt.date, wanted: Sequence[str]) -> pd.DataFrame:
-    """The time-stamped statements of one day: ``[statement_id, time, clock, label, source, text]``.
+    """The time-stamped statements of one day: ``[statement_id, time, clock, label, source, kind, text]``.
 
     ``label`` is the first wanted target the statement names (or ``NO_TARGET``); ``clock`` the
     printed time on that day. Times are as the live blogs print them (GMT), not converted.
@@ -328,6 +328,7 @@ def conference_points(table: pd.DataFrame, day: dt.date, wanted: Sequence[str]) 
             "clock": clock,
             "label": labels,
             "source": rows["source"],
+            "kind": rows["kind"],
             "text": rows["text"],
         }
     )
