@@ -17,12 +17,17 @@ re-exported here. Everything works offline: nothing is downloaded, no nltk data 
 
 from __future__ import annotations
 
-import math
 import string
 from collections.abc import Sequence
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
 
 from vaderSentiment import vaderSentiment as _ref
+
+from rhetoric_shift.datafiles import read_toml
 
 from rhetoric_shift.stance import (  # noqa: F401  (re-exported: enrich and query import them from here)
     StanceLexicon,
@@ -243,3 +248,47 @@ def reference_tone(texts: Sequence[str]) -> list[float]:
     """The reference implementation's compound scores (for tests and benchmarks; slower)."""
     analyzer = reference_analyzer()
     return [float(analyzer.polarity_scores(t)["compound"]) if t else 0.0 for t in texts]
+
+
+# --- validation against a careful reader --------------------------------------------------------
+
+# Neutral bands for the sign of a score (bench/bench_agreement.py says why these values).
+TONE_BAND = 0.05  # the thresholds VADER's authors recommend
+STANCE_BAND = 0.25  # a statement leans only when one kind of term outnumbers the other 2:1
+VALIDATION_FILE = "validation.toml"
+
+
+def validation_figures() -> pd.DataFrame:
+    """Agreement of stance and tone signs with hand-coded seed statements, as the benchmark measured it.
+
+    Out: ``[measure, version, n, accuracy, kappa, neutral]`` (one row per measure and library
+    version) with ``attrs["note"]`` saying where the figures come from; an empty frame when the
+    benchmark has not written them. Read from ``data/validation.toml`` (``bench/bench_agreement.py``).
+    """
+    columns = ["measure", "version", "n", "accuracy", "kappa", "neutral"]
+    try:
+        data, _ = read_toml(None, VALIDATION_FILE, "validation figures")
+    except FileNotFoundError:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(data.get("figure", []), columns=columns)
+    frame.attrs["note"] = data.get("note", "")
+    return frame
+
+
+def write_figures(figures: list[dict], *, gold_file: str, before: str, path: Path | None = None) -> Path:
+    """Write the benchmark's ``figures`` (dicts with the columns of ``validation_figures``) as TOML."""
+    path = path or Path(str(resources.files("rhetoric_shift").joinpath("data", VALIDATION_FILE)))
+    note = (f"Signs compared with {gold_file} (coded by reading); neutral bands: stance |s| < {STANCE_BAND}, "
+            f"tone |compound| < {TONE_BAND}; 'before' is the library at {before}. "
+            "Written by bench/bench_agreement.py.")
+    lines = ["# Written by bench/bench_agreement.py; do not edit by hand.", f"note = {_toml_str(note)}", ""]
+    for fig in figures:
+        lines.append("[[figure]]")
+        lines += [f"{k} = {_toml_str(v) if isinstance(v, str) else v}" for k, v in fig.items()]
+        lines.append("")
+    path.write_text("\n".join(lines), "utf-8")
+    return path
+
+
+def _toml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
