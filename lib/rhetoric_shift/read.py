@@ -548,9 +548,9 @@ def _jsonl_rows(handle) -> Iterator[tuple[int, dict | str]]:
         if _blank(text):
             continue
         try:
-            row = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+            row = json.loads(text.rstrip("\r\n"), object_pairs_hook=_no_duplicate_keys)
         except json.JSONDecodeError as exc:
-            yield line, f"not valid JSON ({exc.msg} at column {exc.colno})"
+            yield line, f"not valid JSON at column {exc.colno}: {exc.msg}"
         except RecursionError:
             yield line, "not usable JSON (nested too deeply)"
         except ValueError as exc:
