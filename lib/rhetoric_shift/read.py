@@ -77,8 +77,15 @@ def read_inputs(inputs: list[Path], manifest: Path | None = None) -> tuple[list[
     """Read every file under ``inputs`` into documents, in a stable (sorted) order.
 
     Raises ``InputError`` for a path that does not exist or a broken manifest; files that
-    cannot be used are reported as skipped with the reason and the rest is read.
+    cannot be used are reported as skipped with the reason and the rest is read. A ``.zip``
+    input is read as the folder it holds, extracted safely (``archive.safe_extract``).
     """
+    from rhetoric_shift.archive import read_with_archives  # archive imports this module
+
+    return read_with_archives(inputs, manifest, _read_inputs)
+
+
+def _read_inputs(inputs: list[Path], manifest: Path | None) -> tuple[list[Document], list[FileReport]]:
     manifests = _ManifestFinder(manifest)
     documents: list[Document] = []
     reports: list[FileReport] = []
