@@ -15,8 +15,8 @@ How rows are aligned to gold statements
 - A gold statement's coverage by a row is the longest run of its tokens that the row contains
   in order, divided by its own length. It is matched to the row of the same document with the
   highest coverage, if that is at least 0.5 (all of it for statements of three words or fewer);
-  ties go to the first such row at or after the previous match, so repeated phrases pair up in
-  reading order. A row that merges two gold statements is matched by both; a gold statement
+  ties go to rows at or after the previous match, so repeated phrases pair up in reading order,
+  and among those to the row with the fewest other words, then the first. A row that merges two gold statements is matched by both; a gold statement
   split over rows is judged by its largest part.
 - Speaker, actor, kind and targets are scored over matched gold statements whose gold value
   is not "*" (a value the statement-table contract leaves open). Speakers compare ignoring
@@ -101,8 +101,9 @@ def align(statements: list[dict], row_texts: list[str]) -> list[int | None]:
             out.append(None)
             continue
         candidates = [i for i, s in enumerate(scores) if s == best]
-        later = [i for i in candidates if i >= last]
-        index = later[0] if later else candidates[-1]
+        pool = [i for i in candidates if i >= last] or candidates
+        # the tightest row wins ("#Syria" over a contents line "Situation in Syria"), then the first
+        index = max(pool, key=lambda i: (best * len(gold_tokens) / max(len(row_tokens[i]), 1), -i))
         out.append(index)
         last = index
     return out

@@ -129,6 +129,12 @@ def test_align_pairs_repeats_in_reading_order_and_judges_splits_by_the_largest_p
     assert bench.align(statements, rows) == [0, 1, 3, None]
 
 
+def test_align_prefers_the_tightest_row_among_equal_coverage():
+    statements = [{"text": "#Syria"}, {"text": "We are closely monitoring events in Syria"}]
+    rows = ["Situation in Syria", "Kiev regime crimes", "#Syria", "We are closely monitoring events in Syria."]
+    assert bench.align(statements, rows) == [2, 3]
+
+
 def test_align_short_statements_need_every_word():
     assert bench.align([{"text": "Thank you"}], ["Thank everyone"]) == [None]
     assert bench.align([{"text": "Thank you"}], ["Thank you"]) == [0]
