@@ -32,7 +32,7 @@ if not ui.target_in(rows, target):
 
 filters = (("actor", ctx.state.actors), ("outlet", ctx.state.sources))
 result = cached.comparison(rows, target, chosen, by, who, filters)
-st.caption(f"{target}, counting {compare.WHO_LABELS[who]}, {compare.BY_LABELS[by]}. Tone and stance average the "
+st.caption(f"{render.escape_markdown(target)}, counting {compare.WHO_LABELS[who]}, {compare.BY_LABELS[by]}. Tone and stance average the "
            f"statements about the target; 95% intervals over remarks, none under {compare.MIN_N_FOR_INTERVAL} remarks.")
 for line in result.warnings:
     st.warning(render.escape_markdown(line), icon=":material/warning:")
@@ -44,11 +44,12 @@ for card, column in zip(result.periods, st.columns(len(result.periods))):
         if not card.distinctive:
             st.markdown(f"**Distinctive words:** {compare.NO_DISTINCTIVE}.")
         if card.terms:
-            render.chart(charts.terms_chart(query.terms_frame(card.terms)), "One bar: a word typical of this period "
+            terms = query.terms_frame(card.terms)
+            render.chart(charts.terms_chart(terms), "One bar: a word typical of this period "
                          "against the others compared (weighted log-odds z-score), used in at least "
                          f"{compare.MIN_KEYNESS_REMARKS} remarks. Solid: survives the Benjamini-Hochberg correction; "
-                         "outlined: suggestive only.", key=f"terms_{card.period}")
-            st.dataframe(query.terms_frame(card.terms), key=f"terms_table_{card.period}", hide_index=True)
+                         "outlined: suggestive only.", key=f"terms_{card.period}", data=terms)
+            st.dataframe(terms, key=f"terms_table_{card.period}", hide_index=True)
         st.markdown("**Representative quotes**")
         for q in card.quotes or []:
             render.quote(q)
@@ -62,11 +63,13 @@ st.subheader("What changed, with its evidence")
 render.changes(result.changes, key="compare_changes")
 
 st.subheader("New and dropped words")
-st.dataframe(query.shifts_frame(result.shifts), key="compare_shifts", hide_index=True)
+shifts = query.shifts_frame(result.shifts)
+st.dataframe(shifts, key="compare_shifts", hide_index=True)
 st.caption("Words used at least twice in one period and never in the one before it (or after it); the target's own "
            "names are left out.")
+render.download_csv(shifts, f"new-dropped-words-{target}", key="compare_shifts")
 
-st.download_button("Download the cards (text)", compare.format_comparison(result), file_name=f"compare-{target}.txt")
+st.download_button("Download the cards (text)", compare.format_comparison(result), file_name=f"compare-{render._file_part(target)}.txt")
 st.download_button("Download the cards (JSON)", json.dumps(result.to_dict(), indent=2, ensure_ascii=False),
-                   file_name=f"compare-{target}.json", mime="application/json")
+                   file_name=f"compare-{render._file_part(target)}.json", mime="application/json")
 session.copy_link(ctx.url_path)

@@ -16,7 +16,7 @@ found = query.search(rows, q)
 if q:
     st.subheader(f"“{render.escape_markdown(q)}” in context")
     st.dataframe(query.kwic_view(found), key="statements_kwic", hide_index=True,
-                 column_config={"left": st.column_config.TextColumn(width="medium"),
+                 column_config={"left": st.column_config.TextColumn(width="medium", alignment="right"),
                                 "right": st.column_config.TextColumn(width="medium")})
     st.caption(f"{len(found)} statements contain the phrase ({query.n_hits(found)} times); "
                "one row is its first occurrence in a statement.")
