@@ -258,17 +258,18 @@ STANCE_BAND = 0.25  # a statement leans only when one kind of term outnumbers th
 VALIDATION_FILE = "validation.toml"
 
 
-def validation_figures() -> pd.DataFrame:
+def validation_figures(path: Path | None = None) -> pd.DataFrame:
     """Agreement of stance and tone signs with hand-coded seed statements, as the benchmark measured it.
 
     Out: ``[measure, version, n, accuracy, kappa, neutral]`` (one row per measure and library
     version) with ``attrs["note"]`` saying where the figures come from; an empty frame when the
-    benchmark has not written them. Read from ``data/validation.toml`` (``bench/bench_agreement.py``).
+    benchmark has not written them. Read from ``path``, by default the bundled ``data/validation.toml``
+    that ``bench/bench_agreement.py`` writes.
     """
     columns = ["measure", "version", "n", "accuracy", "kappa", "neutral"]
     try:
-        data, _ = read_toml(None, VALIDATION_FILE, "validation figures")
-    except FileNotFoundError:
+        data, _ = read_toml(path, VALIDATION_FILE, "validation figures")
+    except FileNotFoundError:  # the bundled file, before the benchmark has run
         return pd.DataFrame(columns=columns)
     frame = pd.DataFrame(data.get("figure", []), columns=columns)
     frame.attrs["note"] = data.get("note", "")
