@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import nltk
+import pandas as pd
 import pytest
 from conftest import assert_user_error, make_table
 
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rhetoric_shift.enrich import enrich
+from rhetoric_shift.targets import load_lexicon
 from rhetoric_shift.stance import inflections, sentences
 from rhetoric_shift.tone import (
     load_stance_lexicon,
@@ -339,3 +341,39 @@ def test_validation_figures_round_trip(tmp_path: Path):
     frame = validation_figures(path)
     assert frame.to_dict("records") == figures
     assert "gold.csv" in frame.attrs["note"] and "abc" in frame.attrs["note"]
+
+
+def test_method_page_shows_the_measured_agreement(tmp_path: Path, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    st.cache_data.clear()
+    path = tmp_path / "t.parquet"
+    make_table([{"text": "We want dialogue with Syria.", "targets": ["Syria"]}]).to_parquet(path)
+    monkeypatch.setenv("RHETORIC_SHIFT_TABLE", str(path))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/method.py")
+    at.run()
+    assert not at.exception
+    shown = next(frame.value for frame in at.dataframe if list(frame.value.columns) == list(validation_figures().columns))
+    expected = validation_figures()
+    assert len(expected) >= 4 and set(expected["measure"]) == {"stance", "tone"}
+    pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected, check_dtype=False)
+
+
+def test_the_hand_coded_set_is_complete_and_well_formed():
+    import csv
+
+    from conftest import ROOT
+
+    with (ROOT / "tests" / "data" / "stance_gold.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    coded = [r for r in rows if r["target"]]
+    assert len(coded) >= 150 and len({r["statement_id"] for r in rows}) >= 150
+    assert {r["stance"] for r in coded} == {"cooperative", "neutral", "confrontational"}
+    assert {r["tone"] for r in rows} == {"positive", "neutral", "negative"}
+    assert {r["kind"] for r in rows} == {"direct", "reported"}
+    lexicon = load_lexicon()
+    assert all(r["target"] in lexicon.tag(r["text"]) for r in coded)  # each coded target is named by its statement
