@@ -88,6 +88,7 @@ session.copy_link(ctx.url_path)
 st.subheader("Do tone and stance agree with a careful reader?")
 agreement = validation_figures()
 st.dataframe(agreement, key="method_validation", hide_index=True)
-st.caption("Seed statements of officials coded by reading (stance toward each target named; tone's sign), against the sign "
-           "of the score; kappa 0 is chance, 1 perfect; 'neutral' counts scores inside the band. "
+st.caption("Statements coded by reading (stance toward each target named; tone's sign), against the sign of the score: "
+           "the seeds' officials and UN General Debate paragraphs no rule was written against. Kappa 0 is chance, 1 perfect; "
+           "'neutral' counts scores inside the band. "
            + agreement.attrs.get("note", "Not measured yet: run bench/bench_agreement.py."))

@@ -336,7 +336,7 @@ def test_enrich_fills_target_stance():
 
 
 def test_validation_figures_round_trip(tmp_path: Path):
-    figures = [{"measure": "tone", "version": "after", "n": 3, "accuracy": 0.667, "kappa": 0.5, "neutral": 1}]
+    figures = [{"set": "seeds", "measure": "tone", "version": "after", "n": 3, "accuracy": 0.667, "kappa": 0.5, "neutral": 1}]
     path = write_figures(figures, gold_file="gold.csv", before="abc", path=tmp_path / "v.toml")
     frame = validation_figures(path)
     assert frame.to_dict("records") == figures
