@@ -28,7 +28,7 @@ from html import unescape
 from pathlib import Path
 
 from rhetoric_shift.decoding import guess_encoding
-from rhetoric_shift.errors import InputError
+from rhetoric_shift.errors import InputError, one_line
 from rhetoric_shift.manifest import (
     MANIFEST_NAME, DocumentMeta, check_date, check_format, check_period, check_text, load_manifest,
 )
@@ -83,7 +83,7 @@ class FileReport:
 
     def line(self) -> str:
         detail = self.reason or ", ".join(self.notes)
-        return f"{self.status:8} {self.path}" + (f": {detail}" if detail else "")
+        return one_line(f"{self.status:8} {self.path}" + (f": {detail}" if detail else ""))
 
     def skip_row(self, line: int, reason: str) -> None:
         """Record a row that was left out; the file's other rows are still read."""
