@@ -477,6 +477,8 @@ def infer_period(name: str, text: str) -> int | None:
 def _read_rows(path: Path, meta: DocumentMeta | None, report: FileReport) -> Iterator[Document]:
     encoding = _stream_encoding(path, report)
     rows = _csv_rows if path.suffix.lower() == ".csv" else _jsonl_rows
+    defaults = vars(meta or DocumentMeta(doc_id=path.stem))
+    where = f"{path}#line="
     n_rows = empty = 0
     with path.open(encoding=encoding, newline="") as handle:
         for line, row in rows(handle):
@@ -491,11 +493,11 @@ def _read_rows(path: Path, meta: DocumentMeta | None, report: FileReport) -> Ite
             try:
                 if not isinstance(body, str):
                     raise ValueError(f"'text' must be text, got {type(body).__name__}")
-                doc = _document(path, body, _row_meta(path, n_rows, row, meta), None, None, report)
+                doc = _document(path, body, _row_meta(defaults, n_rows, row), None, None, report)
             except (ValueError, SkipFile) as exc:
                 report.skip_row(line, str(exc))
                 continue
-            doc.path = f"{path}#line={line}"
+            doc.path = f"{where}{line}"
             yield doc
     if not n_rows:
         raise SkipFile("no rows")
@@ -568,15 +570,15 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
     return row
 
 
-def _row_meta(path: Path, number: int, row: dict, meta: DocumentMeta | None) -> DocumentMeta:
-    """The metadata of row ``number``: its own columns over the manifest's (or the file's) defaults.
-
-    Raises ``ValueError`` naming the column for a value that cannot be used.
+def _row_meta(defaults: dict, number: int, row: dict) -> DocumentMeta:
+    """The metadata of row ``number``: its own columns over ``defaults`` (the fields of the
+    manifest's entry, or the file's). Raises ``ValueError`` naming the column for a value that cannot be used.
     """
-    base = meta or DocumentMeta(doc_id=path.stem)
-    values = {k: row[k] for k in ROW_META_COLUMNS if row.get(k) not in (None, "")}
-    fields: dict[str, object] = {"doc_id": f"{base.doc_id}-{number}"}
-    for key, value in values.items():
+    fields = dict(defaults, doc_id=f"{defaults['doc_id']}-{number}")
+    for key in ROW_META_COLUMNS:
+        value = row.get(key)
+        if value is None or value == "":
+            continue
         if key == "period":
             fields[key] = check_period(value, from_text=True)
         elif key == "date":
@@ -585,7 +587,7 @@ def _row_meta(path: Path, number: int, row: dict, meta: DocumentMeta | None) -> 
             fields[key] = check_format(value.strip() if isinstance(value, str) else value)
         else:
             fields["doc_id" if key == "id" else key] = check_text(key, value)
-    return replace(base, **fields)
+    return DocumentMeta(**fields)
 
 
 # --- HTML ----------------------------------------------------------------------------------
