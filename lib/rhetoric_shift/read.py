@@ -480,8 +480,12 @@ def _read_rows(path: Path, meta: DocumentMeta | None, report: FileReport) -> Ite
     defaults = vars(meta or DocumentMeta(doc_id=path.stem))
     where = f"{path}#line="
     n_rows = empty = 0
-    with path.open(encoding=encoding, newline="") as handle:
-        for line, row in rows(handle):
+    try:
+        handle = path.open(encoding=encoding, newline="")
+    except OSError as exc:
+        raise SkipFile(f"cannot be read ({_os_reason(exc)}); check its permissions") from None
+    with handle:
+        for line, row in _stop_on_read_error(rows(handle), report):
             n_rows += 1
             if isinstance(row, str):
                 report.skip_row(line, row)
@@ -503,6 +507,16 @@ def _read_rows(path: Path, meta: DocumentMeta | None, report: FileReport) -> Ite
         raise SkipFile("no rows")
     if empty:
         report.notes.append(f"{empty} row(s) without text skipped")
+
+
+def _stop_on_read_error(rows: Iterator[tuple[int, dict | str]], report: FileReport) -> Iterator[tuple[int, dict | str]]:
+    """The rows until the file fails to read (it changed or the disk failed): a note, not a traceback."""
+    line = 0
+    try:
+        for line, row in rows:
+            yield line, row
+    except (OSError, UnicodeDecodeError) as exc:
+        report.notes.append(f"reading stopped after line {line} ({_os_reason(exc)}); the rows before it are used")
 
 
 def _csv_rows(handle) -> Iterator[tuple[int, dict | str]]:
