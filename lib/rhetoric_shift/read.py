@@ -194,7 +194,7 @@ class _ManifestFinder:
     def meta_for(self, path: Path, root: Path) -> DocumentMeta | None:
         for candidate in self._candidates(path, root):
             if candidate not in self.loaded:
-                self.loaded[candidate] = load_manifest(candidate) if candidate.is_file() else {}
+                self.loaded[candidate] = load_manifest(candidate) if _readable_manifest(candidate, root) else {}
             meta = self.loaded[candidate].get(_relative_name(path, candidate.parent))
             if meta is not None or self.loaded[candidate]:
                 return meta  # the nearest manifest speaks for the files below it
@@ -210,6 +210,14 @@ class _ManifestFinder:
 
 
 # --- Finding the files: links, special files and unreadable folders are reported ------------
+
+def _readable_manifest(candidate: Path, root: Path) -> bool:
+    """A manifest found in a folder is read under the rule for every other file there: a link
+    only to a file inside the input folder (one that is not has its own skipped line)."""
+    if candidate.is_symlink():
+        return _link_problem(candidate, root.resolve()) is None
+    return candidate.is_file()
+
 
 def _expand(inputs: list[Path]) -> Iterator[tuple[Path, Path] | FileReport]:
     """Every regular file to read, with the folder it was found under (a file given directly:
