@@ -123,8 +123,15 @@ def read_inputs(inputs: list[Path], manifest: Path | None = None) -> tuple[list[
 
     Raises ``InputError`` for a path that does not exist or a broken manifest; files, rows and
     folder entries that cannot be used are reported as skipped with the reason and the rest is
-    read. The caller raises ``NoUsableInput`` when no document came.
+    read. The caller raises ``NoUsableInput`` when no document came. A ``.zip`` input is read as
+    the folder it holds, extracted safely (``archive.safe_extract``).
     """
+    from rhetoric_shift.archive import read_with_archives  # archive imports this module
+
+    return read_with_archives(inputs, manifest, _read_all)
+
+
+def _read_all(inputs: list[Path], manifest: Path | None) -> tuple[list[Document], list[FileReport]]:
     reports: list[FileReport] = []
     documents = list(iter_documents(inputs, manifest, reports))
     return documents, reports
