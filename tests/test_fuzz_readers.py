@@ -1,4 +1,4 @@
-"""Hypothesis feeds random bytes, CSV, JSONL, HTML and manifests to every reader.
+"""Hypothesis feeds random bytes, CSV, JSONL, HTML, manifests and zip archives to every reader.
 
 Whatever comes in, reading ends in documents or report lines (one line each), or in one
 ``InputError`` line for a manifest that cannot be used: never another exception.
@@ -12,6 +12,8 @@ import io
 import json
 import math
 import tempfile
+import warnings
+import zipfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -27,10 +29,10 @@ FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthChe
 NASTY_TEXT = ["1e999", "-1", "0", "20150101", "2015-13-45", "bogus", "NaN", "", " ", "\x00", "\u2028", "9" * 5000, "Ünïcödé 2016"]
 
 
-def read_and_check(folder: Path) -> None:
-    """Read ``folder``; fail on anything but documents, one-line reports or a one-line InputError."""
+def read_and_check(inputs: Path) -> None:
+    """Read ``inputs``; fail on anything but documents, one-line reports or a one-line InputError."""
     try:
-        documents, reports = read_inputs([folder])
+        documents, reports = read_inputs([inputs])
     except InputError as exc:
         assert "\n" not in str(exc) and str(exc).startswith(exc.path)
         return
@@ -49,12 +51,13 @@ def read_and_check(folder: Path) -> None:
     assert len({d.doc_id for d in documents}) == len(documents)
 
 
-def read_files(files: dict[str, bytes]) -> None:
+def read_files(files: dict[str, bytes], *, given: str | None = None) -> None:
+    """Write ``files`` to a fresh folder and read it (or only the file named ``given``, as a .zip is read)."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for name, data in files.items():
             (folder / name).write_bytes(data)
-        read_and_check(folder)
+        read_and_check(folder / given if given else folder)
 
 
 @FUZZ
@@ -150,3 +153,29 @@ manifest_keys = st.sampled_from(["id", "file", "source", "period", "actor", "tit
 def test_random_manifests(entries, garbage):
     text = "".join("[[document]]\n" + "".join(f"{key} = {toml_value(value)}\n" for key, value in entry.items()) for entry in entries)
     read_files({"speech.txt": b"We are ready for dialogue.\n", MANIFEST_NAME: (text + garbage).encode("utf-8", errors="surrogatepass")})
+
+
+@FUZZ
+@given(data=st.binary(max_size=3000))
+def test_random_bytes_as_a_zip_input(data):
+    read_files({"input.zip": data}, given="input.zip")
+
+
+member_names = st.one_of(
+    st.sampled_from(["speech_2017.txt", "a/b_2016.md", "../up.txt", "/abs.txt", "a/../../x.txt", "rows.csv", "rows.jsonl", "page.html", MANIFEST_NAME, "dir/", ".hidden.txt"]),
+    st.text(min_size=1, max_size=20),
+)
+
+
+@FUZZ
+@given(members=st.lists(st.tuples(member_names, st.one_of(st.binary(max_size=200), st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")))), max_size=6))
+def test_random_zip_archives(members):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # a repeated name is one of the hostile cases
+        for name, data in members:
+            try:
+                archive.writestr(name, data)
+            except (ValueError, UnicodeEncodeError):  # names zipfile itself cannot store
+                continue
+    read_files({"input.zip": buffer.getvalue()}, given="input.zip")
