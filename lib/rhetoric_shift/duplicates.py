@@ -38,6 +38,9 @@ from rhetoric_shift.schema import KINDS
 from rhetoric_shift.tokens import StemAnalyzer, has_content_words
 
 REMARK_KINDS = ("direct", "reported", "question")
+# Helper column of ``enrich.apply_models``: each row's content stems, space-joined, so the
+# duplicate search never tokenises a text a second time.
+DUP_TERMS = "_dup_terms"
 
 
 class DuplicateFinder:
@@ -124,7 +127,7 @@ class DuplicateFinder:
             _union(root, a, b)
         return [_find(root, sid) for sid in ids]
 
-    def fit_groups(self, table: pd.DataFrame) -> list[str]:
+    def fit_groups(self, table: pd.DataFrame, terms: Sequence[str] | None = None) -> list[str]:
         """``fit`` on the table's texts, then ``groups`` of its rows."""
         return self.fit(table["text"].tolist()).groups(table)
 
