@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rhetoric_shift.duplicates import DUP_TERMS, DuplicateFinder
+from rhetoric_shift.duplicates import DUP_TERMS, DuplicateFinder, term_codes
 from rhetoric_shift.params import is_int
 from rhetoric_shift.schema import conform_table, empty_table
 from rhetoric_shift.targets import Lexicon, context_targets, load_lexicon
@@ -156,7 +156,7 @@ def apply_models(models: EnrichModels, batch: pd.DataFrame) -> pd.DataFrame:
     out["tone"] = tone(texts)
     out["stance"] = stance(texts)
     _fill_topics(out, models.topics, texts, stems)
-    out[DUP_TERMS] = [" ".join(s) for s in stems]
+    out[DUP_TERMS] = [term_codes(s) for s in stems]
     out["dup_group"] = out["statement_id"].astype(str)
     return out
 
