@@ -1,0 +1,19 @@
+"""Live blogs: entries under clock stamps ("• 10:19"), or none; headlines and reporting prose.
+
+A stamp sets the time of what follows; entries without stamps may run newest first, so there a
+statement belongs to a question or heading only in the same or the next paragraph.
+"""
+
+from __future__ import annotations
+
+from rhetoric_shift import dates
+from rhetoric_shift.formats.news import News
+
+
+class Liveblog(News):
+    name = "liveblog"
+    summary = "entries under clock stamps; headlines and reporting prose as in news"
+    cue = "two or more clock stamps on lines of their own (\"• 10:19\")"
+
+    def detect(self, lines: list[str]) -> bool:
+        return sum(1 for ln in lines if dates.time_stamp(ln)) >= 2
