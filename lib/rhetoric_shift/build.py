@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from rhetoric_shift import __version__
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.read import Document, FileReport, read_inputs
-from rhetoric_shift.schema import check_table, conform_table, table_from_records
+from rhetoric_shift.schema import PRESS, check_table, conform_table, table_from_records
 from rhetoric_shift.segment import segment
 from rhetoric_shift.spans import normalize_whitespace
 from rhetoric_shift.speakers import SpeakerRegistry
@@ -83,6 +83,14 @@ class BuildResult:
     report: BuildReport
 
 
+def statement_actor(speaker: str | None, document_actor: str, registry: SpeakerRegistry) -> str | None:
+    """The state whose position a statement is: its speaker's country where the registry knows it,
+    none for the press, the document's actor otherwise (narration, unknown people)."""
+    if speaker == PRESS:
+        return None
+    return registry.country(speaker) or document_actor
+
+
 def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dict], DocumentReport]:
     """The statement records of one document (segmentation columns only) and its report.
 
@@ -101,7 +109,7 @@ def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dic
             "statement_id": statement_id,
             "doc_id": doc.doc_id,
             "source": meta.source,
-            "actor": meta.actor,
+            "actor": statement_actor(seg.speaker, meta.actor, registry),
             "speaker": seg.speaker,
             "kind": seg.kind,
             "text": text,

@@ -128,7 +128,7 @@ def _mark_menus(text: str, lines: list[Line]) -> None:
             continue
         if len(run) >= 3:
             for item in run:
-                if item.role != "furniture":
+                if item.role == "content":  # a date line keeps its date
                     item.role, item.reason = "furniture", "navigation menu"
         run = []
 

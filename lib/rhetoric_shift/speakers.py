@@ -139,5 +139,5 @@ def canonical_case(name: str) -> str:
     """A printed name in the case people write it: "SERGEY LAVROV" → "Sergey Lavrov"; mixed case is kept."""
     name = " ".join(name.split())
     if name.isupper() or name.islower():
-        return "-".join(part.capitalize() for part in name.title().split("-")) if "-" in name else name.title()
+        return name.title()
     return name

@@ -38,7 +38,8 @@ def label_pattern(registry: SpeakerRegistry) -> re.Pattern[str]:
     """A speaker label ending in a colon: known names, press words, capitalised names, names in capitals."""
     names_upper = rf"{_UPPER}(?:\s+{_UPPER}){{0,4}}"
     names_mixed = rf"(?!{_NOT_NAMES}){_CAPITAL}(?:\s+(?:{_CAPITAL}|{_PARTICLE})){{1,4}}"
-    name = rf"(?:{LABEL_WORDS}|{registry.alias_pattern()}|{names_mixed}|(?!{_NOT_NAMES_UPPER}){names_upper})"
+    initialled = rf"(?:[A-Z]\.\s?){{1,2}}[A-Z][a-z][\w'’-]*"  # "S.Lavrov", "S. V. Lavrov"
+    name = rf"(?:{LABEL_WORDS}|{registry.alias_pattern()}|{names_mixed}|{initialled}|(?!{_NOT_NAMES_UPPER}){names_upper})"
     return re.compile(rf"(?P<label>{name}(?:{_NOTE}|{_ROLE})*)\s*:(?=\s|$)")
 
 
