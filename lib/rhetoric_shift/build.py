@@ -22,7 +22,7 @@ from rhetoric_shift import __version__
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.read import Document, FileReport, read_inputs
 from rhetoric_shift.schema import PRESS, check_table, conform_table, table_from_records
-from rhetoric_shift.segment import segment
+from rhetoric_shift.segment import findings, segment
 from rhetoric_shift.spans import normalize_whitespace
 from rhetoric_shift.speakers import SpeakerRegistry
 from rhetoric_shift.targets import load_lexicon
@@ -41,6 +41,7 @@ class DocumentReport:
     n_statements: int
     kinds: dict[str, int]
     dropped: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what segmentation found, and hints
 
 
 @dataclass
@@ -57,12 +58,15 @@ class BuildReport:
     def lines(self) -> list[str]:
         """One line per input file, for the terminal."""
         counts = {d.doc_id: d.n_statements for d in self.documents}
+        notes = {d.doc_id: d.notes for d in self.documents}
         out = []
         for f in self.files:
             line = f.line()
             if f.status == "used":
                 n = sum(counts.get(doc_id, 0) for doc_id in f.doc_ids)
                 line += ("; " if f.notes else ": ") + f"{n} statements"
+                if len(f.doc_ids) == 1 and notes.get(f.doc_ids[0]):
+                    line += "\n         " + "; ".join(notes[f.doc_ids[0]])
             out.append(line)
         return out
 
@@ -127,7 +131,8 @@ def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dic
         for s, e in [doc.source_span(d.start, d.end)]
     ]
     kinds = dict(sorted(Counter(r["kind"] for r in records).items()))
-    return records, DocumentReport(doc.doc_id, doc.path, result.format, len(records), kinds, dropped)
+    notes = findings(result, format_given=meta.format is not None, date=meta.date)
+    return records, DocumentReport(doc.doc_id, doc.path, result.format, len(records), kinds, dropped, notes)
 
 
 def build_table(

@@ -104,3 +104,66 @@ def date_line(line: str) -> dt.date | None | bool:
         return False
     dates = find_dates(line)
     return dates[0][1] if dates else None
+
+
+# "2017-04-12" (ISO) and "12.04.2017" (day first, as Russian and European pages print it).
+_ISO_DATE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)[-_.]?(?P<month>0[1-9]|1[0-2])[-_.]?(?P<day>0[1-9]|[12]\d|3[01])(?!\d)")
+_DOTTED_DATE = re.compile(r"(?<!\d)(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d\d)(?!\d)")
+_ARCHIVE_MENU = re.compile(rf"^{MONTH_NAME}\s+\d{{4}}\s*\(\d+\)$")
+_YEAR = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)")
+_HEAD_CHARS = 6000  # a page prints its date near the top
+
+
+def document_date(name: str, text: str) -> dt.date | None:
+    """The date a page prints for itself, for a document without a manifest entry.
+
+    The file name first ("2017-04-12-lavrov.txt", "lavrov_20170412.html"), else the first full date
+    near the top of the text ("Aired April 12, 2017", "14 October 2014", "2017-04-12", "12.04.2017"),
+    passing over archive menus ("July 2020 (3)"), a page's save stamp and lines of five or more dates (calendars, menus);
+    when the file name holds a year, only a date of that year.
+    """
+    for m in _ISO_DATE.finditer(name):
+        date = _make_date(m["year"], m["month"], m["day"])
+        if date is not None:
+            return date
+    name_years = {int(y) for y in _YEAR.findall(name)}
+    for line in text[:_HEAD_CHARS].splitlines():
+        stripped = line.strip()
+        if stripped and not _ARCHIVE_MENU.match(stripped) and not SAVE_STAMP.match(stripped):
+            found = _dates_in_line(stripped)
+            if len(found) >= 5:
+                continue
+            # A year in the file name ("RUS_69_2014.txt") outranks a date of another year in the text.
+            found = [d for d in found if not name_years or d.year in name_years]
+            if found:
+                return found[0]
+    return None
+
+
+def _dates_in_line(line: str) -> list[dt.date]:
+    found = find_dates(line)
+    for pattern in (_ISO_DATE, _DOTTED_DATE):
+        for m in pattern.finditer(line):
+            date = _make_date(m["year"], m["month"], m["day"])
+            if date is not None:
+                found.append((m.start(), date))
+    return [date for _, date in sorted(found)]
+
+
+
+def document_year(name: str, text: str) -> int | None:
+    """The year of a document without a manifest entry: its date's, else the last year in the file
+    name, else the first year near the top of the text outside archive menus; None when none is printed."""
+    date = document_date(name, text)
+    if date is not None:
+        return date.year
+    in_name = _YEAR.findall(name)
+    if in_name:
+        return int(in_name[-1])
+    for line in text[:_HEAD_CHARS].splitlines():
+        if _ARCHIVE_MENU.match(line.strip()) or SAVE_STAMP.match(line.strip()):
+            continue
+        m = _YEAR.search(line)
+        if m:
+            return int(m.group(1))
+    return None

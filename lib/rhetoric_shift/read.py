@@ -20,6 +20,7 @@ from pathlib import Path
 
 import charset_normalizer
 
+from rhetoric_shift import dates
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.manifest import MANIFEST_NAME, DocumentMeta, load_manifest
 
@@ -181,11 +182,12 @@ def read_file(path: Path, meta: DocumentMeta | None, report: FileReport) -> list
 
 def _document(path: Path, text: str, meta: DocumentMeta, starts, ends, report: FileReport) -> Document:
     if meta.period is None:
-        period = infer_period(path.name, text)
+        found = meta.date or dates.document_date(path.name, text)
+        period = found.year if found else infer_period(path.name, text)
         if period is None:
             raise SkipFile("no period: no year in the file name or text; give 'period' in manifest.toml")
-        meta = replace(meta, period=period)
-        report.notes.append(f"period {period} inferred (no manifest entry)")
+        meta = replace(meta, period=period, date=found)
+        report.notes.append(f"period {period} inferred" + (f" from the date {found.isoformat()}" if found else "") + " (no manifest entry)")
     return Document(meta.doc_id, str(path), text, meta, starts, ends)
 
 
@@ -211,16 +213,9 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
     return text, f"not UTF-8: decoded as {best.encoding} (detected)"
 
 
-_YEAR = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)")
-
-
 def infer_period(name: str, text: str) -> int | None:
-    """The year under analysis when no manifest says: the last year in the file name, else the first in the text."""
-    in_name = _YEAR.findall(name)
-    if in_name:
-        return int(in_name[-1])
-    in_text = _YEAR.search(text[:5000])
-    return int(in_text.group(1)) if in_text else None
+    """The year under analysis when no manifest says (see ``dates.document_year``)."""
+    return dates.document_year(name, text)
 
 
 # --- CSV and JSONL -------------------------------------------------------------------------

@@ -352,3 +352,31 @@ class Parser:
             self.emit(start, end, "context", None)
 
 
+
+
+def findings(result: Segmentation, *, format_given: bool, date: dt.date | None) -> list[str]:
+    """What segmentation found in one document, for the build report; with a hint when nobody got any words.
+
+    In: the segmentation, whether the manifest named the format, the document's date. Out: short notes
+    such as "format transcript (detected: speaker labels)", "speakers: Sergey Lavrov 12, Press 4".
+    """
+    fmt = formats.BY_NAME[result.format]
+    notes = [f"format {fmt.name}" + ("" if format_given else f" (detected: {fmt.cue})")]
+    if date is not None:
+        notes.append(f"date {date.isoformat()}")
+    speakers: dict[str, int] = {}
+    for s in result.statements:
+        if s.speaker:
+            speakers[s.speaker] = speakers.get(s.speaker, 0) + 1
+    removed = sum(1 for d in result.dropped if d.reason not in ("frame", "speaker label", "punctuation", "connective between quotations"))
+    if removed:
+        notes.append(f"{removed} blocks removed (listed in the report)")
+    if speakers:
+        top = sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0]))
+        notes.append("speakers: " + ", ".join(f"{name} {n}" for name, n in top[:5]) + (", ..." if len(top) > 5 else ""))
+    elif result.statements:
+        notes.append(
+            "no statement has a speaker: give the document's speaker in manifest.toml "
+            "(speaker = \"...\", and format = \"transcript\" if its paragraphs are one person's words)"
+        )
+    return notes
