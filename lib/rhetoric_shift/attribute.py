@@ -44,7 +44,7 @@ SPEECH_VERBS = (
     "observes observed agrees agreed thinks considers considered voices voiced expresses expressed complains discusses discussed "
     "complained concludes concluded reiterating"
 ).split()
-_VERB = r"(?:points? out|pointed out|went on|goes on|" + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True)) + r")"
+_VERB = r"(?:(?:is|was|has been) quoted as saying|points? out|pointed out|went on|goes on|" + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True)) + r")"
 _ADVERBS = r"(?:(?:also|again|then|further|later|once again|has|had|have|now|repeatedly|however|previously|reportedly|earlier|even)\s+)*"
 _PRONOUN = r"\b(?:[Hh]e|[Ss]he)\b"
 _DESCRIPTION = (
@@ -52,6 +52,24 @@ _DESCRIPTION = (
     r"(?:[Mm]inister|[Dd]iplomat|[Ss]pokes(?:wo)?man|[Ss]pokesperson)\b"
 )
 _NAME = r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}\b"
+# Somebody the story introduces without a name: "a senior US official", "a spokesman for the ministry".
+_THIRD_PARTY = (
+    r"\b(?:[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[\w.-]+\s+){0,4}?"
+    r"(?:official|spokes(?:man|woman|person)|diplomat|source|minister|ambassador|envoy|analyst|expert|lawmaker|senator|"
+    r"advis[eo]r|aide|representative|officer|negotiator|commander)\b"
+)
+# "John Smith, a spokesman for the State Department, said": who the speaker is, between commas.
+_APPOSITIVE = r"(?:\s*,\s+(?:an?|the|[A-Z][\w'’-]*['’]s)\s[^,.;:!?\"“”]{2,80},)?"
+_VAGUE_WORDS = {"a", "an", "one", "another", "senior", "top", "high-ranking", "high-level", "unnamed", "anonymous", "former", "leading"}
+# Words that make a capitalised phrase an institution or a place, not a person ("Foreign Ministry", "White House").
+_NOT_PERSON = set(
+    "Ministry Department Office Kremlin House Council Agency Committee Union Nations Organization Organisation Service "
+    "Government Parliament Duma Senate Congress Embassy Mission Army Forces Press News Times Post Journal Group Party Bank "
+    "University Institute Center Centre Foundation Federation Republic Security States Kingdom Moscow Washington Russia "
+    "America Ukraine Syria Europe Britain China Japan Korea Iran Turkey Israel Germany France Kiev Kyiv Damascus Beijing "
+    "London Paris Berlin Tokyo Ankara Tehran Pyongyang Seoul Brussels Geneva Monday Tuesday Wednesday Thursday Friday "
+    "Saturday Sunday January February March April May June July August September October November December".split()
+)
 
 _QUESTION_CUES = [
     re.compile(r"\b(?:is|was|were|gets|got|being) asked\b", re.I),
@@ -66,6 +84,8 @@ _ABBREVIATIONS = {
     "e.g", "i.e", "vs", "etc", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
     "nov", "dec", "inc", "ltd", "co", "approx", "ed",
 }
+# A reported clause after a speech verb opens with its subject: a determiner or a pronoun.
+_CLAUSE_OPENER = r"(?:the|a|an|it|its|they|there|these|those|we|he|she|his|her|their|our|russia|moscow|washington|kyiv|kiev)\b"
 _PREPOSITIONS_ING = {"during", "following", "regarding", "concerning", "including"}
 _LEAD_BOUNDARY = re.compile(r"[.!?:…][\"”’)\]]*\s+")
 
@@ -88,10 +108,11 @@ class Attributor:
 
     def __init__(self, registry: SpeakerRegistry) -> None:
         self.registry = registry
-        ref = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN})"
-        ref_or_name = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_NAME})"
-        self.frame = re.compile(rf"{ref}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
-        self.frame_named = re.compile(rf"{ref_or_name}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
+        self.people: dict[str, str] = {}  # surname -> full name of people the text introduced
+        ref = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY})"
+        ref_or_name = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_NAME})"
+        self.frame = re.compile(rf"{ref}{_APPOSITIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
+        self.frame_named = re.compile(rf"{ref_or_name}{_APPOSITIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
         self.inverted = re.compile(rf"^\W*{_VERB}\s+{ref_or_name}")
         self.according = re.compile(rf"\baccording to\s+{ref}")
         # "He then turns to Israel-Palestine, saying that ...": the participle carries the frame.
@@ -99,14 +120,27 @@ class Attributor:
         self.asked_and_answers = re.compile(
             rf"\W*{ref}\s+(?:is|was)\s+asked\b[^.?!]*?,?\s+(?P<answer>and\s+(?:then\s+)?(?:lists|says|replies|answers|notes|responds|stresses|insists|explains|recalls)\b)"
         )
-        self.leading = re.compile(rf"^[\s,.;:–—-]*{ref_or_name}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
+        self.leading = re.compile(rf"^[\s,.;:–—-]*{ref_or_name}{_APPOSITIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
 
     # --- frames -------------------------------------------------------------------------
 
     def _resolve(self, ref: str, last_named: str | None, default: str | None) -> str | None:
+        """The speaker a reference names: "he" → the last one named; a known name; a person the
+        story introduces ("John Smith", later "Smith"); "a senior US official" → "US official"; else None."""
         if _is_anaphor(ref):
             return last_named or default
-        return self.registry.resolve(ref)
+        known = self.registry.resolve(ref)
+        if known:
+            return known
+        if re.fullmatch(_THIRD_PARTY, ref):
+            return " ".join(w for w in ref.split() if w.lower() not in _VAGUE_WORDS)
+        words = ref.split()
+        if any(w in _NOT_PERSON for w in words):
+            return None
+        if len(words) >= 2:
+            self.people[words[-1]] = ref
+            return ref
+        return self.people.get(ref)
 
     def frame_speaker(self, sentence: str, last_named: str | None, default: str | None) -> tuple[str | None, bool]:
         """The speaker a frame anywhere in the sentence names, and whether by name (not "he", "the minister")."""
@@ -125,8 +159,8 @@ class Attributor:
         if not m:
             return None
         speaker = self._resolve(m["ref"], last_named, default)
-        if speaker is None and re.fullmatch(_NAME, m["ref"]) and m["ref"].lower() not in {"he", "she"}:
-            speaker = " ".join(m["ref"].split())  # a person the registry does not know yet
+        if speaker is None and re.fullmatch(_NAME, m["ref"]) and " " not in m["ref"] and m["ref"] not in _NOT_PERSON:
+            speaker = m["ref"]  # a surname the registry does not know yet
         return speaker
 
     def is_bare_frame(self, sentence: str) -> bool:
@@ -140,6 +174,9 @@ class Attributor:
         participle = re.match(r"(\w+ing)\b", tail)
         if re.search(r"\bthat\b|;|, but\b|, and\b|\?", tail):
             return False
+        addressee = re.search(r"\b(?:told|tells|tell)$", sentence[:m.end()])  # "told an annual news conference"
+        if len(tail.split()) >= 4 and not addressee and re.match(_CLAUSE_OPENER, tail, re.I):
+            return False  # "John Smith, a spokesman, said the talks had been useful": a reported clause
         if participle and participle.group(1).lower() not in _PREPOSITIONS_ING and len(tail.split()) > 6:
             return False  # "Lavrov says, mentioning the recent US steps in pushing RT ..." carries content
         return len(tail.split()) <= 14 and not self.frame.search(tail)
@@ -207,46 +244,57 @@ class Attributor:
         # Leftover punctuation between quotations (a closing "." or ":") is not a sentence.
         return [Piece(s, e, None, None) for s, e in split_sentences(masked, start, end) if has_words(masked[s:e])]
 
+    def _quote_frame_speaker(self, text: str, pieces: list[Piece], i: int, last_named: str | None, default: str | None) -> str | None:
+        """The speaker a frame right after (or a bare frame right before) quotation ``pieces[i]`` names."""
+        after = pieces[i + 1] if i + 1 < len(pieces) and not pieces[i + 1].is_quote else None
+        before = pieces[i - 1] if i > 0 and not pieces[i - 1].is_quote else None
+        speaker = None
+        if after is not None and text[after.start:after.end].strip(" ,.;:–—-").lower() not in CONNECTIVES:
+            speaker = self.leading_frame(text[after.start:after.end], last_named, default)
+        if speaker is None and before is not None and before.dropped == "frame":
+            speaker = self.leading_frame(text[before.start:before.end], last_named, default)
+        return speaker
+
+    def _sentence(self, text: str, pieces: list[Piece], i: int, last_named: str | None, default: str | None) -> str | None:
+        """Attribute the sentence ``pieces[i]`` (outside quotation marks); returns the updated last-named speaker."""
+        piece = pieces[i]
+        sentence = text[piece.start:piece.end]
+        beside_quote = (i > 0 and pieces[i - 1].is_quote) or (i + 1 < len(pieces) and pieces[i + 1].is_quote)
+        if sentence.strip(" ,.;:–—-").lower() in CONNECTIVES and beside_quote:
+            piece.dropped = "connective between quotations"
+            return last_named
+        if beside_quote and self.is_bare_frame(sentence):
+            piece.dropped = "frame"
+            return last_named
+        if self.is_question(sentence):
+            piece.kind, piece.speaker = "question", PRESS
+            return last_named
+        speaker, named = self.frame_speaker(sentence, last_named, default)
+        if speaker:
+            piece.kind, piece.speaker = "reported", speaker
+            return speaker if named else last_named
+        if sentence.rstrip().endswith("?"):
+            piece.kind, piece.speaker = "question", PRESS
+        else:
+            piece.kind, piece.speaker = "context", None
+        return last_named
+
     def _assign(self, text: str, pieces: list[Piece], last_named: str | None, default: str | None, next_opens_quote: bool) -> str | None:
-        # Pass 1: sentences — frames, questions, paraphrase, narration.
+        # Pass 1, in text order, so that "he" means the person named last before it: sentences
+        # (frames, questions, paraphrase, narration) and quotations with a frame beside them.
+        nearest: dict[int, str | None] = {}  # the last-named speaker at each unattributed quotation
         for i, piece in enumerate(pieces):
-            if piece.is_quote or piece.kind is not None:
-                continue
-            sentence = text[piece.start:piece.end]
-            beside_quote = (i > 0 and pieces[i - 1].is_quote) or (i + 1 < len(pieces) and pieces[i + 1].is_quote)
-            if sentence.strip(" ,.;:–—-").lower() in CONNECTIVES and beside_quote:
-                piece.dropped = "connective between quotations"
-                continue
-            if beside_quote and self.is_bare_frame(sentence):
-                piece.dropped = "frame"
-                continue
-            if self.is_question(sentence):
-                piece.kind, piece.speaker = "question", PRESS
-                continue
-            speaker, named = self.frame_speaker(sentence, last_named, default)
-            if speaker:
-                piece.kind, piece.speaker = "reported", speaker
-                if named:
+            if piece.is_quote:
+                speaker = self._quote_frame_speaker(text, pieces, i, last_named, default)
+                if speaker is not None:
+                    piece.kind, piece.speaker = "direct", speaker
                     last_named = speaker
+                else:
+                    nearest[i] = last_named
                 continue
-            if sentence.rstrip().endswith("?"):
-                piece.kind, piece.speaker = "question", PRESS
-            else:
-                piece.kind, piece.speaker = "context", None
-        # Pass 2: quotations — the frame beside them, else the next linked quotation, else the last speaker.
-        for i, piece in enumerate(pieces):
-            if not piece.is_quote:
+            if piece.kind is not None:
                 continue
-            after = pieces[i + 1] if i + 1 < len(pieces) and not pieces[i + 1].is_quote else None
-            before = pieces[i - 1] if i > 0 and not pieces[i - 1].is_quote else None
-            speaker = None
-            if after is not None and after.dropped != "connective between quotations":
-                speaker = self.leading_frame(text[after.start:after.end], last_named, default)
-            if speaker is None and before is not None and before.dropped == "frame":
-                speaker = self.leading_frame(text[before.start:before.end], last_named, default)
-            if speaker is not None:
-                piece.kind, piece.speaker = "direct", speaker
-                last_named = speaker
+            last_named = self._sentence(text, pieces, i, last_named, default)
         for i in range(len(pieces) - 1, -1, -1):
             piece = pieces[i]
             if not piece.is_quote or piece.kind is not None:
@@ -263,7 +311,7 @@ class Attributor:
             if (previous is not None and previous.kind == "question") or asks:
                 piece.kind, piece.speaker = "question", PRESS
             else:
-                piece.kind, piece.speaker = "direct", last_named or default
+                piece.kind, piece.speaker = "direct", nearest.get(i) or default
                 if piece.speaker is None:
                     piece.kind = "context"
         # Pass 3: a lead-in ending in ":" belongs with what it introduces ("Back to ties with America: "Does ...?"").

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rhetoric_shift import dates, formats
 from rhetoric_shift.attribute import Attributor, split_sentences
@@ -132,6 +132,14 @@ class Parser:
         self.salutation_start: int | None = None
         self.salutation_end = 0
         self.label_re = label_pattern(registry)
+        self.last_paragraph = (0, 0, 0)  # the latest paragraph's start and its statements' index range
+
+    def reattribute(self, first: int, last: int, speaker: str) -> None:
+        """Give statements ``first:last`` to ``speaker`` as direct speech (an attribution printed after them)."""
+        for i in range(first, last):
+            seg = self.result.statements[i]
+            if seg.kind in ("direct", "context"):
+                self.result.statements[i] = replace(seg, kind="direct", speaker=speaker)
 
     # --- output -------------------------------------------------------------------------
 
@@ -267,7 +275,9 @@ class Parser:
         self.state.block += 1
         if self.salutation_start is not None and not self._continues_speech(start, end):
             self.flush_salutation()
+        first = len(self.result.statements)
         self.format.paragraph(self, start, end, next_line)
+        self.last_paragraph = (start, first, len(self.result.statements))
 
     def _continues_speech(self, start: int, end: int) -> bool:
         """Whether this paragraph joins a pending salutation: another salutation, or the speech it opens."""

@@ -7,7 +7,8 @@ import re
 
 from rhetoric_shift import dates
 from rhetoric_shift.formats.base import Format
-from rhetoric_shift.spans import trim_span
+from rhetoric_shift.schema import PRESS
+from rhetoric_shift.spans import normalize_whitespace, trim_span
 
 _SECTION_CUE = re.compile(
     r"^(?:(?:the\s+)?(?:topic|discussion|conversation)\s+(?:then\s+)?turns?\s+to|back to|more on|moving on(?:to)?|still on|on to"
@@ -33,11 +34,34 @@ class News(Format):
         start = strip_dateline(parser, start, end)
         if start is None:
             return
+        if attribution_line(parser, start, end):
+            return
         if parser.labelled_turns(start, end):
             return
         if parser.title(start, end, next_line):
             return
         prose(parser, start, end, next_line)
+
+
+# "– Russian Foreign Minister Sergei Lavrov" on its own line under a quotation.
+_ATTRIBUTION_LINE = re.compile(r"^[–—―-]{1,2}\s*(?P<who>[A-Z][^.!?:\"“”]{2,120})$")
+
+
+def attribution_line(parser, start: int, end: int) -> bool:
+    """A line naming who said the quotation in the paragraph above it: that quotation becomes theirs."""
+    m = _ATTRIBUTION_LINE.match(normalize_whitespace(parser.text[start:end]))
+    if not m:
+        return False
+    quote_start, first, last = parser.last_paragraph
+    if first == last or parser.text[quote_start] not in "\"“«„":
+        return False
+    speaker = parser.registry.label_speaker(m["who"])
+    if not speaker or speaker == PRESS:
+        return False
+    parser.reattribute(first, last, speaker)
+    parser.drop(start, end, "attribution")
+    parser.state.last_named = speaker
+    return True
 
 
 def strip_dateline(parser, start: int, end: int) -> int | None:
