@@ -129,9 +129,9 @@ def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dic
         {"char_start": s, "char_end": e, "reason": d.reason, "text": normalize_whitespace(doc.text[d.start:d.end])}
         for d in result.dropped
         for s, e in [doc.source_span(d.start, d.end)]
-    ]
+    ] + [{"char_start": r.start, "char_end": r.end, "reason": r.reason, "text": r.text} for r in doc.removed]
     kinds = dict(sorted(Counter(r["kind"] for r in records).items()))
-    notes = findings(result, format_given=meta.format is not None, date=meta.date)
+    notes = findings(result, format_given=meta.format is not None, date=meta.date, removed_before=len(doc.removed))
     return records, DocumentReport(doc.doc_id, doc.path, result.format, len(records), kinds, dropped, notes)
 
 

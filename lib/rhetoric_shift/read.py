@@ -22,6 +22,7 @@ import charset_normalizer
 
 from rhetoric_shift import dates
 from rhetoric_shift.errors import InputError
+from rhetoric_shift.html_content import keep_main_content
 from rhetoric_shift.manifest import MANIFEST_NAME, DocumentMeta, load_manifest
 
 TEXT_SUFFIXES = {".txt", ".md"}
@@ -47,6 +48,7 @@ class Document:
     meta: DocumentMeta
     starts: array | None = None
     ends: array | None = None
+    removed: list = field(default_factory=list)  # html_content.Removed: blocks left out of ``text``
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of ``text`` to the decoded source file."""
@@ -176,7 +178,10 @@ def read_file(path: Path, meta: DocumentMeta | None, report: FileReport) -> list
         plain, starts, ends = html_to_text(text)
         if not plain.strip():
             raise SkipFile("HTML page without text")
-        return [_document(path, plain, meta, starts, ends, report)]
+        plain, starts, ends, removed = keep_main_content(text, plain, starts, ends)
+        document = _document(path, plain, meta, starts, ends, report)
+        document.removed = removed
+        return [document]
     return [_document(path, text, meta, None, None, report)]
 
 

@@ -364,10 +364,11 @@ class Parser:
 
 
 
-def findings(result: Segmentation, *, format_given: bool, date: dt.date | None) -> list[str]:
+def findings(result: Segmentation, *, format_given: bool, date: dt.date | None, removed_before: int = 0) -> list[str]:
     """What segmentation found in one document, for the build report; with a hint when nobody got any words.
 
-    In: the segmentation, whether the manifest named the format, the document's date. Out: short notes
+    In: the segmentation, whether the manifest named the format, the document's date, the number of
+    blocks the reader already removed (outside an HTML page's main content). Out: short notes
     such as "format transcript (detected: speaker labels)", "speakers: Sergey Lavrov 12, Press 4".
     """
     fmt = formats.BY_NAME[result.format]
@@ -378,7 +379,7 @@ def findings(result: Segmentation, *, format_given: bool, date: dt.date | None) 
     for s in result.statements:
         if s.speaker:
             speakers[s.speaker] = speakers.get(s.speaker, 0) + 1
-    removed = sum(1 for d in result.dropped if d.reason not in ("frame", "speaker label", "punctuation", "connective between quotations"))
+    removed = removed_before + sum(1 for d in result.dropped if d.reason not in ("frame", "speaker label", "punctuation", "connective between quotations"))
     if removed:
         notes.append(f"{removed} blocks removed (listed in the report)")
     if speakers:
