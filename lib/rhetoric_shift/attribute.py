@@ -29,6 +29,9 @@ from rhetoric_shift.spans import has_words, trim_span
 from rhetoric_shift.speakers import SpeakerRegistry
 
 QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“"}
+_QUOTE_MARK = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
+MAX_QUOTE_CHARS = 20_000  # a quotation mark not closed within this many characters is left open
+_LEAD_WINDOW = 400
 CONNECTIVES = {"but", "and", "or", "then", "while", "yet", "adding", "and added", "but added", "he added", "she added"}
 
 SPEECH_VERBS = (
@@ -200,16 +203,16 @@ class Attributor:
         """Attribute the paragraph ``text[start:end]``; return its pieces and the updated last-named speaker."""
         quotes = find_quotes(text, start, end)
         standalone = self._standalone_quotes(text, start, quotes)
-        masked = _mask(text, [q for q in quotes if q not in standalone])
+        masked = _mask(text, start, end, [q for q in quotes if q not in standalone])
         pieces: list[Piece] = []
         cursor = start
         for q_start, q_end, closed in standalone:
-            pieces.extend(self._sentences(masked, cursor, q_start))
+            pieces.extend(self._sentences(masked, start, cursor, q_start))
             inner = _trim_quote(text, q_start, q_end, closed)
             if inner:
                 pieces.append(Piece(inner[0], inner[1], None, None, is_quote=True, outer_end=q_end))
             cursor = q_end
-        pieces.extend(self._sentences(masked, cursor, end))
+        pieces.extend(self._sentences(masked, start, cursor, end))
         pieces = [part for piece in pieces for part in self._split_asked_and_answers(text, piece, last_named, default)]
         last_named = self._assign(text, pieces, last_named, default, next_opens_quote)
         return _merge(pieces), last_named
@@ -231,7 +234,8 @@ class Attributor:
         standalone = []
         previous_end = start
         for q in quotes:
-            lead = text[previous_end:q[0]]
+            # Only the lead's last sentence matters; a window keeps a paragraph of many embedded quotations linear.
+            lead = text[max(previous_end, q[0] - _LEAD_WINDOW):q[0]]
             boundaries = list(_LEAD_BOUNDARY.finditer(lead))
             tail = (lead[boundaries[-1].end():] if boundaries else lead).strip(" \t\n,;–—-")
             if not tail or tail.lower() in CONNECTIVES or lead.rstrip().endswith(":"):
@@ -240,9 +244,14 @@ class Attributor:
         return standalone
 
     @staticmethod
-    def _sentences(masked: str, start: int, end: int) -> list[Piece]:
+    def _sentences(masked: str, base: int, start: int, end: int) -> list[Piece]:
+        """Sentences of ``text[start:end]``, split on ``masked`` (the paragraph from ``base``, embedded quotations hidden)."""
         # Leftover punctuation between quotations (a closing "." or ":") is not a sentence.
-        return [Piece(s, e, None, None) for s, e in split_sentences(masked, start, end) if has_words(masked[s:e])]
+        return [
+            Piece(s + base, e + base, None, None)
+            for s, e in split_sentences(masked, start - base, end - base)
+            if has_words(masked[s:e])
+        ]
 
     def _quote_frame_speaker(self, text: str, pieces: list[Piece], i: int, last_named: str | None, default: str | None) -> str | None:
         """The speaker a frame right after (or a bare frame right before) quotation ``pieces[i]`` names."""
@@ -364,23 +373,22 @@ def find_quotes(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     the paragraph (the convention for a quotation continued in the next paragraph).
     """
     found = []
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch in QUOTE_PAIRS:
-            close = text.find(QUOTE_PAIRS[ch], i + 1, end)
-            if close == -1 and ch == "“":
-                close = text.find('"', i + 1, end)
-            if close == -1:
-                if not text[start:i].strip() or re.search(r"[.!?:]\s*$", text[start:i]):
-                    found.append((i, end, False))
-                    break
-                i += 1
-                continue
-            found.append((i, close + 1, True))
-            i = close + 1
+    first_word = trim_span(text, start, end)[0]
+    m = _QUOTE_MARK.search(text, start, end)
+    while m:
+        i, ch = m.start(), m.group()
+        limit = min(end, i + 1 + MAX_QUOTE_CHARS)
+        close = text.find(QUOTE_PAIRS[ch], i + 1, limit)
+        if close == -1 and ch == "“":
+            close = text.find('"', i + 1, limit)
+        if close == -1:
+            if i <= first_word or re.search(r"[.!?:]\s*$", text[max(start, i - 20):i]):
+                found.append((i, end, False))
+                break
+            m = _QUOTE_MARK.search(text, i + 1, end)
             continue
-        i += 1
+        found.append((i, close + 1, True))
+        m = _QUOTE_MARK.search(text, close + 1, end)
     return found
 
 
@@ -390,14 +398,18 @@ def _trim_quote(text: str, q_start: int, q_end: int, closed: bool) -> tuple[int,
     return (s, e) if has_words(text[s:e]) else None
 
 
-def _mask(text: str, quotes: list[tuple[int, int, bool]]) -> str:
-    """``text`` with the words inside embedded quotations hidden, so sentence splitting ignores them."""
-    chars = list(text)
+def _mask(text: str, start: int, end: int, quotes: list[tuple[int, int, bool]]) -> str:
+    """The paragraph ``text[start:end]`` with the words inside embedded quotations hidden, so sentence splitting ignores them."""
+    if not quotes:
+        return text[start:end]
+    parts, cursor = [], start
     for q_start, q_end, _ in quotes:
-        for k in range(q_start + 1, max(q_start + 1, q_end - 1)):
-            if not chars[k].isspace():
-                chars[k] = "x"
-    return "".join(chars)
+        inner_end = max(q_start + 1, q_end - 1)
+        parts.append(text[cursor:q_start + 1])
+        parts.append(re.sub(r"\S", "x", text[q_start + 1:inner_end]))
+        cursor = inner_end
+    parts.append(text[cursor:end])
+    return "".join(parts)
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -1,4 +1,4 @@
-"""The command line: ``rhetoric-shift build`` and ``rhetoric-shift compare``.
+"""The command line: ``rhetoric-shift build``, ``rhetoric-shift compare`` and ``rhetoric-shift formats``.
 
 Every user mistake (a missing path, a broken manifest, an unknown target) prints one line
 ``error: <file>: <problem>`` and exits with status 2; nothing prints a traceback.
@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-enrich", action="store_true", help="segment only; leave the analysis columns neutral")
     build.add_argument("--quiet", action="store_true", help="print only problems and the summary")
 
+    commands.add_parser("formats", help="list the input formats the segmenter knows and how each is detected")
+
     compare = commands.add_parser("compare", help="print position cards for one target across periods")
     compare.add_argument("table", type=Path, help="a statement table written by `build`")
     compare.add_argument("--target", required=True, help="a target label, e.g. Ukraine")
@@ -46,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return run_build(args)
+        if args.command == "formats":
+            return run_formats()
         return run_compare(args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -77,6 +81,14 @@ def run_build(args: argparse.Namespace) -> int:
         f"wrote {args.out}: {len(table)} statements from {table['doc_id'].nunique()} documents "
         f"(periods {periods}); report {report_file}"
     )
+    return 0
+
+
+def run_formats() -> int:
+    from rhetoric_shift.formats import describe
+
+    for name, summary, cue in describe():
+        print(f"{name:11} {summary}\n{'':11} detected by: {cue}")
     return 0
 
 

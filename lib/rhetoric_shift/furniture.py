@@ -74,9 +74,9 @@ def classify_lines(text: str) -> list[Line]:
             continue
         start, end = trim_span(text, m.start(), m.end())
         lines.append(classify(text, start, end))
+    _mark_contents(text, lines)
     _mark_menus(text, lines)
     _mark_media_captions(lines)
-    _mark_contents(text, lines)
     _mark_repeated(text, lines)
     return lines
 

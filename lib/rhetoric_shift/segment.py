@@ -317,6 +317,9 @@ class Parser:
 
     def labels(self, start: int, end: int) -> list[re.Match]:
         """Speaker labels that open the paragraph or a sentence inside it."""
+        if not self.format.turns:  # in reporting prose only a label that opens the paragraph starts a transcript
+            m = self.label_re.match(self.text, start, min(end, start + 300))
+            return [m] if m else []
         found = []
         for m in self.label_re.finditer(self.text, start, end):
             before = self.text[max(start, m.start() - 8):m.start()]
@@ -325,8 +328,6 @@ class Parser:
             if m.group("label") in ("A", "Q") and m.start() > start:
                 continue
             found.append(m)
-        if found and found[0].start() != start and not self.format.turns:
-            return []  # in reporting prose only a label that opens the paragraph starts a transcript
         return found
 
     def labelled_turns(self, start: int, end: int) -> bool:
