@@ -47,13 +47,24 @@ SPEECH_VERBS = (
     "observes observed agrees agreed thinks considers considered voices voiced expresses expressed complains discusses discussed "
     "complained concludes concluded reiterating"
 ).split()
-_VERB = r"(?:(?:is|was|has been) quoted as saying|points? out|pointed out|went on|goes on|" + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True)) + r")"
+_VERB = (
+    r"(?:(?:is|was|has been) quoted as saying|points? out|pointed out|went on|goes on|play(?:s|ed)? down|rul(?:es|ed) out|"
+    r"call(?:s|ed)? (?:for|on)|hit out at|lash(?:es|ed) out at|push(?:es|ed) back|(?:appeared|appears|seemed|seems) to (?:warn|suggest|say|accuse|reject|signal)|"
+    r"questioned|signall?ed|indicated|hinted|vowed|pledged|"
+) + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True)) + r")"
 _ADVERBS = r"(?:(?:also|again|then|further|later|once again|has|had|have|now|repeatedly|however|previously|reportedly|earlier|even)\s+)*"
 _PRONOUN = r"\b(?:[Hh]e|[Ss]he)\b"
 _DESCRIPTION = (
     r"\b(?:[Tt]he\s+)?(?:(?:Russian|Russia['’]s|[Tt]op|[Ff]oreign|[Dd]eputy|[Ff]irst|[Ss]enior|[Rr]ussian)\s+){0,3}"
-    r"(?:[Mm]inister|[Dd]iplomat|[Ss]pokes(?:wo)?man|[Ss]pokesperson)\b"
+    r"(?:[Mm]inister|[Dd]iplomat|[Ss]pokes(?:wo)?man|[Ss]pokesperson|[Ss]ecretary(?: of [Ss]tate)?)\b"
 )
+# A state's institution or officials as a subject: "US officials", "the Russian Embassy", "The U.S.", "the White House".
+_COLLECTIVE = (
+    r"(?:\b[Tt]he\s+)?(?:(?:U\.S\.|US|UK|EU|[A-Z][a-z]+)\s+)?(?:[Ss]tate\s+[Dd]epartment|[Ff]oreign\s+[Oo]ffice|[Ee]mbassy|"
+    r"[Ff]oreign\s+[Mm]inistry|[Dd]efen[cs]e\s+[Mm]inistry|[Mm]inistry|[Oo]fficials|[Gg]overnment|[Aa]uthorities|[Aa]dministration|"
+    r"[Dd]elegation|[Ww]hite\s+[Hh]ouse|Kremlin|Pentagon|Downing\s+Street)\b|\b[Tt]he\s+U\.S\.(?=\s)"
+)
+_CONJUNCTIONS = {"But", "And", "Meanwhile", "However", "Yet", "So", "Also", "Now", "Then", "Still", "Later", "Earlier"}
 _NAME = r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}\b"
 # Somebody the story introduces without a name: "a senior US official", "a spokesman for the ministry".
 _THIRD_PARTY = (
@@ -62,7 +73,7 @@ _THIRD_PARTY = (
     r"advis[eo]r|aide|representative|officer|negotiator|commander)\b"
 )
 # "John Smith, a spokesman for the State Department, said": who the speaker is, between commas.
-_APPOSITIVE = r"(?:\s*,\s+(?:an?|the|[A-Z][\w'’-]*['’]s)\s[^,.;:!?\"“”]{2,80},)?"
+_APPOSITIVE = r"(?:\s*,\s+(?P<appos>(?:an?|the|[a-z]+|[A-Z][\w'’-]*['’]s)\s[^,.;:!?\"“”]{2,120}),)?"
 _VAGUE_WORDS = {"a", "an", "one", "another", "senior", "top", "high-ranking", "high-level", "unnamed", "anonymous", "former", "leading"}
 # Words that make a capitalised phrase an institution or a place, not a person ("Foreign Ministry", "White House").
 _NOT_PERSON = set(
@@ -112,12 +123,16 @@ class Attributor:
     def __init__(self, registry: SpeakerRegistry) -> None:
         self.registry = registry
         self.people: dict[str, str] = {}  # surname -> full name of people the text introduced
-        ref = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY})"
-        ref_or_name = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_NAME})"
+        self.countries: dict[str, str] = {}  # speakers the text introduced -> the state the text ties them to
+        self.collectives: set[str] = set()  # speakers that are institutions, never "he" or "the minister"
+        self.last_person: str | None = None
+        ref = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE})"
+        ref_or_name = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE}|{_NAME})"
         self.frame = re.compile(rf"{ref}{_APPOSITIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
         self.frame_named = re.compile(rf"{ref_or_name}{_APPOSITIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
         self.inverted = re.compile(rf"^\W*{_VERB}\s+{ref_or_name}")
         self.according = re.compile(rf"\baccording to\s+{ref}")
+        self.in_words = re.compile(rf"\b[Ii]n\s+{ref}['’]s?\s+(?:words|view|opinion|assessment)\b")
         # "He then turns to Israel-Palestine, saying that ...": the participle carries the frame.
         self.participle = re.compile(rf"^\W*{ref}\b[^.?!]{{0,80}}?,\s+(?:saying|adding|noting|stressing|arguing|insisting|warning|recalling)\b")
         self.asked_and_answers = re.compile(
@@ -131,30 +146,67 @@ class Attributor:
         """The speaker a reference names: "he" → the last one named; a known name; a person the
         story introduces ("John Smith", later "Smith"); "a senior US official" → "US official"; else None."""
         if _is_anaphor(ref):
+            if last_named in self.collectives:  # "he" is a person: the last person named, not "the Kremlin"
+                return self.last_person or default
             return last_named or default
+        words = ref.split()
+        while len(words) > 1 and words[0] in _CONJUNCTIONS:
+            words.pop(0)
+        ref = " ".join(words)
         known = self.registry.resolve(ref)
         if known:
-            return known
+            return self._person(known)
         if re.fullmatch(_THIRD_PARTY, ref):
-            return " ".join(w for w in ref.split() if w.lower() not in _VAGUE_WORDS)
-        words = ref.split()
-        if any(w in _NOT_PERSON for w in words):
-            return None
+            return self._introduce(" ".join(w for w in words if w.lower() not in _VAGUE_WORDS), ref)
+        if any(w in _NOT_PERSON for w in words) and not re.fullmatch(_COLLECTIVE, ref):
+            return None  # "Russia considers", "Moscow said": a place is no speaker
+        if re.fullmatch(_COLLECTIVE, ref):
+            country = self.registry.place_country(ref)
+            if country is None:
+                return None  # "the ministry said": no state named, no speaker
+            name = re.sub(r"^[Tt]he\s+", "", ref)
+            self.collectives.add(name)
+            return self._introduce(name, ref)
         if len(words) >= 2:
             self.people[words[-1]] = ref
-            return ref
-        return self.people.get(ref)
+            return self._person(self._introduce(ref, ""))
+        return self._person(self.people[ref]) if ref in self.people else None
+
+    def _person(self, name: str) -> str:
+        self.last_person = name
+        return name
+
+    def _introduce(self, name: str, description: str) -> str:
+        """A speaker the registry does not know; the state its description names is remembered."""
+        country = self.registry.place_country(description) if description else None
+        if country and name not in self.countries:
+            self.countries[name] = country
+        return name
+
+    def note_apposition(self, speaker: str | None, m: re.Match) -> None:
+        """"Mykhailo Podolyak, a presidential aide to Ukraine's president, said": the appositive names his state."""
+        appos = m.groupdict().get("appos")
+        if speaker and appos and self.registry.country(speaker) is None and speaker not in self.countries:
+            country = self.registry.place_country(appos)
+            if country:
+                self.countries[speaker] = country
 
     def frame_speaker(self, sentence: str, last_named: str | None, default: str | None) -> tuple[str | None, bool]:
         """The speaker a frame anywhere in the sentence names, and whether by name (not "he", "the minister")."""
-        for pattern in (self.frame, self.according, self.participle, self.frame_named):
+        # The earliest frame wins: in "Podolyak, an aide to Zelensky, said" the subject comes first.
+        # frame_named also admits unknown capitalised words, so that a misspelling ("Lavov") still
+        # resolves; "Moscow believes" does not resolve and is passed over.
+        best: tuple[int, str, bool] | None = None
+        for pattern in (self.frame, self.according, self.in_words, self.participle, self.frame_named):
             for m in pattern.finditer(sentence):
-                # frame_named also admits unknown capitalised words, so that a misspelling ("Lavov")
-                # still resolves; "Moscow believes" does not resolve and is passed over.
+                if best is not None and m.start() >= best[0]:
+                    break
                 speaker = self._resolve(m["ref"], last_named, default)
                 if speaker:
-                    return speaker, not _is_anaphor(m["ref"])
-        return None, False
+                    self.note_apposition(speaker, m)
+                    best = (m.start(), speaker, not _is_anaphor(m["ref"]))
+                    break
+        return (best[1], best[2]) if best else (None, False)
 
     def leading_frame(self, sentence: str, last_named: str | None, default: str | None) -> str | None:
         """The speaker when the sentence opens with a frame ("Lavrov said ...", "said Lavrov ...")."""
@@ -164,6 +216,7 @@ class Attributor:
         speaker = self._resolve(m["ref"], last_named, default)
         if speaker is None and re.fullmatch(_NAME, m["ref"]) and " " not in m["ref"] and m["ref"] not in _NOT_PERSON:
             speaker = m["ref"]  # a surname the registry does not know yet
+        self.note_apposition(speaker, m)
         return speaker
 
     def is_bare_frame(self, sentence: str) -> bool:

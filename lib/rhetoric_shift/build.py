@@ -87,12 +87,13 @@ class BuildResult:
     report: BuildReport
 
 
-def statement_actor(speaker: str | None, document_actor: str, registry: SpeakerRegistry) -> str | None:
-    """The state whose position a statement is: its speaker's country where the registry knows it,
-    none for the press, the document's actor otherwise (narration, unknown people)."""
+def statement_actor(speaker: str | None, document_actor: str, registry: SpeakerRegistry, found: dict[str, str] | None = None) -> str | None:
+    """The state whose position a statement is: its speaker's country where the registry knows it, or
+    where the text ties the speaker to one (``found``: "a senior US official" → USA); none for the
+    press; the document's actor otherwise (narration, unknown people)."""
     if speaker == PRESS:
         return None
-    return registry.country(speaker) or document_actor
+    return registry.country(speaker) or (found or {}).get(speaker) or document_actor
 
 
 def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dict], DocumentReport]:
@@ -113,7 +114,7 @@ def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dic
             "statement_id": statement_id,
             "doc_id": doc.doc_id,
             "source": meta.source,
-            "actor": statement_actor(seg.speaker, meta.actor, registry),
+            "actor": statement_actor(seg.speaker, meta.actor, registry, result.countries),
             "speaker": seg.speaker,
             "kind": seg.kind,
             "text": text,

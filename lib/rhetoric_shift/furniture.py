@@ -31,6 +31,7 @@ INTERFACE_WORDS = frozenset(
     "contacts about rss feed feeds newsletter cookie cookies accept settings privacy policy terms use help "
     "a and or on in for this article story save bookmark report print-friendly printable trending popular "
     "recommended sponsored promoted ad ads hide language languages english русский français deutsch español "
+    "live blog blogs updates update key points advanced return transcripts transcript main watch listen play "
     "中文 العربية | • · / » « > < — – - + × ☰".split()
 )
 FURNITURE_PATTERNS = [
@@ -46,6 +47,10 @@ FURNITURE_PATTERNS = [
         r"|(?:image|photo) (?:caption|copyright|source)\b|.{0,120}\b(?:getty images|afp via getty|/ ?(?:reuters|ap|afp|epa|tass|ria novosti|sputnik))\s*$)",
         re.I,
     )),
+    ("credit", re.compile(r"(?:\bcredit|\bphoto|\bimage)\s*:\s*[\w .&/-]{2,40}$|^.{0,80}\btranslated (?:from [A-Z]\w+ )?by\b", re.I)),
+    ("caption", re.compile(r"\((?:L|R|C|left|right|centre|center)\)", re.I)),
+    ("hashtags", re.compile(r"^(?:#\w+\s*)+$")),
+    ("script code", re.compile(r"\bfunction\s*\(|\}\s*\)\s*;|^\s*(?:var|const|let)\s+\w+\s*=|__\w+\.\w+\(")),
     ("teaser", re.compile(r"^(?:read more|read also|also read|see also|related|watch|listen|more on this story|recommended|more from|most read|you may also like)\b\s*[:»›>-]", re.I)),
     ("contents", re.compile(r"^(?:table of contents|contents|in this (?:article|story|section)|on this page)\s*:?$", re.I)),
     ("time alone", re.compile(r"^(?:updated\s*:?\s*)?\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|MSK|BST|EST|EDT|ET|CET))?$", re.I)),

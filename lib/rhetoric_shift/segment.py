@@ -39,7 +39,8 @@ STAGE_NOTE = re.compile(
     r"(?:speaks?|speaking|spoke|in) (?:in )?(?:English|Russian|French|German|Arabic|Chinese|Spanish|Ukrainian|Korean|Japanese|Turkish|Persian)|"
     r"(?:through|via|by) (?:an? |the )?(?:translator|interpreter|interpretation|translation)|as translated|translated|interpreted|"
     r"(?:simultaneous|consecutive) (?:interpretation|translation)|(?:begin|end)(?: of)? (?:video|clip|transcript|audio)|video (?:clip|plays?)|"
-    r"(?:the )?following is an? (?:unofficial )?translation)[^)\]\n]{0,40}[)\]]",
+    r"(?:the )?following is an? (?:unofficial )?translation|in progress|transcript in progress|recording)[^)\]\n]{0,40}[)\]]"
+    r"|\[\d{1,2}:\d{2}(?::\d{2})?\]",  # a broadcast transcript's time code: "[14:00:00]"
     re.I,
 )
 
@@ -71,6 +72,7 @@ class Segmentation:
     format: str
     statements: list[Segment] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
+    countries: dict[str, str] = field(default_factory=dict)  # speakers the registry lacks -> the state the text ties them to
 
 
 @dataclass
@@ -233,6 +235,7 @@ class Parser:
                 block = []
             self._structural(line)
         self.flush_salutation()
+        self.result.countries = dict(self.attributor.countries)
         # Statements are emitted in text order (parents refer to earlier indices); dropped spans
         # are collected block by block, so they are sorted here.
         self.result.dropped.sort(key=lambda d: d.start)

@@ -38,6 +38,20 @@ class SpeakerRegistry:
 
     aliases: dict[str, str]
     countries: dict[str, str] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)  # "US", "Kremlin", "Russian" -> the state's code
+
+    @cached_property
+    def place_re(self) -> re.Pattern[str] | None:
+        """Matches any word of ``places`` as a whole word (case kept: "US" is not "us")."""
+        if not self.places:
+            return None
+        words = sorted(self.places, key=len, reverse=True)
+        return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])")
+
+    def place_country(self, text: str) -> str | None:
+        """The state the first place word in ``text`` names ("a senior US official" → "USA"), or None."""
+        m = self.place_re.search(text) if self.place_re is not None else None
+        return self.places[m.group(0)] if m else None
 
     @cached_property
     def mention_re(self) -> re.Pattern[str]:
@@ -74,7 +88,15 @@ class SpeakerRegistry:
                 countries[name] = country
             for alias in [name, *spellings]:
                 aliases[alias] = name
-        return cls(aliases, countries)
+        places: dict[str, str] = {}
+        table = data.get("places", {})
+        if not isinstance(table, dict):
+            raise InputError(where, "[places] must map a state's code to a list of words, e.g. USA = [\"US\", \"American\"]")
+        for code, words in table.items():
+            if not re.fullmatch(r"[A-Z]{3}", code) or not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+                raise InputError(where, f"[places] {code!r}: expected an ISO 3166 alpha-3 code and a list of words, got {words!r}")
+            places.update({word: code for word in words})
+        return cls(aliases, countries, places)
 
     @property
     def surnames(self) -> dict[str, str]:
