@@ -62,7 +62,7 @@ _DESCRIPTION = (
 _COLLECTIVE = (
     r"(?:\b[Tt]he\s+)?(?:(?:U\.S\.|US|UK|EU|[A-Z][a-z]+)\s+)?(?:[Ss]tate\s+[Dd]epartment|[Ff]oreign\s+[Oo]ffice|[Ee]mbassy|"
     r"[Ff]oreign\s+[Mm]inistry|[Dd]efen[cs]e\s+[Mm]inistry|[Mm]inistry|[Oo]fficials|[Gg]overnment|[Aa]uthorities|[Aa]dministration|"
-    r"[Dd]elegation|[Ww]hite\s+[Hh]ouse|Kremlin|Pentagon|Downing\s+Street)\b|\b[Tt]he\s+U\.S\.(?=\s)"
+    r"[Dd]elegation|[Ww]hite\s+[Hh]ouse|Kremlin|Pentagon|Downing\s+Street)\b|\b[Tt]he\s+U\.S\.(?=\s|$)"
 )
 _CONJUNCTIONS = {"But", "And", "Meanwhile", "However", "Yet", "So", "Also", "Now", "Then", "Still", "Later", "Earlier"}
 _NAME = r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}\b"
@@ -74,6 +74,14 @@ _THIRD_PARTY = (
 )
 # "John Smith, a spokesman for the State Department, said": who the speaker is, between commas.
 _APPOSITIVE = r"(?:\s*,\s+(?P<appos>(?:an?|the|[a-z]+|[A-Z][\w'’-]*['’]s)\s[^,.;:!?\"“”]{2,120}),)?"
+# "A senior US official who spoke to reporters on condition of anonymity said".
+_RELATIVE = r"(?:\s+who\s+[^,.;:!?\"“”]{2,100}?(?=\s+(?:also\s+|later\s+)?(?:said|says|told|added)\b))?"
+# An appositive ties a person to a state only when it names a post: "a presidential aide to Ukraine's president".
+_STATE_POST = re.compile(
+    r"\b(?:minister|president|presidential|prime|aide|adviser|advisor|official|spokes(?:man|woman|person)|ambassador|envoy|"
+    r"secretary|general|commander|deputy|senator|lawmaker|diplomat|chancellor|head of state|government)\b",
+    re.I,
+)
 _VAGUE_WORDS = {"a", "an", "one", "another", "senior", "top", "high-ranking", "high-level", "unnamed", "anonymous", "former", "leading"}
 # Words that make a capitalised phrase an institution or a place, not a person ("Foreign Ministry", "White House").
 _NOT_PERSON = set(
@@ -123,13 +131,13 @@ class Attributor:
     def __init__(self, registry: SpeakerRegistry) -> None:
         self.registry = registry
         self.people: dict[str, str] = {}  # surname -> full name of people the text introduced
-        self.countries: dict[str, str] = {}  # speakers the text introduced -> the state the text ties them to
+        self.countries: dict[str, str] = {}  # speakers the text introduced -> the state the text ties them to, "" for none
         self.collectives: set[str] = set()  # speakers that are institutions, never "he" or "the minister"
         self.last_person: str | None = None
         ref = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE})"
         ref_or_name = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE}|{_NAME})"
-        self.frame = re.compile(rf"{ref}{_APPOSITIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
-        self.frame_named = re.compile(rf"{ref_or_name}{_APPOSITIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
+        self.frame = re.compile(rf"{ref}{_APPOSITIVE}{_RELATIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
+        self.frame_named = re.compile(rf"{ref_or_name}{_APPOSITIVE}{_RELATIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
         self.inverted = re.compile(rf"^\W*{_VERB}\s+{ref_or_name}")
         self.according = re.compile(rf"\baccording to\s+{ref}")
         self.in_words = re.compile(rf"\b[Ii]n\s+{ref}['’]s?\s+(?:words|view|opinion|assessment)\b")
@@ -179,14 +187,14 @@ class Attributor:
     def _introduce(self, name: str, description: str) -> str:
         """A speaker the registry does not know; the state its description names is remembered."""
         country = self.registry.place_country(description) if description else None
-        if country and name not in self.countries:
-            self.countries[name] = country
+        if not self.countries.get(name):
+            self.countries[name] = country or ""  # "": speaks for no state the text names
         return name
 
     def note_apposition(self, speaker: str | None, m: re.Match) -> None:
         """"Mykhailo Podolyak, a presidential aide to Ukraine's president, said": the appositive names his state."""
         appos = m.groupdict().get("appos")
-        if speaker and appos and self.registry.country(speaker) is None and speaker not in self.countries:
+        if speaker and appos and self.registry.country(speaker) is None and not self.countries.get(speaker) and _STATE_POST.search(appos):
             country = self.registry.place_country(appos)
             if country:
                 self.countries[speaker] = country
@@ -332,6 +340,9 @@ class Attributor:
             piece.kind, piece.speaker = "question", PRESS
             return last_named
         speaker, named = self.frame_speaker(sentence, last_named, default)
+        mentioned = self.registry.mentions(sentence)
+        if mentioned and mentioned[-1][1] != speaker:
+            self.last_person = mentioned[-1][1]  # "...responded to Boris Johnson's call. The foreign secretary said"
         if speaker:
             piece.kind, piece.speaker = "reported", speaker
             return speaker if named else last_named

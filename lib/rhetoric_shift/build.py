@@ -89,11 +89,17 @@ class BuildResult:
 
 def statement_actor(speaker: str | None, document_actor: str, registry: SpeakerRegistry, found: dict[str, str] | None = None) -> str | None:
     """The state whose position a statement is: its speaker's country where the registry knows it, or
-    where the text ties the speaker to one (``found``: "a senior US official" → USA); none for the
-    press; the document's actor otherwise (narration, unknown people)."""
+    where the text ties the speaker to one (``found``: "a senior US official" → USA; "" for people the
+    text introduces without a state: an NGO head); none for the press; the document's actor otherwise
+    (its own speaker, narration, unknown transcript labels)."""
     if speaker == PRESS:
         return None
-    return registry.country(speaker) or (found or {}).get(speaker) or document_actor
+    known = registry.country(speaker)
+    if known:
+        return known
+    if speaker in (found or {}):  # a person or body the text introduced: only the state it ties them to
+        return found[speaker] or None
+    return document_actor
 
 
 def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dict], DocumentReport]:
