@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from rhetoric_shift import dates, formats
 from rhetoric_shift.attribute import Attributor, split_sentences
 from rhetoric_shift.formats.base import Format
-from rhetoric_shift.formats.titles import glued_title_end, is_heading, title_speaker
+from rhetoric_shift.formats.titles import document_title_speaker, glued_title_end, is_heading, title_speaker
 from rhetoric_shift.formats.transcript import LABEL_WORDS, is_salutation, label_pattern
 from rhetoric_shift.furniture import Line, classify_lines
 from rhetoric_shift.schema import PRESS
@@ -316,6 +316,11 @@ class Parser:
             st.turn_speaker = speaker
             if speaker:
                 st.last_named = speaker
+        elif st.default_speaker is None and not self.result.statements and self.format.name in ("transcript", "paragraphs"):
+            # Without a manifest speaker, the page's title says whose words follow: "Remarks ... by Foreign Minister Sergey Lavrov".
+            speaker = document_title_speaker(title, self.registry)
+            if speaker:
+                st.default_speaker = st.turn_speaker = st.last_named = speaker
         self.emit(start, end, "context", None, "heading")
 
     def labels(self, start: int, end: int) -> list[re.Match]:

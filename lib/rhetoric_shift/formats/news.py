@@ -16,7 +16,9 @@ _SECTION_CUE = re.compile(
     re.I,
 )
 # "said X, a spokesman for ...", "X told the BBC": a reporting verb near the start of a line.
-_REPORTED_SPEECH = re.compile(r"[\"”],?\s+(?:he|she|[A-Z][a-z]+)\s+(?:said|says|told|added)\b|\b(?:said|told)\s+(?:the\s+)?[A-Z]")
+_REPORTED_SPEECH = re.compile(
+    r"[\"”],?\s+(?:he|she|[A-Z][a-z]+)\s+(?:said|says|told|added)\b|\b(?:said|told)\s+(?:the\s+)?[A-Z]|[\"”],?\s+[–—]\s+(?:the\s+)?[A-Za-z]"
+)
 
 
 class News(Format):
@@ -25,7 +27,7 @@ class News(Format):
     cue = "a dateline (\"MOSCOW, January 17. /TASS/.\") or quotations with \"he said\""
 
     def detect(self, lines: list[str]) -> bool:
-        if any(dates.DATELINE.match(ln) for ln in lines[:40]):
+        if any(dates.dateline(ln, None) for ln in lines[:40] if ln):
             return True
         text = "\n".join(lines)
         return len(_REPORTED_SPEECH.findall(text)) >= 1

@@ -81,3 +81,14 @@ def title_speaker(title: str, registry: SpeakerRegistry) -> str | None:
         return mentioned[-1][1]
     words = name.split()
     return " ".join(words[-2:]) if len(words) >= 2 else None
+
+
+def document_title_speaker(title: str, registry: SpeakerRegistry) -> str | None:
+    """Whose words a page's title announces: a digest-style title, else the first known person after
+    "by" ("Remarks and responses to reporters' questions by Foreign Minister Sergey Lavrov, Basel")."""
+    speaker = title_speaker(title, registry)
+    if speaker:
+        return speaker
+    m = re.search(r"\bby\s+(.+)", title)
+    mentioned = registry.mentions(m.group(1)) if m else []
+    return mentioned[0][1] if mentioned else None

@@ -46,11 +46,15 @@ def label_pattern(registry: SpeakerRegistry) -> re.Pattern[str]:
 class Transcript(Format):
     name = "transcript"
     summary = "speaker labels (\"Question:\", \"S.Lavrov:\", \"SECRETARY KERRY:\"); unlabelled paragraphs continue the speaker"
-    cue = "two or more lines opening with a speaker label"
+    cue = "two or more lines opening with a speaker label, or a title such as \"Remarks by ...\", or a salutation"
     turns = True
 
     def detect(self, lines: list[str]) -> bool:
-        return count_labelled(lines) >= 2
+        if count_labelled(lines) >= 2:
+            return True
+        # A speech or press conference printed without labels: its title says so, or it opens with a salutation.
+        head = [ln for ln in lines if ln][:30]
+        return any(_TRANSCRIPT_TITLE.match(ln) for ln in head) or any(is_salutation(ln) for ln in head)
 
     def paragraph(self, parser, start, end, next_line) -> None:
         if parser.labelled_turns(start, end):
@@ -67,6 +71,13 @@ class Transcript(Format):
 _LINE_LABEL = re.compile(
     rf"^(?:{LABEL_WORDS}|(?:[A-Z]\.\s?)*[A-Z][a-z]+(?:\s[A-Z][a-z'’-]+){{0,3}}|[A-Z][A-Z.'’ -]{{1,40}}[A-Z.])"
     rf"(?:{_NOTE}|{_ROLE})*\s*:(?:\s|$)"
+)
+
+
+_TRANSCRIPT_TITLE = re.compile(
+    r"^(?:(?:opening|closing|introductory)\s+)?(?:remarks|answers|responses|speech|address|interview|transcript)\b.{0,200}\b(?:by|of|with)\s+[A-Z]"
+    r"|^(?:joint\s+)?(?:press|news)\s+conference\b",
+    re.I,
 )
 
 
