@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rhetoric_shift import dates
+from rhetoric_shift.formats.titles import is_document_title
 from rhetoric_shift.spans import normalize_whitespace, trim_span
 
 # Words of site interfaces. A short line made only of these is navigation, whatever the site.
@@ -41,7 +42,7 @@ FURNITURE_PATTERNS = [
     ("contact label", re.compile(r"^(?:consular|press|media|general|visa)\s+(?:queries|enquiries|inquiries|contacts?|office)\s*:?$", re.I)),
     ("copyright line", re.compile(r"^(?:©|\(c\)\s|copyright\b|all rights reserved)", re.I)),
     ("page save stamp", dates.SAVE_STAMP),
-    ("language switcher", re.compile(r"^(?=.*(?:\b[a-z]{2}[-_][A-Z]{2}|\b[a-z]{2}\d))(?:[•·|/]?\s*(?:[a-z]{2}(?:[-_][A-Z]{2})?\d*)\s*[•·|/,]?\s*){3,}$")),
+    ("language switcher", re.compile(r"^(?=.*(?:\b[a-z]{2}[-_][A-Z]{2}|\b[a-z]{2}\d))(?:[•·|/]?\s*(?:[a-z]{2}(?:[-_][A-Z]{2})?\d*)\s*[•·|/,]?\s*){2,}$")),
     ("caption", re.compile(
         r"^(?:(?:photo|image|picture|video|photograph|graphic|illustration)(?:\s+(?:caption|copyright|credit))?\s*[:|]"
         r"|(?:image|photo) (?:caption|copyright|source)\b|.{0,120}\b(?:getty images|afp via getty|/ ?(?:reuters|ap|afp|epa|tass|ria novosti|sputnik))\s*$)",
@@ -49,7 +50,7 @@ FURNITURE_PATTERNS = [
     )),
     ("credit", re.compile(r"(?:\bcredit|\bphoto|\bimage)\s*:\s*[\w .&/-]{2,40}$|^.{0,80}\btranslated (?:from [A-Z]\w+ )?by\b", re.I)),
     ("caption", re.compile(r"\((?:L|R|C|left|right|centre|center)\)", re.I)),
-    ("hashtags", re.compile(r"^(?:#\w+\s*)+$")),
+    ("hashtags", re.compile(r"^#\w+(?:\s+#\w+)+$")),  # one "#Syria" alone heads a section
     ("script code", re.compile(r"\bfunction\s*\(|\}\s*\)\s*;|^\s*(?:var|const|let)\s+\w+\s*=|__\w+\.\w+\(")),
     ("teaser", re.compile(r"^(?:read more|read also|also read|see also|related|watch|listen|more on this story|recommended|more from|most read|you may also like)\b\s*[:»›>-]", re.I)),
     ("contents", re.compile(r"^(?:table of contents|contents|in this (?:article|story|section)|on this page)\s*:?$", re.I)),
@@ -80,6 +81,7 @@ def classify_lines(text: str) -> list[Line]:
         start, end = trim_span(text, m.start(), m.end())
         lines.append(classify(text, start, end))
     _mark_contents(text, lines)
+    _mark_title_lists(text, lines)
     _mark_menus(text, lines)
     _mark_media_captions(lines)
     _mark_repeated(text, lines)
@@ -91,7 +93,7 @@ def classify(text: str, start: int, end: int) -> Line:
     if start >= end:
         return Line(start, end, "blank")
     raw = text[start:end]
-    if len(raw) > 400:  # no furniture is this long; spare the patterns a very long line
+    if len(raw) > 1000:  # no furniture is this long; spare the patterns a very long line
         return Line(start, end, "content")
     line = normalize_whitespace(raw)
     stamp = dates.time_stamp(line)
@@ -162,6 +164,34 @@ def _mark_contents(text: str, lines: list[Line]) -> None:
             for item in run:
                 item.role, item.reason = "furniture", "contents"
         run = []
+
+
+def _mark_title_lists(text: str, lines: list[Line]) -> None:
+    """Four or more short title lines in a row (blank lines between allowed) list what a page holds:
+    a table of contents. Reporting has sentences between its headings; the page's own title
+    ("Remarks by ...", "Briefing by ...") is no entry of a list."""
+    run: list[Line] = []
+    for line in lines + [Line(0, 0, "content", "end")]:
+        if line.role == "blank" or (line.role == "furniture" and run):
+            continue
+        chunk = normalize_whitespace(text[line.start:line.end])
+        if line.role == "content" and _title_shaped(chunk) and not is_document_title(chunk):
+            run.append(line)
+            continue
+        if len(run) >= 4:
+            for item in run:
+                item.role, item.reason = "furniture", "contents"
+        run = []
+
+
+def _title_shaped(chunk: str) -> bool:
+    return (
+        0 < len(chunk.split()) <= 15
+        and len(chunk) <= 120
+        and (chunk[0].isupper() or chunk[0].isdigit())
+        and not re.search(r"[,;:!?\"”]$", chunk)
+        and not re.search(r"[.!?]\s+[A-Z]", chunk)
+    )
 
 
 def _mark_repeated(text: str, lines: list[Line]) -> None:

@@ -25,6 +25,12 @@ _TRANSCRIPT_TITLE = re.compile(
     re.I,
 )
 MAX_TITLE_WORDS = 20
+
+
+def is_document_title(line: str) -> bool:
+    """A page's own title: "Remarks With ...", "Briefing by ...", "Sergey Lavrov's interview ..."."""
+    return bool(_TRANSCRIPT_TITLE.match(line) or _TITLE_POSSESSIVE.search(line) or _TITLE_BY.search(line))
+
 MAX_LONG_TITLE_WORDS = 45
 
 
@@ -38,7 +44,7 @@ def is_heading(paragraph: str) -> bool:
     limit = MAX_LONG_TITLE_WORDS if (_TRANSCRIPT_TITLE.match(line) or _TITLE_POSSESSIVE.search(line)) else MAX_TITLE_WORDS
     if n_words > limit:
         return False
-    if line[0] in "\"“«„'‘" or not (line[0].isupper() or line[0].isdigit()):
+    if line[0] in "\"“«„'‘" or not (line[0].isupper() or line[0].isdigit() or re.match(r"#\w", line)):
         return False
     return not re.search(r"[.!?,;:\"”’…]$", line) and any(ch.isalpha() for ch in line)
 
