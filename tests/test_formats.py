@@ -91,3 +91,40 @@ def test_the_report_says_what_to_put_in_the_manifest_when_nobody_speaks():
     notes = findings(result, format_given=False, date=None)
     assert notes[0].startswith("format paragraphs (detected:")
     assert any("speaker = " in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Live Blog\n\nTillerson and Lavrov meet\n\nThe talks began.\n", "liveblog"),
+        ("MOSCOW—The talks began on Wednesday.\n\nThey ended late.\n", "news"),
+        ("Remarks by Foreign Minister Sergey Lavrov at the OSCE, Basel\n\nThe meeting ends.\n", "transcript"),
+    ],
+)
+def test_detection_by_header_dateline_and_title(text, expected):
+    assert detect_format(text) == expected
+
+
+def test_without_a_manifest_speaker_the_title_names_whose_words_follow():
+    text = "Remarks and answers to questions by Foreign Minister Sergey Lavrov, Basel\n\nLadies and Gentlemen,\n\nThe meeting ends.\n"
+    result = segment(text)
+    assert [(s.kind, s.speaker) for s in result.statements] == [("context", None), ("direct", "Sergey Lavrov")]
+
+
+@pytest.mark.parametrize(
+    ("line", "time"),
+    [("10.45am GMT", "10:45"), ("7:35 p.m. ET", "19:35"), ("19:22 , Joe Middleton", "19:22"), ("12.5 percent", None)],
+)
+def test_clock_stamps_as_live_blogs_print_them(line, time):
+    from rhetoric_shift.dates import time_stamp
+
+    assert time_stamp(line) == time
+
+
+def test_a_caption_printed_twice_and_a_line_with_a_link_are_furniture():
+    caption = "Lavrov and Tillerson enter a hall during their meeting in Moscow on Wednesday."
+    text = f"{caption}\n\n{caption} PHOTO: AGENCY\n\nYou can find the original at http://example.org/a\n\nLavrov said the talks were useful.\n"
+    found = reasons(text)
+    assert found[caption] == "caption" and found[f"{caption} PHOTO: AGENCY"] in ("caption", "credit")
+    assert found["You can find the original at http://example.org/a"] == "link line"
+    assert "Lavrov said the talks were useful." not in found

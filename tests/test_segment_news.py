@@ -63,3 +63,51 @@ def test_a_place_or_an_institution_is_no_speaker():
 
 def test_a_wire_story_with_a_dateline_is_news():
     assert detect_format("WASHINGTON, March 3, 2017 (Reuters) - The talks ended.\n\nMore text.\n") == "news"
+
+
+def actors(text, fmt="news", speaker=LAVROV, document_actor="RUS"):
+    from rhetoric_shift.build import statement_actor
+
+    result = segment(text, format=fmt, speaker=speaker, registry=REGISTRY)
+    return [(s.kind, s.speaker, statement_actor(s.speaker, document_actor, REGISTRY, result.countries)) for s in result.statements]
+
+
+def test_institutions_and_unnamed_officials_speak_for_their_state():
+    text = (
+        "US officials said the meeting lasted ten minutes.\n\n"
+        "The Russian Embassy replied that Britain had achieved nothing.\n\n"
+        "The U.S. says that the regime used sarin gas.\n"
+    )
+    assert actors(text) == [
+        ("reported", "US officials", "USA"),
+        ("reported", "Russian Embassy", "RUS"),
+        ("reported", "U.S.", "USA"),
+    ]
+
+
+def test_a_stranger_speaks_for_the_state_of_their_post_or_for_none():
+    text = (
+        "Mykhailo Podolyak, a presidential aide to Ukraine's president, said the claim was false.\n\n"
+        "Jan Egeland, the head of a refugee charity, said aid must reach Aleppo.\n"
+    )
+    assert actors(text) == [
+        ("reported", "Mykhailo Podolyak", "UKR"),
+        ("reported", "Jan Egeland", None),  # an NGO head speaks for no state, not for the document's
+    ]
+
+
+def test_he_after_an_institution_is_the_person_named_last():
+    text = (
+        "The Russian Embassy has responded to Boris Johnson's call for protests.\n\n"
+        "The foreign secretary said he wants to see demonstrations.\n"
+    )
+    assert [r[1] for r in rows(text, format="news")] == ["Russian Embassy", "Boris Johnson"]
+
+
+def test_datelines_with_a_dash():
+    result = segment("MOSCOW, 12 APR – RIA Novosti. Lavrov spoke about the talks.\n", format="news", year=2017, registry=REGISTRY)
+    assert [(d.reason, d.end) for d in result.dropped][0] == ("dateline", len("MOSCOW, 12 APR – RIA Novosti."))
+    assert result.statements[0].date.isoformat() == "2017-04-12"
+    attached = "MOSCOW—U.S. Secretary of State Rex Tillerson met Lavrov.\n"
+    assert rows(attached, format="news")[0][2] == "U.S. Secretary of State Rex Tillerson met Lavrov."
+    assert rows("NATO - the alliance said it would respond.\n", format="news")[0][2].startswith("NATO")

@@ -52,6 +52,7 @@ FURNITURE_PATTERNS = [
     ("caption", re.compile(r"\((?:L|R|C|left|right|centre|center)\)", re.I)),
     ("hashtags", re.compile(r"^#\w+(?:\s+#\w+)+$")),  # one "#Syria" alone heads a section
     ("script code", re.compile(r"\bfunction\s*\(|\}\s*\)\s*;|^\s*(?:var|const|let)\s+\w+\s*=|__\w+\.\w+\(")),
+    ("link line", re.compile(r"^(?!.*[\"“”]).{0,300}(?:https?://|www\.)\S+")),
     ("teaser", re.compile(r"^(?:read more|read also|also read|see also|related|watch|listen|more on this story|recommended|more from|most read|you may also like)\b\s*[:»›>-]", re.I)),
     ("contents", re.compile(r"^(?:table of contents|contents|in this (?:article|story|section)|on this page)\s*:?$", re.I)),
     ("time alone", re.compile(r"^(?:updated\s*:?\s*)?\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|MSK|BST|EST|EDT|ET|CET))?$", re.I)),
@@ -195,9 +196,20 @@ def _title_shaped(chunk: str) -> bool:
 
 
 def _mark_repeated(text: str, lines: list[Line]) -> None:
-    """A short unpunctuated line printed twice or more on one page is a header or footer."""
+    """A short unpunctuated line printed twice or more on one page is a header or footer; a sentence
+    without quotation marks printed twice, the second time with more after it, is a photo caption
+    printed again with its credit."""
     keys = [normalize_whitespace(text[ln.start:ln.end]).lower() if _short_unpunctuated(text, ln) else "" for ln in lines]
     counts = Counter(k for k in keys if k)
     for line, key in zip(lines, keys):
         if key and counts[key] >= 2 and len(key.split()) >= 2:
             line.role, line.reason = "furniture", "repeated line"
+    printed = [ln for ln in lines if ln.role in ("content", "furniture") and ln.end - ln.start <= 1000]
+    for above, below in zip(printed, printed[1:]):
+        if above.role != "content":
+            continue
+        first, second = normalize_whitespace(text[above.start:above.end]), normalize_whitespace(text[below.start:below.end])
+        if len(first.split()) >= 6 and second.startswith(first) and not re.search(r"[\"“”]", first):
+            above.role, above.reason = "furniture", "caption"
+            if below.role == "content":
+                below.role, below.reason = "furniture", "caption"

@@ -251,6 +251,8 @@ class Parser:
 
     def _structural(self, line: Line) -> None:
         st = self.state
+        if line.role != "blank" and self.salutation_start is not None:
+            self.flush_salutation()  # a salutation never joins a paragraph across a dropped line
         if line.role == "furniture":
             self.drop(line.start, line.end, line.reason)
         elif line.role == "stamp":
