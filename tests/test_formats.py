@@ -31,6 +31,9 @@ def test_every_manifest_format_has_one_module_and_the_command_lists_them(capsys)
         ('Kerry and Lavrov met.\n\n"We agreed," said Kerry.\n', "news"),
         ("20.02.2017 - Remarks\n\nText.\n\n21.02.2017 - Comment\n\nText.\n", "digest"),
         ("The situation in Ukraine: remains grave.\n\nWe call for dialogue.\n", "paragraphs"),
+        ("Live Blog\n\nTillerson and Lavrov meet\n\nThe talks began.\n", "liveblog"),
+        ("MOSCOW—The talks began on Wednesday.\n\nThey ended late.\n", "news"),
+        ("Remarks by Foreign Minister Sergey Lavrov at the OSCE, Basel\n\nThe meeting ends.\n", "transcript"),
     ],
 )
 def test_detection(text, expected):
@@ -91,18 +94,6 @@ def test_the_report_says_what_to_put_in_the_manifest_when_nobody_speaks():
     notes = findings(result, format_given=False, date=None)
     assert notes[0].startswith("format paragraphs (detected:")
     assert any("speaker = " in note for note in notes)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Live Blog\n\nTillerson and Lavrov meet\n\nThe talks began.\n", "liveblog"),
-        ("MOSCOW—The talks began on Wednesday.\n\nThey ended late.\n", "news"),
-        ("Remarks by Foreign Minister Sergey Lavrov at the OSCE, Basel\n\nThe meeting ends.\n", "transcript"),
-    ],
-)
-def test_detection_by_header_dateline_and_title(text, expected):
-    assert detect_format(text) == expected
 
 
 def test_without_a_manifest_speaker_the_title_names_whose_words_follow():
