@@ -57,7 +57,8 @@ for card, column in zip(result.periods, st.columns(len(result.periods))):
             st.caption("No official's statement of this period names the target.")
         with st.expander(f"Statements behind {card.period}"):
             render.statements_table(query.statements_in_cell(rows, target=target, period=card.period, measured=True,
-                                                             **counting), key=f"compare_rows_{card.period}", measured=True)
+                                                             **counting), key=f"compare_rows_{card.period}", measured=True,
+                                    target=target)
 
 st.subheader("What changed, with its evidence")
 render.changes(result.changes, key="compare_changes")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from rhetoric_shift import compare, query, ui
 from rhetoric_shift.duplicates import DuplicateFinder
+from rhetoric_shift.tone import validation_figures
 from rhetoric_shift.ui import session
 from rhetoric_shift.ui.state import PARAM_HELP
 
@@ -28,6 +29,18 @@ group that counts once and carries the union of its reports' targets. Headlines,
 questions are listed on their own (Overview) and can be switched in with *Who is counted* in the sidebar.
 A statement is *about* a target when it names it or answers a heading or question that names it; a statement
 that names another target still keeps its heading's primary target.
+""")
+
+st.subheader("What each measure is")
+st.markdown("""
+| measure | how it is computed |
+|---|---|
+| **salience** | counted statements of the period that name the target themselves ÷ counted statements of the period. A target is named through a lexicon of aliases ("Kiev", "Donbass" → Ukraine). |
+| **tone** | VADER compound sentiment (−1…+1) of each statement, averaged over the counted statements about the target. |
+| **stance** | (cooperation terms − confrontation terms) ÷ all such terms matched, from an editable lexicon; toward a target, only the sentences naming it count where the table records that (`target_stance`), else the whole statement. Averaged like tone; the statements behind a tone or stance cell are listed with the values averaged and the terms matched. |
+| **new / dropped words** | words used at least twice in one period and never in the previous one, the target's own names left out. |
+| **similarity** | cosine similarity of two periods' average TF-IDF vectors of the statements about the target (1 = same vocabulary). |
+| **topics** | k-means clusters of TF-IDF vectors of word stems; the label is the cluster's heaviest terms; statements with very few content words are topic −1. The map is a 2-D SVD projection (no units). |
 """)
 
 st.subheader("Every number and its evidence")
@@ -97,3 +110,11 @@ st.markdown("Every page keeps its choices in the address, so a copied link reope
             "Values not in the table are ignored with a notice.")
 st.table({"parameter": list(PARAM_HELP), "meaning": list(PARAM_HELP.values())})
 session.copy_link(ctx.url_path)
+
+st.subheader("Do tone and stance agree with a careful reader?")
+agreement = validation_figures()
+st.dataframe(agreement, key="method_validation", hide_index=True)
+st.caption("Statements coded by reading (stance toward each target named; tone's sign), against the sign of the score: "
+           "the seeds' officials and UN General Debate paragraphs no rule was written against. Kappa 0 is chance, 1 perfect; "
+           "'neutral' counts scores inside the band. "
+           + agreement.attrs.get("note", "Not measured yet: run bench/bench_agreement.py."))

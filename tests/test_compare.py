@@ -433,3 +433,15 @@ def test_cli_compare_filters_by_actor_and_outlet(tmp_path, capsys):
     assert main(["compare", str(path), "--target", "Syria", "--periods", "2014", "2017", "--outlet", "Pravda"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}: unknown --outlet Pravda; allowed: RT, State Department") and err.count("\n") == 1
+
+
+def test_stance_toward_a_target_reads_target_stance_when_the_table_has_it():
+    rows = [{"period": 2017, "text": f"Syria talks go well; the US threatens, part {i}.", "targets": ["Syria", "US"],
+             "stance": 0.0} for i in range(3)]
+    table = table_of(rows)
+    assert measure_by_period(table, "Syria", "stance")["mean"].tolist() == [0.0]  # no column: the statement's stance
+    table["target_stance"] = ['{"Syria": 1.0, "US": -1.0}', '{"Syria": 0.5}', "not json"]
+    # Syria: 1.0, 0.5 and, for the malformed cell, the statement's 0.0; US: -1.0 then the statement's 0.0 twice
+    assert measure_by_period(table, "Syria", "stance")["mean"].tolist() == pytest.approx([0.5])
+    assert measure_by_period(table, "US", "stance")["mean"].tolist() == pytest.approx([-1 / 3])
+    assert measure_by_period(table, "US", "tone")["mean"].tolist() == [0.0]

@@ -32,7 +32,8 @@ def hostile_table() -> pd.DataFrame:
     for period in (2014, 2017):
         for i in range(4):
             rows.append({
-                "text": f"Statement {i} of {period} about them.", "period": period,
+                "text": f"Statement {i} of {period} about {['sanctions', 'dialogue', 'missiles', 'talks'][i]} and "
+                        f"{['Kiev', 'Minsk', 'Geneva', 'Astana'][(i + period) % 4]}.", "period": period,
                 "targets": [IMAGE_TARGET] if i % 2 else ["Ukraine", IMAGE_TARGET], "source": LINK_SOURCE if i < 2 else "TASS",
                 "doc_id": f"d{period}{i // 2}", "date": None if (period, i) == (2014, 3) else f"{period}-0{i + 1}-10",
                 "tone": 0.1 * i - 0.1, "stance": -0.1 * i, "topic": i % 2, "topic_label": f"{IMAGE_TARGET} · t{i % 2}",

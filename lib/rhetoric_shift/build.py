@@ -21,8 +21,8 @@ import pyarrow.parquet as pq
 from rhetoric_shift import __version__
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.read import Document, FileReport, NoUsableInput, read_inputs
-from rhetoric_shift.schema import check_table, conform_table, table_from_records
-from rhetoric_shift.segment import segment
+from rhetoric_shift.schema import PRESS, check_table, conform_table, table_from_records
+from rhetoric_shift.segment import findings, segment
 from rhetoric_shift.spans import normalize_whitespace
 from rhetoric_shift.speakers import SpeakerRegistry
 from rhetoric_shift.targets import load_lexicon
@@ -41,6 +41,7 @@ class DocumentReport:
     n_statements: int
     kinds: dict[str, int]
     dropped: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what segmentation found, and hints
 
 
 @dataclass
@@ -57,12 +58,15 @@ class BuildReport:
     def lines(self) -> list[str]:
         """One line per input file, for the terminal."""
         counts = {d.doc_id: d.n_statements for d in self.documents}
+        notes = {d.doc_id: d.notes for d in self.documents}
         out = []
         for f in self.files:
             line = f.line()
             if f.status == "used":
                 n = sum(counts.get(doc_id, 0) for doc_id in f.doc_ids)
                 line += ("; " if f.notes else ": ") + f"{n} statements"
+                if len(f.doc_ids) == 1 and notes.get(f.doc_ids[0]):
+                    line += "\n         " + "; ".join(notes[f.doc_ids[0]])
             out.append(line)
         return out
 
@@ -83,6 +87,21 @@ class BuildResult:
     report: BuildReport
 
 
+def statement_actor(speaker: str | None, document_actor: str, registry: SpeakerRegistry, found: dict[str, str] | None = None) -> str | None:
+    """The state whose position a statement is: its speaker's country where the registry knows it, or
+    where the text ties the speaker to one (``found``: "a senior US official" → USA; "" for people the
+    text introduces without a state: an NGO head); none for the press; the document's actor otherwise
+    (its own speaker, narration, unknown transcript labels)."""
+    if speaker == PRESS:
+        return None
+    known = registry.country(speaker)
+    if known:
+        return known
+    if speaker in (found or {}):  # a person or body the text introduced: only the state it ties them to
+        return found[speaker] or None
+    return document_actor
+
+
 def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dict], DocumentReport]:
     """The statement records of one document (segmentation columns only) and its report.
 
@@ -101,7 +120,7 @@ def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dic
             "statement_id": statement_id,
             "doc_id": doc.doc_id,
             "source": meta.source,
-            "actor": meta.actor,
+            "actor": statement_actor(seg.speaker, meta.actor, registry, result.countries),
             "speaker": seg.speaker,
             "kind": seg.kind,
             "text": text,
@@ -117,9 +136,10 @@ def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dic
         {"char_start": s, "char_end": e, "reason": d.reason, "text": normalize_whitespace(doc.text[d.start:d.end])}
         for d in result.dropped
         for s, e in [doc.source_span(d.start, d.end)]
-    ]
+    ] + [{"char_start": r.start, "char_end": r.end, "reason": r.reason, "text": r.text} for r in doc.removed]
     kinds = dict(sorted(Counter(r["kind"] for r in records).items()))
-    return records, DocumentReport(doc.doc_id, doc.path, result.format, len(records), kinds, dropped)
+    notes = findings(result, format_given=meta.format is not None, date=meta.date, removed_before=len(doc.removed))
+    return records, DocumentReport(doc.doc_id, doc.path, result.format, len(records), kinds, dropped, notes)
 
 
 def build_table(

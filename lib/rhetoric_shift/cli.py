@@ -1,4 +1,4 @@
-"""The command line: ``rhetoric-shift build`` and ``rhetoric-shift compare``.
+"""The command line: ``rhetoric-shift build``, ``rhetoric-shift compare`` and ``rhetoric-shift formats``.
 
 Every user mistake (a missing path, a broken manifest, an unknown target, an option out of
 range, an ``--out`` that would overwrite an input) prints one line ``error: <file or option>:
@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--no-enrich", action="store_true", help="segment only; leave the analysis columns neutral")
     build.add_argument("--quiet", action="store_true", help="print only problems and the summary")
 
+    commands.add_parser("formats", help="list the input formats the segmenter knows and how each is detected")
+
     compare = commands.add_parser("compare", help="print position cards for one target across periods")
     compare.add_argument("table", type=Path, help="a statement table written by `build`")
     compare.add_argument("--target", required=True, help="a target label, e.g. Ukraine")
@@ -91,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     with _signals_raise():
         try:
             args = _parser().parse_args(argv)
-            status = run_build(args) if args.command == "build" else run_compare(args)
+            commands = {"build": run_build, "compare": run_compare, "formats": lambda _: run_formats()}
+            status = commands[args.command](args)
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
             return status
         except InputError as exc:
@@ -167,6 +170,14 @@ def run_build(args: argparse.Namespace) -> int:
         f"wrote {args.out}: {len(table)} statements from {table['doc_id'].nunique()} documents "
         f"(periods {periods}); report {report_file}"
     )
+    return 0
+
+
+def run_formats() -> int:
+    from rhetoric_shift.formats import describe
+
+    for name, summary, cue in describe():
+        print(f"{name:11} {summary}\n{'':11} detected by: {cue}")
     return 0
 
 

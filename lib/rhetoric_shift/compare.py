@@ -21,6 +21,7 @@ Benjamini-Hochberg adjusted p from ``stats``; words follow the evidence (``verdi
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import zlib
@@ -223,6 +224,28 @@ def salience_by_period(
     return pd.DataFrame(records, columns=SALIENCE_COLUMNS)
 
 
+def measure_values(rows: pd.DataFrame, measure: str, target: str) -> np.ndarray:
+    """Each row's tone or stance *toward* ``target``: the one place the measured values are read.
+
+    Stance reads the row's ``target_stance`` (a JSON object: the stance of only the sentences
+    naming each target) when the table has that column and the row scores the target; otherwise
+    the statement's ``stance`` (a statement about the target through its heading names no target
+    itself, so its whole text is what it says about it). Tone is the statement's.
+    """
+    values = rows[measure].to_numpy(dtype=float).copy()
+    if measure != "stance" or "target_stance" not in rows.columns:
+        return values
+    for i, raw in enumerate(rows["target_stance"]):
+        try:
+            scored = json.loads(raw) if isinstance(raw, str) and raw else {}
+        except ValueError:
+            continue  # a malformed cell: the statement's stance stands
+        value = scored.get(target) if isinstance(scored, dict) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            values[i] = float(value)
+    return values
+
+
 MEASURE_COLUMNS = ["period", "n", "n_remarks", "mean", "ci_low", "ci_high"]
 
 
@@ -248,7 +271,7 @@ def measure_by_period(
     records = []
     for p in periods:
         part = rows[rows["period"] == p]
-        values = part[measure].to_numpy(dtype=float)
+        values = measure_values(part, measure, target)
         mean, lo, hi = stats.mean_interval(values, part["dup_group"].to_numpy())
         records.append({"period": p, "n": int(values.size), "n_remarks": int(part["dup_group"].nunique()),
                         "mean": mean, "ci_low": lo, "ci_high": hi})
@@ -288,9 +311,9 @@ def _salience_change(rows: pd.DataFrame, target: str, a: int, b: int) -> dict:
             "ci_low": low, "ci_high": high, "ci_note": note, "p": stats.fisher_p(ka, na, kb, nb)}
 
 
-def _mean_change(about: pd.DataFrame, measure: str, a: int, b: int, seed: list[int], n_perm: int) -> dict:
+def _mean_change(about: pd.DataFrame, target: str, measure: str, a: int, b: int, seed: list[int], n_perm: int) -> dict:
     pa, pb = about[about["period"] == a], about[about["period"] == b]
-    x, y = pa[measure].to_numpy(dtype=float), pb[measure].to_numpy(dtype=float)
+    x, y = measure_values(pa, measure, target), measure_values(pb, measure, target)
     cx, cy = pa["dup_group"].to_numpy(), pb["dup_group"].to_numpy()
     va = float(x.mean()) if x.size else math.nan
     vb = float(y.mean()) if y.size else math.nan
@@ -352,7 +375,7 @@ def changes(
                 if measure == "salience":
                     numbers = _salience_change(rows, target, a, b)
                 elif measure in MEASURES:
-                    numbers = _mean_change(about, measure, a, b, _seed(random_state, target, measure, a, b), n_perm)
+                    numbers = _mean_change(about, target, measure, a, b, _seed(random_state, target, measure, a, b), n_perm)
                 else:
                     raise ValueError(f"Unknown measure {measure!r}; allowed: {', '.join(CHANGE_MEASURES)}")
                 records.append({"target": target, "measure": measure, "from_period": a, "to_period": b, "pair": pair, **numbers})

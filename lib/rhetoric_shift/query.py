@@ -390,29 +390,33 @@ def kwic_view(found: pd.DataFrame) -> pd.DataFrame:
 # --- rows for display --------------------------------------------------------------------------
 
 
-def provenance_view(rows: pd.DataFrame, *, measured: bool = False) -> pd.DataFrame:
+def provenance_view(rows: pd.DataFrame, *, measured: bool = False, target: str | None = None) -> pd.DataFrame:
     """Statements with their provenance (file offsets, outlet, date, speaker, kind), for tables and CSV.
 
     ``measured`` (the rows behind a mean tone or stance) adds, after the text, each statement's
     ``tone``, ``stance`` and the ``stance terms`` that produced it ("dialogue +, threat −", matched
     with the bundled lexicon, the one the build scores with), so a cell's mean can be recomputed
-    from the rows it lists.
+    from the rows it lists. With ``target``, stance is the stance toward it (``compare.measure_values``),
+    the value the mean averages.
     """
     out = rows[list(PROVENANCE)].copy()
     out["targets"] = out["targets"].map(lambda names: ", ".join(names))
     if measured:
         terms = [", ".join(f"{term} {'+' if sign > 0 else '−'}" for term, sign in stance_terms(text)) for text in rows["text"]]
         out.insert(1, "tone", rows["tone"].to_numpy())
-        out.insert(2, "stance", rows["stance"].to_numpy())
+        stance = compare.measure_values(rows, "stance", target) if target is not None else rows["stance"].to_numpy()
+        out.insert(2, "stance", stance)
         out.insert(3, "stance terms", terms)
     return out.reset_index(drop=True)
 
 
-def export_view(rows: pd.DataFrame) -> pd.DataFrame:
-    """Statements for download: the provenance columns first, then every other column of the table
-    (tone, stance, target_stance, topic, topic_label, dup_group, ...), nothing left out."""
-    first = [c for c in PROVENANCE if c in rows.columns]
-    return rows[first + [c for c in rows.columns if c not in first]].reset_index(drop=True)
+def export_view(rows: pd.DataFrame, shown: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Statements for download: the columns of ``shown`` (a view of the same rows, in order; default
+    the provenance columns) first, then every other column of the table (tone, stance,
+    target_stance, topic, topic_label, dup_group, ...), nothing left out."""
+    rows = rows.reset_index(drop=True)
+    first = shown.reset_index(drop=True) if shown is not None else rows[[c for c in PROVENANCE if c in rows.columns]]
+    return pd.concat([first, rows[[c for c in rows.columns if c not in first.columns]]], axis=1)
 
 
 def to_csv(rows: pd.DataFrame) -> bytes:

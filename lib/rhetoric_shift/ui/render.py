@@ -128,7 +128,7 @@ def cell_statements(
     args = cell(*cells[0])
     picked = query.statements_in_cell(rows, **counting, **args)
     st.markdown(f"**Statements behind the cell: {escape_markdown(_cell_title(args))}**")
-    statements_table(picked, key=key, measured=bool(args.get("measured")))
+    statements_table(picked, key=key, measured=bool(args.get("measured")), target=args.get("target"))
 
 
 def _remembered_cell(key: str, cells: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -160,14 +160,15 @@ def _cell_title(args: dict[str, object]) -> str:
 
 
 def statements_table(
-    rows: pd.DataFrame, *, key: str, caption: str | None = None, download: bool = True, measured: bool = False
+    rows: pd.DataFrame, *, key: str, caption: str | None = None, download: bool = True, measured: bool = False,
+    target: str | None = None,
 ) -> None:
     """The statements with their provenance columns, and a CSV download of exactly those rows.
 
     ``measured``: rows behind a mean of tone or stance, shown with those columns and the stance
     terms matched, so the mean can be checked against its rows.
     """
-    shown = query.provenance_view(rows, measured=measured)
+    shown = query.provenance_view(rows, measured=measured, target=target if measured else None)
     event = st.dataframe(
         shown,
         key=key,
@@ -184,7 +185,7 @@ def statements_table(
                + " Select a row to read its whole text below.")
     full_text(shown, event)
     if download:
-        download_csv(query.export_view(rows), key, key=key, label="Download these rows, every column (CSV)")
+        download_csv(query.export_view(rows, shown), key, key=key, label="Download these rows, every column (CSV)")
 
 
 def full_text(shown: pd.DataFrame, event: Any) -> None:
