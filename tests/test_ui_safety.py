@@ -109,7 +109,7 @@ CHARTS = {
 
 @pytest.mark.parametrize("name", list(CHARTS))
 def test_chart_labels_from_the_data_are_escaped(name: str) -> None:
-    spec = CHARTS[name](_frames()).to_json()
+    spec = json.dumps(json.loads(CHARTS[name](_frames()).to_json()))  # to_json writes "<" as \\u003c
     assert "<a href" not in spec and "<span" not in spec  # plotly would draw them as a live link, styled text
     assert "&lt;a href" in spec or "&lt;span" in spec or "![x]" in spec  # the label is there, as text
 
@@ -134,10 +134,10 @@ def test_no_page_renders_a_label_from_the_data_as_markup(hostile, page: str) -> 
     at = open_page(hostile(**params), page)
     shown = markdown_values(at)
     assert not [v for v in shown if live_markup(v)], [v for v in shown if live_markup(v)]
-    assert any("127\\.0\\.0\\.1" in v or "RT\\<" in v for v in shown + ["RT\\<"])  # escaped, not dropped
-    for spec in charts_of(at):
-        text = json.dumps(spec["data"]) + json.dumps(spec["layout"])
-        assert "<a href" not in text and "<span" not in text
+    drawn = [json.dumps(spec["data"]) + json.dumps(spec["layout"]) for spec in charts_of(at)]
+    assert not [text for text in drawn if "<a href" in text or "<span" in text]
+    cells = [frame.value.to_csv() for frame in at.dataframe]
+    assert any("127" in text for text in shown + drawn + cells)  # the hostile label is on the page, as text
 
 
 def test_a_url_value_from_the_data_is_escaped_in_its_notice(hostile) -> None:
@@ -198,7 +198,7 @@ def test_a_shared_cell_link_reopens_the_drill_down_and_a_click_rewrites_it(hosti
     behind = [m.value for m in at.markdown if "Statements behind the cell" in m.value]
     assert behind and "Ukraine" in behind[0] and "2014" in behind[0]
     click_cell(at, "heat_salience", x="2017", y=IMAGE_TARGET, customdata=IMAGE_TARGET)
-    assert at.query_params["cell"] == [f"2017:{IMAGE_TARGET}"]
+    assert at.query_params["cell"] == f"2017:{IMAGE_TARGET}"
     rows = next(d.value for d in at.dataframe if "char_start" in d.value.columns)
     assert set(rows["period"]) == {2017} and len(rows) == 4  # every 2017 statement names the hostile target
 
@@ -207,12 +207,10 @@ def test_a_shared_cell_link_reopens_the_drill_down_and_a_click_rewrites_it(hosti
 
 
 def test_selecting_a_statement_shows_its_whole_text(hostile) -> None:
-    long_text = "Beginning " + "word " * 200 + "and the end."
     at = open_page(hostile(q="Statement 0"), "statements")
     at.session_state["statements_rows"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
     assert [t.value for t in at.text] and at.text[0].value.startswith("Statement 0 of")
-    assert len(long_text) > 1000  # the panel is st.text: no width cut, whatever the length
 
 
 def test_keyword_in_context_left_column_is_right_aligned(hostile) -> None:
