@@ -264,5 +264,5 @@ def test_heatmap_tick_labels_are_short_and_make_room_for_themselves() -> None:
     long_topic = pd.DataFrame({"topic": [0], "topic_label": ["a very long topic label · with many terms"], "period": [2017],
                                "n_topic": [1], "n_statements": [2], "share": [0.5]})
     fig = charts.topic_heatmap(long_topic)
-    assert max(len(t) for t in fig.layout.yaxis.ticktext) <= 18 and fig.layout.yaxis.automargin
+    assert max(len(t) for t in fig.layout.yaxis.ticktext) <= 14 and fig.layout.yaxis.automargin
     assert np.isclose(charts.grid_trace(fig).marker.color[0], 0.5)

@@ -61,7 +61,7 @@ def label(value: object) -> str:
     return html.escape(str(value))
 
 
-def short_label(value: object, max_chars: int = 18) -> str:
+def short_label(value: object, max_chars: int = 14) -> str:
     """A tick label short enough for a 390 px phone, escaped; the hover carries the full label."""
     text = str(value)
     return label(text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…")
@@ -181,7 +181,9 @@ def _cell_grid(
                 "cmin": cmin,
                 "cmax": cmax,
                 "showscale": True,
-                "colorbar": {"title": {"text": value_title, "side": "right"}},
+                # under the grid, not beside it: on a 390 px phone the grid needs the width
+                "colorbar": {"title": {"text": value_title, "side": "top"}, "orientation": "h", "y": -0.02,
+                             "yanchor": "top", "thickness": 14, "len": 1.0},
                 "line": {"width": [5 if h else 0 for h in hollow]},
             },
             text=shown["label"].tolist(),
@@ -193,7 +195,7 @@ def _cell_grid(
             name="cells",
         )
     )
-    height = 130 + CELL_PX * len(y_order)
+    height = 210 + CELL_PX * len(y_order)  # 80 px of it for the colour bar below
     _layout(fig, height=height)
     fig.update_xaxes(title_text=x_title, type="category", categoryorder="array", categoryarray=x_order, side="top",
                      automargin=True)
