@@ -55,10 +55,11 @@ for card, column in zip(result.periods, st.columns(len(result.periods))):
             render.quote(q)
         if not card.quotes:
             st.caption("No official's statement of this period names the target.")
-        with st.expander(f"Statements behind {card.period}"):
-            render.statements_table(query.statements_in_cell(rows, target=target, period=card.period, measured=True,
-                                                             **counting), key=f"compare_rows_{card.period}", measured=True,
-                                    target=target)
+for card in result.periods:  # at full width, under the cards: a statement's text needs the room
+    with st.expander(f"Statements behind {card.period}"):
+        render.statements_table(query.statements_in_cell(rows, target=target, period=card.period, measured=True,
+                                                         **counting), key=f"compare_rows_{card.period}", measured=True,
+                                target=target)
 
 st.subheader("What changed, with its evidence")
 render.changes(result.changes, key="compare_changes")

@@ -35,8 +35,11 @@ if days:
     event_points = query.conference_points(rows, day, shown)
     render.chart(charts.conference_chart(event_points), "One marker: one time-stamped live-blog entry, at the time "
                  "the live blog printed (GMT, as printed), in the row of the first chosen target it names.")
-    st.dataframe(query.first_mentions(event_points), key="timeline_first", hide_index=True)
-    st.caption("When each target first came up, with how many entries named it and the first quote.")
+    first = query.first_mentions(event_points)
+    render.full_text(first, st.dataframe(first, key="timeline_first", hide_index=True, on_select="rerun",
+                                         selection_mode="single-row"))
+    st.caption("When each target first came up, with how many entries named it and the first quote "
+               "(select a row to read it whole).")
 
 st.subheader("Tone and stance per period")
 counting = ctx.counting

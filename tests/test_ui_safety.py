@@ -218,6 +218,9 @@ def test_keyword_in_context_left_column_is_right_aligned(hostile) -> None:
     kwic = next(d for d in at.dataframe if "left" in d.value.columns)
     config = json.loads(kwic.proto.columns)
     assert config["left"]["alignment"] == "right"
+    at.session_state["statements_kwic"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    assert at.text[0].value == kwic.value["left"][1].lstrip("…") + "about" + kwic.value["right"][1]
 
 
 @pytest.mark.parametrize(("page", "params", "least"), [
