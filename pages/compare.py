@@ -71,6 +71,8 @@ st.caption("Words used at least twice in one period and never in the one before 
            "names are left out.")
 render.download_csv(shifts, f"new-dropped-words-{target}", key="compare_shifts")
 
+render.download_csv(query.cards_frame(result.to_dict()["periods"]), f"cards-{target}", key="compare_cards",
+                    label="Download the cards' numbers (CSV)")
 st.download_button("Download the cards (text)", compare.format_comparison(result), file_name=f"compare-{render._file_part(target)}.txt")
 st.download_button("Download the cards (JSON)", json.dumps(result.to_dict(), indent=2, ensure_ascii=False),
                    file_name=f"compare-{render._file_part(target)}.json", mime="application/json")

@@ -269,3 +269,12 @@ def test_heatmap_tick_labels_are_short_and_make_room_for_themselves() -> None:
     fig = charts.topic_heatmap(long_topic)
     assert max(len(t) for t in fig.layout.yaxis.ticktext) <= 14 and fig.layout.yaxis.automargin
     assert np.isclose(charts.grid_trace(fig).marker.color[0], 0.5)
+
+
+def test_card_numbers_flatten_to_one_row_per_period() -> None:
+    cards = [{"period": 2014, "outlets": ["RT", "TASS"], "salience": 0.25, "salience_ci": [0.1, 0.5], "tone_mean": None,
+              "tone_ci": [None, None], "terms": [{"term": "minsk"}], "quotes": [], "terms_note": ""}]
+    frame = query.cards_frame(cards)
+    assert frame.to_dict("records") == [{"period": 2014, "outlets": "RT; TASS", "salience": 0.25, "salience_low": 0.1,
+                                         "salience_high": 0.5, "tone_mean": None, "tone_low": None, "tone_high": None,
+                                         "terms_note": ""}]

@@ -419,6 +419,26 @@ def export_view(rows: pd.DataFrame, shown: pd.DataFrame | None = None) -> pd.Dat
     return pd.concat([first, rows[[c for c in rows.columns if c not in first.columns]]], axis=1)
 
 
+def cards_frame(periods: Sequence[dict]) -> pd.DataFrame:
+    """The numbers of position cards (the ``periods`` of ``Comparison.to_dict()``), one row per period.
+
+    Intervals become ``*_low`` and ``*_high`` columns and the outlets one "RT; TASS" cell; the
+    terms and quotes, lists of their own, have their own downloads and are left out here.
+    """
+    rows = []
+    for card in periods:
+        row: dict[str, object] = {}
+        for name, value in card.items():
+            if name.endswith("_ci"):
+                row[f"{name[:-3]}_low"], row[f"{name[:-3]}_high"] = value
+            elif name == "outlets":
+                row[name] = "; ".join(value)
+            elif not isinstance(value, (list, dict)):
+                row[name] = value
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def to_csv(rows: pd.DataFrame) -> bytes:
     """Rows as UTF-8 CSV, cells that a spreadsheet would run as formulas made inert.
 
