@@ -119,7 +119,7 @@ def test_a_compare_view_reopens_from_its_url(server: str, browser, tmp_path: Pat
     page.get_by_text("Salience: how often each target is named").wait_for()
     page.screenshot(path=tmp_path / "1-overview.png", full_page=True)
 
-    page.locator("[data-testid='stSidebarNav']").get_by_text("Compare", exact=True).click()
+    page.locator("[data-testid='stTopNav']").get_by_text("Compare", exact=True).click()  # the menu sits at the top
     page.get_by_role("heading", name="Compare positions").wait_for()
     _choose(page, "Target", "Ukraine")
     page.wait_for_url(re.compile(r"target=Ukraine"))
@@ -152,4 +152,4 @@ def test_a_fresh_server_opens_a_shared_page_link_directly(server: str, browser, 
     page.get_by_text(re.compile(r"Ignored kind=martian")).wait_for()
     page.screenshot(path=tmp_path / "fresh-compare.png", full_page=True)
     assert page.locator("[data-testid='stException']").count() == 0
-    assert page.locator("[data-testid='stSidebarNav']").get_by_text("Overview", exact=True).count() == 1
+    assert page.locator("[data-testid='stTopNav']").get_by_text("Overview", exact=True).count() == 1
