@@ -24,6 +24,7 @@ from test_pages import ENTRY, PAGES, charts_of, click_cell, open_page
 
 LINK_SOURCE = '<a href="http://x">RT</a>'
 IMAGE_TARGET = "![x](http://127.0.0.1/p.png)"
+SPAN = '<span style="color:red">!</span>'
 
 
 def hostile_table() -> pd.DataFrame:
@@ -77,14 +78,24 @@ def markdown_values(at: AppTest) -> list[str]:
 # --- charts: every label escaped ---------------------------------------------------------------
 
 
+def drawn(spec: dict) -> str:
+    """A figure's JSON without ``customdata`` (the raw key a click reads back; plotly never draws it),
+    with "<" as itself (plotly's ``to_json`` writes it as \\u003c)."""
+    traces = [{k: v for k, v in trace.items() if k != "customdata"} for trace in spec["data"]]
+    return json.dumps(traces) + json.dumps(spec["layout"])
+
+
 def _frames() -> dict[str, pd.DataFrame]:
+    """The library's frames of the hostile table, where the image target also carries a styled span."""
     table = hostile_table()
     targets = ["Ukraine", IMAGE_TARGET]
+    styled = {IMAGE_TARGET: IMAGE_TARGET + SPAN}
+    topics = query.topic_shares(table)
     return {
         "table": table,
-        "salience": query.salience(table, targets),
-        "tone": query.measures(table, targets, "tone", who="all"),
-        "topics": query.topic_shares(table),
+        "salience": query.salience(table, targets).replace({"target": styled}),
+        "tone": query.measures(table, targets, "tone", who="all").replace({"target": styled}),
+        "topics": topics.assign(topic_label=topics["topic_label"] + SPAN),
         "points": query.timeline_points(table, targets, with_undated=True),
     }
 
@@ -109,15 +120,15 @@ CHARTS = {
 
 @pytest.mark.parametrize("name", list(CHARTS))
 def test_chart_labels_from_the_data_are_escaped(name: str) -> None:
-    spec = json.dumps(json.loads(CHARTS[name](_frames()).to_json()))  # to_json writes "<" as \\u003c
+    spec = drawn(json.loads(CHARTS[name](_frames()).to_json()))
     assert "<a href" not in spec and "<span" not in spec  # plotly would draw them as a live link, styled text
-    assert "&lt;a href" in spec or "&lt;span" in spec or "![x]" in spec  # the label is there, as text
+    assert "&lt;a href" in spec or "&lt;span" in spec or name == "similarity"  # the label is there, as text
 
 
 def test_a_clicked_cell_reads_back_the_raw_label_not_the_escaped_one() -> None:
     fig = charts.salience_heatmap(_frames()["salience"])
     trace = charts.grid_trace(fig)
-    assert IMAGE_TARGET in trace.customdata and all("<" not in y for y in trace.y)
+    assert IMAGE_TARGET + SPAN in trace.customdata and all("<" not in y for y in trace.y)
 
 
 # --- pages: every Markdown place escaped -------------------------------------------------------
@@ -134,10 +145,10 @@ def test_no_page_renders_a_label_from_the_data_as_markup(hostile, page: str) -> 
     at = open_page(hostile(**params), page)
     shown = markdown_values(at)
     assert not [v for v in shown if live_markup(v)], [v for v in shown if live_markup(v)]
-    drawn = [json.dumps(spec["data"]) + json.dumps(spec["layout"]) for spec in charts_of(at)]
-    assert not [text for text in drawn if "<a href" in text or "<span" in text]
+    figures = [drawn(spec) for spec in charts_of(at)]
+    assert not [text for text in figures if "<a href" in text or "<span" in text]
     cells = [frame.value.to_csv() for frame in at.dataframe]
-    assert any("127" in text for text in shown + drawn + cells)  # the hostile label is on the page, as text
+    assert any("127" in text for text in shown + figures + cells)  # the hostile label is on the page, as text
 
 
 def test_a_url_value_from_the_data_is_escaped_in_its_notice(hostile) -> None:
@@ -261,6 +272,9 @@ def test_outlets_never_take_a_targets_colour() -> None:
     styles = charts.outlet_styles([f"outlet {i}" for i in range(6)])
     assert not {c for c, _ in styles.values()} & set(charts.TARGET_COLOURS.values())
     assert len(set(styles.values())) == 6  # past the spare colours, the symbol tells them apart
+    beside = charts.colour_map(["Syria", "Afghanistan", "EU"])  # the Timeline's interval charts colour these
+    with_targets = charts.outlet_styles(["RT", "TASS"], ["Syria", "Afghanistan", "EU"])
+    assert not {c for c, _ in with_targets.values()} & set(beside.values())
 
 
 def test_heatmap_tick_labels_are_short_and_make_room_for_themselves() -> None:

@@ -67,13 +67,16 @@ def short_label(value: object, max_chars: int = 14) -> str:
     return label(text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…")
 
 
-def outlet_styles(outlets: Sequence[str]) -> dict[str, tuple[str, str]]:
+def outlet_styles(outlets: Sequence[str], targets: Sequence[str] = ()) -> dict[str, tuple[str, str]]:
     """A (colour, marker symbol) per outlet, from the Okabe-Ito colours no target uses.
 
     A page shows targets and outlets side by side (Timeline: outlets in one chart, targets in
-    the next), so outlets never take a target's colour; past four outlets the symbol changes.
+    the next), so outlets never take a primary target's colour, nor the colour ``colour_map``
+    gives any of ``targets`` (the page's other targets); when the colours run out the symbol
+    changes, and with none left outlets are grey and told apart by symbol.
     """
-    spare = [c for c in OKABE_ITO if c not in TARGET_COLOURS.values()]
+    taken = set(TARGET_COLOURS.values()) | set(colour_map(list(targets)).values())
+    spare = [c for c in OKABE_ITO if c not in taken] or ["#777777"]
     symbols = ("circle", "diamond", "square", "triangle-up", "x")
     return {o: (spare[i % len(spare)], symbols[(i // len(spare)) % len(symbols)]) for i, o in enumerate(outlets)}
 
@@ -360,7 +363,7 @@ def _outlet_traces(
     ``x`` names the column of the x axis; ``y`` gives an outlet's y values from its rows;
     ``hover`` builds one label from (text, source, value of ``hover_col``, default ``x``). Each marker carries its statement_id.
     """
-    styles = outlet_styles(sorted(points["source"].unique()))
+    styles = outlet_styles(sorted(points["source"].unique()), list(dict.fromkeys(points["target"])) if "target" in points else ())
     fig = go.Figure()
     for source, group in points.groupby("source", sort=True):
         colour, symbol = styles[source]
