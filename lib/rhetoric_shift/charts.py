@@ -509,11 +509,13 @@ def interval_chart(frame: pd.DataFrame, measure: str) -> go.Figure:
                     hoverinfo="text",
                 )
             )
-    _layout(fig, height=420)
+    _layout(fig, height=480)
     periods = sorted(frame["period"].astype(int).unique())
     fig.update_xaxes(title_text="period (year)", type="category", categoryorder="array", categoryarray=[str(p) for p in periods])
     fig.update_yaxes(title_text=MEASURE_TITLES[measure], zeroline=True, zerolinecolor="#555", zerolinewidth=1.5)
-    fig.update_layout(scattermode="group", legend_title_text="target")
+    # the legend under the plot: beside it, it would take half of a phone's width
+    fig.update_layout(scattermode="group", legend_title_text="target",
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.25})
     return fig
 
 
