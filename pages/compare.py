@@ -32,7 +32,7 @@ if not ui.target_in(rows, target):
 
 filters = (("actor", ctx.state.actors), ("outlet", ctx.state.sources))
 result = cached.comparison(rows, target, chosen, by, who, filters)
-st.caption(f"{target}, counting {compare.WHO_LABELS[who]}, {compare.BY_LABELS[by]}. Tone and stance average the "
+st.caption(f"{render.escape_markdown(target)}, counting {compare.WHO_LABELS[who]}, {compare.BY_LABELS[by]}. Tone and stance average the "
            f"statements about the target; 95% intervals over remarks, none under {compare.MIN_N_FOR_INTERVAL} remarks.")
 for line in result.warnings:
     st.warning(render.escape_markdown(line), icon=":material/warning:")
