@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -29,7 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--topics", type=int, help="number of topic clusters (default: chosen by silhouette)")
     build.add_argument("--random-state", type=int, default=0, help="seed for topic clustering (default 0)")
     build.add_argument("--no-enrich", action="store_true", help="segment only; leave the analysis columns neutral")
-    build.add_argument("--quiet", action="store_true", help="print only problems and the summary")
+    build.add_argument("--quiet", action="store_true", help="print only problems and the summary; no progress bars")
+    build.add_argument("--actors", type=_actor_list, help="keep only these actors (ISO codes), e.g. RUS,USA")
+    build.add_argument("--years", type=_year_range, help="keep only these periods, e.g. 2014-2017 or 2017")
+    build.add_argument("--dask", metavar="ADDRESS", help="run on a Dask scheduler at ADDRESS, or local:N for N local worker processes")
+    build.add_argument("--workers", type=int, help="local worker processes (default: one per processor)")
 
     compare = commands.add_parser("compare", help="print position cards for one target across periods")
     compare.add_argument("table", type=Path, help="a statement table written by `build`")
@@ -38,6 +43,32 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--by", choices=["report", "remark"], default="report", help="count every report, or each unique remark once")
     compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
     return parser
+
+
+def _actor_list(value: str) -> list[str]:
+    actors = [a.strip().upper() for a in value.split(",") if a.strip()]
+    if not actors:
+        raise argparse.ArgumentTypeError(f"expected ISO codes separated by commas, e.g. RUS,USA; got {value!r}")
+    return actors
+
+
+def _year_range(value: str) -> tuple[int, int]:
+    first, _, last = value.partition("-")
+    try:
+        years = (int(first), int(last or first))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YEAR or FIRST-LAST, e.g. 2014-2017; got {value!r}") from None
+    if years[0] > years[1]:
+        raise argparse.ArgumentTypeError(f"the first year comes after the last in {value!r}")
+    return years
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM during a build."""
+
+
+def _interrupt(signum, frame) -> None:
+    raise Interrupted(signal.Signals(signum).name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,20 +84,48 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    """Build and write the table; SIGINT or SIGTERM stops it with one line and the previous table intact."""
+    handlers = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _build_and_write(args)
+    except (Interrupted, KeyboardInterrupt) as exc:
+        name = str(exc) if isinstance(exc, Interrupted) else "SIGINT"
+        print(f"interrupted ({name}): {args.out} and its report left as they were", file=sys.stderr)
+        return 130
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
+def _build_and_write(args: argparse.Namespace) -> int:
     from rhetoric_shift.build import build_table, write_table
+    from rhetoric_shift.engine import make_engine
 
     inputs = args.inputs or [DEFAULT_INPUT]
     if not args.inputs and not DEFAULT_INPUT.is_dir():
         raise InputError(DEFAULT_INPUT, "no inputs given and no seeds/ folder here; name the files or folders to build")
-    result = build_table(
-        inputs,
-        args.manifest,
-        enrich=not args.no_enrich,
-        targets_file=args.targets,
-        speakers_file=args.speakers,
-        n_topics=args.topics,
-        random_state=args.random_state,
-    )
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers", f"needs a number of processes >= 1, got {args.workers}")
+    try:
+        engine = make_engine(args.dask, args.workers)
+    except (ValueError, OSError) as exc:
+        raise InputError("--dask", f"{exc}; give a scheduler address (tcp://HOST:8786) or local:N") from None
+    try:
+        result = build_table(
+            inputs,
+            args.manifest,
+            enrich=not args.no_enrich,
+            targets_file=args.targets,
+            speakers_file=args.speakers,
+            n_topics=args.topics,
+            random_state=args.random_state,
+            actors=args.actors,
+            years=args.years,
+            engine=engine,
+            progress=not args.quiet,
+        )
+    finally:
+        engine.close()
     report_file = write_table(result, args.out)
     for line in result.report.lines():
         if not args.quiet or not line.startswith("used"):

@@ -82,7 +82,13 @@ def read_inputs(inputs: list[Path], manifest: Path | None = None) -> tuple[list[
     manifests = _ManifestFinder(manifest)
     documents: list[Document] = []
     reports: list[FileReport] = []
-    for root, path in _expand(inputs):
+    from rhetoric_shift import ungdc  # a corpus with its own layout, read without a manifest
+
+    for corpus in [p for p in inputs if ungdc.is_corpus(p)]:
+        corpus_documents, corpus_reports = ungdc.read_corpus(corpus)
+        documents.extend(corpus_documents)
+        reports.extend(corpus_reports)
+    for root, path in _expand([p for p in inputs if not ungdc.is_corpus(p)]):
         if path.name == MANIFEST_NAME:
             continue
         meta = manifests.meta_for(path, root)
