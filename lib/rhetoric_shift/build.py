@@ -37,7 +37,7 @@ import pyarrow.parquet as pq
 from rhetoric_shift import __version__, ungdc
 from rhetoric_shift.engine import Engine, LocalEngine
 from rhetoric_shift.errors import InputError
-from rhetoric_shift.read import Document, FileReport, SkipFile, read_inputs
+from rhetoric_shift.read import Document, FileReport, SkipFile, _check_unique_ids, read_inputs
 from rhetoric_shift.schema import check_table, conform_table, empty_table, table_from_records
 from rhetoric_shift.segment import segment
 from rhetoric_shift.spans import normalize_whitespace
@@ -284,7 +284,7 @@ def build_table(
         if filtered:
             raise InputError(", ".join(map(str, inputs)), f"no document matches the filters (--actors/--years left out {filtered:,}); widen them")
         raise InputError(", ".join(map(str, inputs)), "no usable input: " + "; ".join(f.line().strip() for f in files[:5]))
-    _check_unique_ids(doc_reports)
+    _check_unique_ids(doc_reports)  # across inputs and corpora: a report has the doc_id and path it checks
     table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if enrich and len(table):
         table = _enrich(table, engine, batch_documents, seconds, progress, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
@@ -316,14 +316,6 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
-
-
-def _check_unique_ids(reports: list[DocumentReport]) -> None:
-    seen: dict[str, str] = {}
-    for doc in reports:
-        if doc.doc_id in seen:
-            raise InputError(doc.path, f"document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}; give each document its own id")
-        seen[doc.doc_id] = doc.path
 
 
 def _engine_name(engine: Engine) -> str:

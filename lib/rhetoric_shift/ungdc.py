@@ -37,6 +37,7 @@ SPEAKERS_SHEET = "Speakers_by_session.xlsx"
 SPEECH_NAME = re.compile(r"^(?P<iso>[A-Z][A-Z0-9_]{1,7})_(?P<session>\d{1,3})_(?P<year>\d{4})\.txt$")
 SESSION_FOLDER = re.compile(r"Session \d{1,3} - \d{4}$")
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar")
+_LINE = re.compile(r"([^\r\n]*)(?:\r\n|\r|\n|$)")  # some files end their lines with a bare carriage return
 _PAGE_NUMBER = re.compile(r"\d{1,4}")
 _SENTENCE_END = re.compile(r"[.!?:;…][\"”’')\]]*$")
 _HONORIFIC = re.compile(r"^(?:(?:Mr|Mrs|Ms|Mme|Mlle|Dr|H\.\s?E|HE|M)\.?\s+)+")
@@ -174,7 +175,7 @@ def iter_speeches(
     ``scan.filtered``. Memory stays bounded: one speech is read at a time.
     """
     scan = scan if scan is not None else CorpusScan()
-    members = _archive_members(Path(path), scan) if Path(path).is_file() else _folder_members(Path(path), scan)
+    members = _archive_members(Path(path)) if Path(path).is_file() else _folder_members(Path(path))
     speakers: dict[tuple[str, int], tuple[str, str | None]] = {}
     for member_path, name, read in members:
         if name == SPEAKERS_SHEET:
@@ -203,7 +204,7 @@ def _stray_reason(name: str) -> str:
     return "not a speech (speech files are named ISO_SESSION_YEAR.txt)"
 
 
-def _archive_members(path: Path, scan: CorpusScan):
+def _archive_members(path: Path):
     """(path, base name, reader) of each regular member of a tar archive, read as a stream.
 
     The speakers sheet is needed before the speeches; when the archive stores it after them, the
@@ -253,7 +254,7 @@ def corpus_bytes(path: Path) -> int:
     return isize
 
 
-def _folder_members(path: Path, scan: CorpusScan):
+def _folder_members(path: Path):
     files = sorted(p for p in path.rglob("*") if p.is_file())
     sheet = [p for p in files if p.name == SPEAKERS_SHEET]
     for p in sheet + [p for p in files if p.name != SPEAKERS_SHEET]:
@@ -358,9 +359,10 @@ def _content_lines(text: str) -> tuple[list[_Line], int]:
     lines: list[_Line] = []
     page_numbers = 0
     gap = False
-    pos = 0
-    for raw in text.split("\n"):
-        begin, pos = pos, pos + len(raw) + 1
+    for match in _LINE.finditer(text):
+        raw, begin = match.group(1), match.start()
+        if not raw and match.start() == len(text):
+            break
         stripped = raw.strip().strip(ZERO_WIDTH).strip()
         if not stripped or _PAGE_NUMBER.fullmatch(stripped):
             page_numbers += bool(stripped)
