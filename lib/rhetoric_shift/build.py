@@ -38,7 +38,7 @@ from rhetoric_shift import __version__, ungdc
 from rhetoric_shift.engine import Engine, LocalEngine
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.read import Document, FileReport, SkipFile, _check_unique_ids, read_inputs
-from rhetoric_shift.schema import check_table, conform_table, empty_table, table_from_records
+from rhetoric_shift.schema import COLUMN_NAMES, check_table, conform_table, empty_table, table_from_records
 from rhetoric_shift.segment import segment
 from rhetoric_shift.spans import normalize_whitespace
 from rhetoric_shift.speakers import SpeakerRegistry
@@ -499,9 +499,9 @@ def _read_dataset(root: Path) -> pd.DataFrame:
             raise InputError(folder, f"not a period folder ({PARTITION}=YEAR)") from None
         for file in sorted(folder.glob("*.parquet")):
             part = pd.read_parquet(file)
-            part.insert(0, PARTITION, period)
+            part.insert(list(COLUMN_NAMES).index(PARTITION), PARTITION, period)
             parts.append((period, file.name, part))
     if not parts:
         raise InputError(root, f"a folder without {PARTITION}=YEAR/*.parquet files; give a table written by `rhetoric-shift build`")
     parts.sort(key=lambda p: (p[0], p[1]))
-    return pd.concat([p[2] for p in parts], ignore_index=True)
+    return conform_table(pd.concat([p[2] for p in parts], ignore_index=True))

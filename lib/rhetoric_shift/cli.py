@@ -90,7 +90,8 @@ def run_build(args: argparse.Namespace) -> int:
         return _build_and_write(args)
     except (Interrupted, KeyboardInterrupt) as exc:
         name = str(exc) if isinstance(exc, Interrupted) else "SIGINT"
-        print(f"interrupted ({name}): {args.out} and its report left as they were", file=sys.stderr)
+        start = "" if args.quiet else "\r"  # over a progress bar the signal may have cut mid-line
+        print(f"{start}interrupted ({name}): {args.out} and its report left as they were", file=sys.stderr)
         return 130
     finally:
         for sig, handler in handlers.items():

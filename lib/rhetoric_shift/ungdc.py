@@ -335,7 +335,8 @@ def reflow(text: str) -> tuple[str, OffsetMap, int]:
     if not lines:
         return "", OffsetMap([], []), page_numbers
     short = sorted(ln.end - ln.start for ln in lines if ln.end - ln.start <= LONG_LINE)
-    width = short[int(0.9 * (len(short) - 1))] if len(short) >= 5 else 0
+    # the column width of a hard-wrapped file; without enough short lines to tell, no line counts as full
+    width = short[int(0.9 * (len(short) - 1))] if len(short) >= 5 else LONG_LINE
     indent_marks = sum(ln.indented for ln in lines) < 0.3 * len(lines)
     parts: list[str] = []
     pieces: list[tuple[int, int, int]] = []
@@ -399,4 +400,4 @@ def _continues(text: str, prev: _Line, line: _Line, width: int, indent_marks: bo
     if indent_marks and line.indented:
         return False
     first_word = len(head.split(None, 1)[0])
-    return not (width and (prev.end - prev.start) + 1 + first_word <= width)
+    return (prev.end - prev.start) + 1 + first_word > width
