@@ -58,6 +58,10 @@ class Lexicon:
         """Labels of the primary targets, in lexicon order."""
         return [t.label for t in self.targets if t.primary]
 
+    def tag_many(self, texts: Sequence[str]) -> list[list[str]]:
+        """The labels each of ``texts`` names."""
+        return [self.tag(t) for t in texts]
+
     def tag(self, text: str) -> list[str]:
         """The labels ``text`` names, sorted (primary first)."""
         found = {self.group_labels[m.lastgroup] for m in self.matcher.finditer(text) if m.lastgroup}
