@@ -30,6 +30,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -326,11 +327,6 @@ def _enrich(table: pd.DataFrame, engine: Engine, batch_documents: int, seconds: 
     """Fit the corpus-wide models on a sample, apply them batch by batch on ``engine``, finish."""
     from rhetoric_shift import enrich as enrichment
 
-    if not hasattr(enrichment, "fit_models"):  # a library without the fit/apply split: one corpus-wide pass
-        clock = time.perf_counter()
-        out = enrichment.enrich(table, **options)
-        seconds["enrich"] = time.perf_counter() - clock
-        return out
     clock = time.perf_counter()
     models = enrichment.fit_models(table, **options)
     seconds["fit"] = time.perf_counter() - clock
@@ -351,7 +347,8 @@ def _enrich(table: pd.DataFrame, engine: Engine, batch_documents: int, seconds: 
 
 def document_batches(table: pd.DataFrame, documents: int) -> Iterator[pd.DataFrame]:
     """Consecutive slices of ``table`` holding ``documents`` whole documents each (rows of a document are contiguous)."""
-    starts = (table["doc_id"] != table["doc_id"].shift()).to_numpy().nonzero()[0]
+    ids = table["doc_id"].astype(str).to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=int)
     bounds = list(starts[::documents]) + [len(table)]
     for begin, end in zip(bounds, bounds[1:]):
         yield table.iloc[begin:end].reset_index(drop=True)
