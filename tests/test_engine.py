@@ -34,8 +34,11 @@ def inline_table(archive) -> pd.DataFrame:
 
 
 def test_local_worker_processes_give_the_inline_table(archive, inline_table):
-    table = build_table([SEEDS, archive], engine=LocalEngine(2), batch_documents=2, n_topics=4).table
+    with LocalEngine(2) as engine:
+        table = build_table([SEEDS, archive], engine=engine, batch_documents=2, n_topics=4).table
+        again = build_table([SEEDS, archive], engine=engine, batch_documents=3, n_topics=4).table  # the pool serves a second build
     assert_statement_table(inline_table)
+    pd.testing.assert_frame_equal(again, inline_table)
     pd.testing.assert_frame_equal(table, inline_table)
 
 
@@ -154,3 +157,17 @@ def test_the_command_line_filters_and_writes_a_dataset(archive, tmp_path):
     table = read_table(out)
     assert set(table["doc_id"]) == {"RUS_72_2017", "USA_50_1995"}
     assert "filtered 1 documents outside --actors/--years" in done.stdout
+
+
+@pytest.mark.parametrize(("option", "value"), [("--dask", "local:zero"), ("--workers", "0"), ("--years", "2017-2014"), ("--actors", ",")])
+def test_a_bad_engine_or_filter_option_is_one_line(tmp_path, capsys, option, value):
+    from rhetoric_shift.cli import main
+
+    out = tmp_path / "t.parquet"
+    try:
+        status = main(["build", str(SEEDS), "--out", str(out), option, value])
+    except SystemExit as exc:  # argparse's own one-line usage error
+        status = exc.code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2 and option in err[-1] and "Traceback" not in "".join(err)
+    assert not out.exists()

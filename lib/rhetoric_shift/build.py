@@ -246,13 +246,19 @@ def build_table(
     batches). ``progress`` draws progress bars with an ETA on stderr. Raises ``InputError`` when
     the build cannot go on (a missing path, a broken manifest, no usable input).
     """
+    with contextlib.nullcontext(engine) if engine is not None else LocalEngine() as engine:
+        return _build(inputs, manifest, engine, batch_documents, progress, enrich=enrich, targets_file=targets_file,
+                      speakers_file=speakers_file, n_topics=n_topics, random_state=random_state, actors=actors, years=years)
+
+
+def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: bool, *, enrich, targets_file, speakers_file,
+           n_topics, random_state, actors, years) -> BuildResult:
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     # Read the user's lexicons first: a mistake in one should stop the build before any work.
     registry = SpeakerRegistry.load(speakers_file)
     if enrich:
         load_lexicon(targets_file)
-    engine = engine or LocalEngine()
     inputs = [Path(p) for p in inputs]
     actor_set = {a.strip().upper() for a in actors} if actors else None
     corpora = [p for p in inputs if ungdc.is_corpus(p)]

@@ -109,7 +109,9 @@ def _build_and_write(args: argparse.Namespace) -> int:
         raise InputError("--workers", f"needs a number of processes >= 1, got {args.workers}")
     try:
         engine = make_engine(args.dask, args.workers)
-    except (ValueError, OSError) as exc:
+    except ImportError:
+        raise InputError("--dask", "Dask is not installed; install it with `pip install 'dask[distributed]'` or build without --dask") from None
+    except (ValueError, OSError, TimeoutError) as exc:
         raise InputError("--dask", f"{exc}; give a scheduler address (tcp://HOST:8786) or local:N") from None
     try:
         result = build_table(

@@ -18,7 +18,9 @@ import itertools
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -26,7 +28,7 @@ from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
-_SHARED: Any = None  # the ``shared`` object inside a local worker process
+_SHARED: tuple | None = None  # (key, object): the current map's ``shared`` object inside a local worker process
 
 
 class Engine(Protocol):
@@ -65,11 +67,18 @@ def _peek(tasks: Iterable[Any]) -> tuple[list[Any], Iterator[Any]]:
 
 
 class LocalEngine:
-    """Worker processes on this machine (``multiprocessing``; fork where the platform has it)."""
+    """Worker processes on this machine (``multiprocessing``; fork where the platform has it).
+
+    The pool starts at the first map with several tasks and serves every later map, so workers
+    are forked while this process is still small (before the table is built) and start once. A
+    ``shared`` object is pickled once to a temporary file; each worker loads it once per map.
+    """
 
     def __init__(self, n_workers: int | None = None, *, ahead: int = 2) -> None:
         self.n_workers = n_workers or default_workers()
         self.ahead = ahead  # tasks in flight per worker
+        self._pool = None
+        self._maps = itertools.count()
 
     def map(self, fn: Callable[[Any, Any], Any], tasks: Iterable[Any], shared: Any = None) -> Iterator[Any]:
         head, tasks = _peek(tasks)
@@ -77,36 +86,54 @@ class LocalEngine:
             for task in tasks:
                 yield fn(task, shared)
             return
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        pool = context.Pool(self.n_workers, initializer=_init_worker, initargs=(shared,))
-        try:
+        pool = self._start()
+        with tempfile.TemporaryDirectory(prefix="rhetoric-shift-") as folder:
+            shared_file = Path(folder) / "shared.pickle"
+            shared_file.write_bytes(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL))
+            key = (os.getpid(), next(self._maps), str(shared_file))
             pending: deque = deque()
-            for task in tasks:
-                pending.append(pool.apply_async(_call_with_shared, (fn, task)))
-                if len(pending) >= self.n_workers * self.ahead:
+            try:
+                for task in tasks:
+                    pending.append(pool.apply_async(_call_with_shared, (fn, task, key)))
+                    if len(pending) >= self.n_workers * self.ahead:
+                        yield pending.popleft().get()
+                while pending:
                     yield pending.popleft().get()
-            while pending:
-                yield pending.popleft().get()
-            pool.close()
-        finally:
-            pool.terminate()  # also on an interrupt: no worker outlives the build
-            pool.join()
+            except BaseException:
+                self.close()  # also on an interrupt: no worker outlives the build
+                raise
+
+    def __enter__(self) -> "LocalEngine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _start(self):
+        if self._pool is None:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._pool = context.Pool(self.n_workers, initializer=_init_worker)
+        return self._pool
 
     def close(self) -> None:
-        pass
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
 
 
-def _init_worker(shared: Any) -> None:
-    global _SHARED
-    _SHARED = shared
+def _init_worker() -> None:
     # Ctrl-C reaches the whole process group: the parent alone stops the build and says so once.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _call_with_shared(fn: Callable[[Any, Any], Any], task: Any) -> Any:
-    return fn(task, _SHARED)
+def _call_with_shared(fn: Callable[[Any, Any], Any], task: Any, key: tuple) -> Any:
+    global _SHARED
+    if _SHARED is None or _SHARED[0] != key:
+        _SHARED = (key, pickle.loads(Path(key[2]).read_bytes()))
+    return fn(task, _SHARED[1])
 
 
 class DaskEngine:
