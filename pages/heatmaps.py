@@ -51,5 +51,12 @@ if ui.target_in(rows, target):
                          "the statements of both periods.", key="heat_similarity", select=True, data=similar)
     render.cell_statements(rows, event, key="heat_similarity_rows", counting=counting,
                            cell=lambda x, y: {"target": target, "period": (int(x), int(y)), "measured": True})
+    st.subheader("Actor × period: how often each state names the target")
+    by_actor = cached.actor_salience(rows, target, by, who)
+    render.chart(charts.salience_heatmap(by_actor, row="actor"),
+                 "One cell: the share of the actor's counted statements in that period that name "
+                 f"{render.escape_markdown(target)}, with the count behind it; hover for its 95% Wilson interval. To compare two states on a target and period, "
+                 "choose each in the sidebar's Actors filter and open Compare.", key="heat_actors",
+                 data=by_actor)
 
 session.copy_link(ctx.url_path)

@@ -199,7 +199,7 @@ def test_heatmaps_notice_for_a_target_the_filters_removed(app) -> None:
     assert any("No statement about Afghanistan matches the filters" in i.value for i in at.info)
     assert len(at.get("plotly_chart")) == 2  # target × period and topic × period still drawn
     at = open_page(app(target="Afghanistan"), "heatmaps")
-    assert not at.info and len(at.get("plotly_chart")) == 3
+    assert not at.info and len(at.get("plotly_chart")) == 4  # and similarity, actor × period
 
 
 def test_compare_notice_for_a_target_the_filters_removed(app) -> None:

@@ -223,3 +223,18 @@ def test_a_clear_change_is_said_with_its_evidence() -> None:
     tone = query.changes(rows, ["Ukraine"], measures=["tone"]).iloc[0]
     assert tone["p"] == pytest.approx(2 / 924) and tone["verdict"] == "fell"
     assert "no interval: 2014 has 6 remarks and 2017 has 6 remarks" in tone["ci_note"]
+
+
+def test_actor_salience_divides_by_each_actors_own_statements() -> None:
+    rows = make_table(
+        [
+            {"text": "Syria needs peace.", "targets": ["Syria"]},  # RUS
+            {"text": "Trade grows.", "period": 2017},  # RUS
+            {"text": "Syria must stop the fighting.", "targets": ["Syria"], "actor": "USA", "speaker": "John Kerry"},
+            {"text": "What about Syria?", "kind": "question", "speaker": "Press", "actor": None, "targets": ["Syria"]},
+        ]
+    )
+    frame = query.actor_salience(rows, "Syria", who="all").set_index("actor")
+    assert frame.loc["RUS", ["n_target", "n_statements"]].tolist() == [1, 2]  # the press has no actor: not a row
+    assert frame.loc["USA", ["n_target", "n_statements", "salience"]].tolist() == [1, 1, 1.0]
+    assert list(frame.index) == ["RUS", "USA"]

@@ -219,12 +219,15 @@ def _pct(value: float) -> str:
     return f"{100 * value:.0f}%"
 
 
-def salience_heatmap(frame: pd.DataFrame) -> go.Figure:
+def salience_heatmap(frame: pd.DataFrame, row: str = "target") -> go.Figure:
     """Target × period salience from ``frame[target, period, n_target, n_statements, salience]``.
 
     One cell is one target in one period: the share of that period's statements naming the
-    target, labelled with the count behind it ("12% · 9/75").
+    target, labelled with the count behind it ("12% · 9/75"). ``row="actor"`` draws an
+    ``actor_salience`` frame instead: one actor's statements per row.
     """
+    if row != "target":
+        frame = frame.rename(columns={row: "target"})
     cells = pd.DataFrame(
         {
             "x": frame["period"].astype(str),
@@ -245,7 +248,7 @@ def salience_heatmap(frame: pd.DataFrame) -> go.Figure:
             ],
         }
     )
-    return _cell_grid(cells, x_title="period (year)", y_title="target", value_title="share of statements", bounds=(0.0, None))
+    return _cell_grid(cells, x_title="period (year)", y_title=row, value_title="share of statements", bounds=(0.0, None))
 
 
 def count_heatmap(frame: pd.DataFrame) -> go.Figure:

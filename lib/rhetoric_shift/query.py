@@ -171,6 +171,28 @@ def salience(table: pd.DataFrame, wanted: Sequence[str], by: str = "report", who
     return out.sort_values(["target", "period"], key=lambda s: s.map(order) if s.name == "target" else s, ignore_index=True)
 
 
+def actor_salience(table: pd.DataFrame, target: str, by: str = "remark", who: str = "officials") -> pd.DataFrame:
+    """Actor × period salience of one target: ``[actor, period, n_target, n_statements, salience, ci_low, ci_high]``.
+
+    Each actor's share of its own counted statements that name ``target`` (Wilson interval), for
+    every period of the table; statements without an actor (the press) are left out. Actors with
+    the most statements first.
+    """
+    rows = compare.counted_rows(table, by, who)
+    rows = rows[rows["actor"].notna()]
+    named = compare.names_target(rows, target)
+    totals = rows.groupby(["actor", "period"]).size()
+    hits = rows[named].groupby(["actor", "period"]).size()
+    records = []
+    for actor in actors(rows):
+        for p in compare.known_periods(table):
+            n_all, n_t = int(totals.get((actor, p), 0)), int(hits.get((actor, p), 0))
+            low, high = stats.wilson_interval(n_t, n_all)
+            records.append({"actor": actor, "period": p, "n_target": n_t, "n_statements": n_all,
+                            "salience": n_t / n_all if n_all else np.nan, "ci_low": low, "ci_high": high})
+    return pd.DataFrame(records, columns=["actor", "period", "n_target", "n_statements", "salience", "ci_low", "ci_high"])
+
+
 MEASURE_COLUMNS = ["target", "period", "n", "n_remarks", "mean", "ci_low", "ci_high"]
 
 

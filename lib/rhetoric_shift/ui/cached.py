@@ -49,3 +49,8 @@ def topic_shares(table: pd.DataFrame, by: str, who: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)
 def similarity(table: pd.DataFrame, target: str, by: str, who: str) -> pd.DataFrame:
     return query.similarity(table, target, by=by, who=who)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)
+def actor_salience(table: pd.DataFrame, target: str, by: str, who: str) -> pd.DataFrame:
+    return query.actor_salience(table, target, by=by, who=who)
