@@ -435,12 +435,12 @@ def timeline_chart(points: pd.DataFrame) -> go.Figure:
         marker={"size": 11, "opacity": 0.8, "line": {"width": 0.5, "color": "white"}},
         hover=lambda t, s, w: f"{hover_text(t)}<br><i>{label(s)}, {w}</i>",
     )
-    _layout(fig, height=120 + 80 * max(len(targets), 1))
+    _layout(fig, height=160 + 80 * max(len(targets), 1))  # 40 px more: the outlet legend sits below
     fig.update_xaxes(title_text="period (year the text is about)", tickvals=list(range(len(periods))),
                      ticktext=[str(p) for p in periods], range=[-0.5, len(periods) - 0.5], automargin=True)
     fig.update_yaxes(title_text="target named", tickvals=list(row.values()), ticktext=[short_label(t) for t in targets],
                      range=[-0.6, len(targets) - 0.4], automargin=True)
-    fig.update_layout(legend_title_text="outlet", legend={"orientation": "h", "yanchor": "top", "y": -0.15})
+    fig.update_layout(legend_title_text="outlet", legend={"orientation": "h", "yanchor": "top", "y": -0.25})
     return fig
 
 
