@@ -23,7 +23,7 @@ REQUIRED = ("id", "file", "source", "period", "actor")
 OPTIONAL = ("title", "date", "event", "speaker", "format")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentMeta:
     """What the manifest (or the reader, without one) says about one document."""
 
