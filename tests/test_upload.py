@@ -119,6 +119,16 @@ def test_limits_stop_the_build_with_one_line_and_leave_no_files(tmpdir_root: Pat
     assert list(tmpdir_root.iterdir()) == []
 
 
+def test_a_broken_manifest_in_a_zip_is_one_line_naming_it_without_server_paths(tmpdir_root: Path) -> None:
+    data = zip_bytes([("manifest.toml", b"[[document]]\nid = 'talks'\n"), ("talks.txt", TALKS)])
+    with pytest.raises(UploadError) as caught:
+        build_upload([("pages.zip", data)], FIELDS)
+    message = str(caught.value)
+    assert message.startswith("pages.zip/manifest.toml: ") and "lacks required key" in message, message
+    assert "\n" not in message and "rhetoric-shift-upload" not in message
+    assert list(tmpdir_root.iterdir()) == []
+
+
 def test_an_archive_past_the_extraction_budget_is_refused_member_by_member(tmpdir_root: Path) -> None:
     data = zip_bytes([("talks.txt", TALKS), ("minsk.txt", MINSK * 100)])
     built = build_upload([("pages.zip", data)], FIELDS, limits=Limits(max_extracted_bytes=len(TALKS) + 10))
