@@ -287,7 +287,7 @@ def _relative(text: str, tmp: Path) -> str:
     """Paths under the temporary folder as the visitor named them (``a.txt``, ``pages.zip/a.txt``)."""
     for folder in (tmp / LOOSE, tmp / ARCHIVES):
         text = text.replace(str(folder) + "/", "")
-    return text.replace(str(tmp), "upload")
+    return text.replace(str(tmp / LOOSE), "your files").replace(str(tmp), "upload")
 
 
 def _renamed(report: FileReport, tmp: Path) -> FileReport:
