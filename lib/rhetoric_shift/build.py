@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from rhetoric_shift import __version__
 from rhetoric_shift.errors import InputError
-from rhetoric_shift.read import Document, FileReport, read_inputs
+from rhetoric_shift.read import Document, FileReport, NoUsableInput, read_inputs
 from rhetoric_shift.schema import check_table, conform_table, table_from_records
 from rhetoric_shift.segment import segment
 from rhetoric_shift.spans import normalize_whitespace
@@ -144,7 +144,7 @@ def build_table(
     documents, files = read_inputs([Path(p) for p in inputs], manifest)
     seconds = {"read": time.perf_counter() - clock}
     if not documents:
-        raise InputError(", ".join(str(p) for p in inputs), "no usable input: " + "; ".join(f.line().strip() for f in files[:5]))
+        raise NoUsableInput(inputs, files)
     clock = time.perf_counter()
     records: list[dict] = []
     doc_reports: list[DocumentReport] = []

@@ -16,7 +16,7 @@ import pandas as pd
 from rhetoric_shift.duplicates import DuplicateFinder
 from rhetoric_shift.schema import conform_table, empty_table
 from rhetoric_shift.targets import context_targets, load_lexicon, tag_targets
-from rhetoric_shift.tone import stance, tone
+from rhetoric_shift.tone import stance, target_stance, tone
 from rhetoric_shift.topics import TOO_SHORT, TOO_SHORT_LABEL, TopicModel
 
 REQUIRED = ("statement_id", "doc_id", "kind", "text", "period")
@@ -51,6 +51,7 @@ def enrich(
     out["context_targets"] = context_targets(out)
     out["tone"] = tone(texts)
     out["stance"] = stance(texts)
+    out["target_stance"] = target_stance(texts, out["targets"], lexicon)
     out = _with_topics(out, texts, n_topics, random_state)
     out["dup_group"] = DuplicateFinder().fit_groups(out)
     return conform_table(out)
