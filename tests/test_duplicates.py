@@ -66,8 +66,8 @@ def test_pairs_report_the_cosine():
     assert ((pairs["similarity"] >= 0.4) & (pairs["similarity"] <= 1.0)).all()
 
 
-def test_groups_are_transitive():
-    # p~q and q~r pair, p and r share fewer words: one group all the same, named by its smallest id.
+def test_members_join_through_the_group_centre():
+    # p~q and q~r pair, p and r share fewer words: q is the centre, so one group, named by its smallest id.
     table = make_table(
         [
             {"doc_id": "d1", "statement_id": "r", "text": "missile defense system Japan control doubts"},
@@ -79,6 +79,49 @@ def test_groups_are_transitive():
     pairs = {tuple(p) for p in finder.pairs(table)[["a", "b"]].to_numpy()}
     assert ("q", "r") in pairs and ("p", "q") in pairs and ("p", "r") not in pairs
     assert finder.groups(table) == ["p", "p", "p"]
+
+
+def test_a_chain_of_pairs_does_not_become_one_group():
+    # Four statements in four documents, each sharing two of its four words with the next:
+    # s1~s2 (cosine 0.44), s2~s3 (0.5), s3~s4 (0.44); s1 shares nothing with s3 or s4.
+    words = ["alpha bravo charlie delta", "charlie delta echo foxtrot", "echo foxtrot golf hotel", "golf hotel india juliet"]
+    table = make_table([{"doc_id": f"d{i}", "statement_id": f"s{i + 1}", "text": w} for i, w in enumerate(words)])
+    finder = DuplicateFinder().fit(table["text"])
+    pairs = {tuple(p) for p in finder.pairs(table)[["a", "b"]].to_numpy()}
+    assert pairs == {("s1", "s2"), ("s2", "s3"), ("s3", "s4")}
+    # s2 has the most pairs and is a centre: s1 and s3 join it; s4 is not paired with s2, so it
+    # does not follow s3 into the group (connected components would merge all four).
+    assert finder.groups(table) == ["s1", "s1", "s1", "s4"]
+
+
+def test_prefix_filtering_finds_exactly_the_pairs_of_all_pairs():
+    table = build.build_table([SEEDS], enrich=False).table
+    finder = DuplicateFinder(threshold=0.2).fit(table["text"])  # a low threshold: many pairs to find
+    found = {tuple(p) for p in finder.pairs(table)[["a", "b"]].to_numpy()}
+    # every pair compared, the quadratic way, in the finder's own TF-IDF space
+    from rhetoric_shift.duplicates import term_codes
+    from rhetoric_shift.tokens import content_stems
+
+    eligible = table[table["kind"].isin(["direct", "reported", "question"])].reset_index(drop=True)
+    packed = [term_codes(content_stems(t)) for t in eligible["text"]]
+    eligible = eligible[[len(p) // 8 >= 4 for p in packed]].reset_index(drop=True)
+    X = finder._matrix([term_codes(content_stems(t)) for t in eligible["text"]])
+    sims = (X @ X.T).toarray()
+    brute = {
+        (min(eligible["statement_id"][i], eligible["statement_id"][j]), max(eligible["statement_id"][i], eligible["statement_id"][j]))
+        for i in range(len(eligible)) for j in range(i + 1, len(eligible))
+        if sims[i, j] >= 0.2 - 1e-12 and eligible["doc_id"][i] != eligible["doc_id"][j] and eligible["period"][i] == eligible["period"][j]
+    }
+    assert len(brute) > 20 and found == brute
+
+
+def test_precomputed_terms_give_the_same_groups():
+    from rhetoric_shift.duplicates import term_codes
+    from rhetoric_shift.tokens import content_stems
+
+    table = coverage_table()
+    terms = [term_codes(content_stems(t)) for t in table["text"]]
+    assert DuplicateFinder().fit_groups(table, terms=terms) == DuplicateFinder().fit_groups(table)
 
 
 def test_unique_remarks_keeps_the_first_row_of_each_group_in_table_order():

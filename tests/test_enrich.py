@@ -105,3 +105,39 @@ def test_enrich_seed_corpus():
     # duplicates are only ever found between the two outlets of the 2018 press conference
     multi = out[out.duplicated("dup_group", keep=False)]
     assert set(multi["source"]) <= {"RT", "Sputnik"} and len(multi) >= 6
+
+
+def _batches(table: pd.DataFrame, n: int) -> list[pd.DataFrame]:
+    """``table`` cut into ``n`` batches of whole documents."""
+    docs = list(dict.fromkeys(table["doc_id"]))
+    return [table[table["doc_id"].isin(docs[i::n])] for i in range(n)]
+
+
+def test_fit_apply_finish_equals_enrich_whatever_the_batching():
+    from rhetoric_shift.enrich import apply_models, finish, fit_models
+
+    table = build.build_table([SEEDS], enrich=False).table
+    models = fit_models(table)
+    one = finish(models, apply_models(models, table))
+    three = finish(models, pd.concat([apply_models(models, b) for b in _batches(table, 3)], ignore_index=True))
+    three = three.set_index("statement_id").loc[one["statement_id"]].reset_index()
+    pd.testing.assert_frame_equal(one, three)
+    pd.testing.assert_frame_equal(one, enrich(table))
+    assert_statement_table(one)
+
+
+def test_models_are_fitted_on_a_sample_chosen_by_id():
+    import pickle
+
+    from rhetoric_shift.enrich import fit_models
+
+    table = build.build_table([SEEDS], enrich=False).table
+    small = fit_models(table, max_sample=50)
+    assert small.n_sample == 50 and small.topics.n_fitted_ == 50
+    # the sample depends on the ids, not on the order of the rows
+    shuffled = fit_models(table.sample(frac=1.0, random_state=1), max_sample=50)
+    assert shuffled.sample_ids == small.sample_ids
+    assert shuffled.topics.topic_labels_ == small.topics.topic_labels_
+    assert "50 of" in small.method_text()
+    clone = pickle.loads(pickle.dumps(small))
+    assert clone.topics.predict(table["text"]).tolist() == small.topics.predict(table["text"]).tolist()

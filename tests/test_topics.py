@@ -1,4 +1,4 @@
-"""TopicModel: k chosen by silhouette, labels, short statements, fit-then-apply, parameter checks."""
+"""TopicModel: k chosen by stability, the largest-topic limit, labels, short statements, fit-then-apply, parameter checks."""
 
 from __future__ import annotations
 
@@ -32,13 +32,18 @@ CORPUS = GAS + MISSILES + CEASEFIRE
 
 @pytest.fixture(scope="module")
 def model():
-    return TopicModel(k_range=(2, 5), random_state=0).fit(CORPUS)
+    # Three themes of four statements: a third each, so the one-fifth limit is lifted here.
+    return TopicModel(k_range=(2, 5), max_share=None, random_state=0).fit(CORPUS)
 
 
-def test_silhouette_finds_the_three_themes(model):
-    assert model.n_topics_ == 3
-    assert set(model.silhouettes_) == {2, 3, 4, 5}
-    assert max(model.silhouettes_, key=model.silhouettes_.get) == 3
+def test_stability_finds_the_three_themes(model):
+    # Three well-separated themes: every subsample yields the same 3-partition (ARI 1), while 2
+    # clusters must merge two themes differently from run to run.
+    assert model.n_topics_ == 3 and model.k_chosen_by_ == "stability"
+    assert set(model.stabilities_) == {2, 3, 4, 5}
+    assert model.stability_ == pytest.approx(1.0)
+    assert max(model.stabilities_, key=model.stabilities_.get) == 3
+    assert "adjusted Rand index 1.00" in model.method_text()
     labels = model.labels_
     # each theme is one cluster, and the three clusters differ
     assert len(set(labels[:4])) == len(set(labels[4:8])) == len(set(labels[8:])) == 1
@@ -71,7 +76,10 @@ def test_fit_then_predict_new_batches(model):
     ]
     predicted = model.predict(new)
     assert predicted.tolist() == [model.labels_[0], model.labels_[4], model.labels_[8], -1]
-    assert model.transform(new).shape == (4, len(model.vectorizer_.vocabulary_))
+    # rows in the reduced space: one column per SVD axis, unit length (what k-means compares)
+    Z = model.transform(new)
+    assert Z.shape == (4, model.svd_.n_components)
+    assert np.linalg.norm(Z[:3], axis=1) == pytest.approx(1.0)
 
 
 def test_coordinates_put_themes_apart(model):
@@ -81,6 +89,35 @@ def test_coordinates_put_themes_apart(model):
     spread = max(np.linalg.norm(xy[i : i + 4] - centres[k], axis=1).max() for k, i in enumerate((0, 4, 8)))
     gap = min(np.linalg.norm(centres[a] - centres[b]) for a, b in ((0, 1), (0, 2), (1, 2)))
     assert gap > 0 and spread < 2 * gap
+
+
+def test_no_topic_above_the_largest_share():
+    # With a limit of 30%, three themes of a third each cannot stand: one is split in two.
+    m = TopicModel(k_range=(2, 5), max_share=0.3, random_state=0).fit(CORPUS)
+    assert m.n_split_ >= 1 and m.largest_share_ <= 0.3
+    assert np.bincount(m.labels_).max() <= 0.3 * len(CORPUS)
+    assert len(set(m.topic_labels_.values())) == len(m.topic_labels_)  # labels stay distinct
+    # a fixed n_topics is the user's choice: never split
+    assert TopicModel(n_topics=2, max_share=0.3).fit(CORPUS).n_topics_ == 2
+
+
+def test_a_term_labels_one_topic_only(model):
+    words = [w for c, lab in model.topic_labels_.items() if c >= 0 for w in lab.split(" · ")]
+    assert len(words) == len(set(words))
+
+
+def test_batches_do_not_change_predictions(model):
+    whole = model.predict(CORPUS)
+    parts = np.concatenate([model.predict(CORPUS[:5]), model.predict(CORPUS[5:6]), model.predict(CORPUS[6:])])
+    assert whole.tolist() == parts.tolist()
+    np.testing.assert_array_equal(model.coordinates(CORPUS), np.vstack([model.coordinates(CORPUS[:7]), model.coordinates(CORPUS[7:])]))
+
+
+def test_precomputed_stems_give_the_same_answers(model):
+    from rhetoric_shift.tokens import content_stems
+
+    stems = [content_stems(t) for t in CORPUS]
+    assert model.predict(CORPUS, stems=stems).tolist() == model.predict(CORPUS).tolist()
 
 
 def test_deterministic_with_random_state():
@@ -114,6 +151,8 @@ def test_picklable_for_distributed_apply(model):
         ({"min_words": 0}, "The 'min_words' parameter of TopicModel must be an int >= 1. Got 0 instead."),
         ({"ngram_range": (0, 1)}, "'ngram_range'"),
         ({"n_topics": 2.5}, "Got 2.5 instead."),
+        ({"max_share": 0}, "The 'max_share' parameter of TopicModel must be a float in (0, 1] or None. Got 0 instead."),
+        ({"n_runs": 1}, "'n_runs'"),
     ],
 )
 def test_parameters_are_checked_in_fit(params, message):

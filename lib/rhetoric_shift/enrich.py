@@ -1,25 +1,190 @@
 """Enrichment: the analysis columns of the statement table, filled from the segmented statements.
 
-``enrich`` takes a table with the segmentation columns (statement_id, doc_id, kind, text,
-period, parent_id, ...) and returns a new table, same rows in the same order, with targets,
-context_targets, topic, topic_label, map_x, map_y, tone, stance and dup_group filled. The
-per-statement steps (targets, tone, stance) are pure functions of the text; the corpus-wide
-steps (topics, duplicates) are fitted on the whole table, then applied to it.
+The work is split so that its cost grows linearly with the corpus and batches can run anywhere:
+
+- ``fit_models(table)`` fits every corpus-wide model ONCE, on a bounded sample of the table chosen
+  by a hash of ``statement_id`` (so the sample, and every model, is the same however the table
+  is later cut into batches): the targets lexicon, the topic model (vocabulary, TF-IDF weights,
+  reduced space, clusters, labels, map axes) and the duplicate finder's parameters;
+- ``apply_models(models, batch)`` fills the per-statement columns of one batch of whole
+  documents (targets, context_targets, tone, stance, topic, topic_label, map_x, map_y) and the
+  column ``DUP_TERMS`` that the duplicate search needs, analysing each text once;
+- ``finish(models, table)`` runs the corpus-wide step after all batches: duplicate groups by
+  blocking (never all pairs), and returns a table that passes ``schema.check_table``;
+- ``enrich(table)`` is all three over one table.
+
+In: a table with the segmentation columns (statement_id, doc_id, kind, text, period, parent_id,
+...). Out: the same rows in the same order with every analysis column filled. The same input
+gives the same table whatever the batching.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from rhetoric_shift.duplicates import DuplicateFinder
+from rhetoric_shift.duplicates import DUP_TERMS, DuplicateFinder, term_codes
+from rhetoric_shift.params import is_int
 from rhetoric_shift.schema import conform_table, empty_table
-from rhetoric_shift.targets import context_targets, load_lexicon, tag_targets
+from rhetoric_shift.targets import Lexicon, context_targets, load_lexicon
+from rhetoric_shift.tokens import content_stems
 from rhetoric_shift.tone import stance, target_stance, tone
 from rhetoric_shift.topics import TOO_SHORT, TOO_SHORT_LABEL, TopicModel
 
 REQUIRED = ("statement_id", "doc_id", "kind", "text", "period")
+# The sample hash's key: fixed, so the sample depends only on the ids and random_state.
+_HASH_KEY = "rhetoric-shift-s"
+
+
+@dataclass
+class EnrichModels:
+    """Every corpus-wide model of one build, fitted once by ``fit_models``; picklable.
+
+    ``topics`` is None when no sampled statement was long enough to cluster (then every
+    statement is "too short"). ``n_sample`` is how many statements the models were fitted on,
+    out of ``n_table``.
+    """
+
+    lexicon: Lexicon
+    topics: TopicModel | None
+    duplicates: DuplicateFinder
+    random_state: int
+    n_sample: int
+    n_table: int
+    sample_ids: list[str] = field(default_factory=list, repr=False)
+
+    def method_text(self) -> str:
+        """A short paragraph for the Method page: what was fitted on what, and how k was chosen."""
+        lines = [f"Corpus-wide models were fitted once on {self.n_sample:,} of {self.n_table:,} statements "
+                 f"(a sample chosen by a hash of the statement id, random_state={self.random_state})."]
+        if self.topics is None:
+            lines.append("No sampled statement was long enough to cluster, so there are no topics.")
+        else:
+            lines.append(self.topics.method_text())
+        return " ".join(lines)
+
+
+def sample_positions(ids: pd.Series, size: int, random_state: int = 0) -> np.ndarray:
+    """Positions of the ``size`` rows whose hashed id is smallest, in hash order.
+
+    The hash depends only on the id and ``random_state``, so a row is in the sample or not
+    whatever else the table holds in which order, and the sample's order is fixed too.
+    """
+    if len(ids) == 0 or size <= 0:
+        return np.zeros(0, dtype=np.int64)
+    key = f"{random_state % 10**16:016d}" if random_state else _HASH_KEY
+    hashes = pd.util.hash_pandas_object(ids.astype(str).reset_index(drop=True), index=False, hash_key=key).to_numpy()
+    order = np.lexsort((ids.astype(str).to_numpy(), hashes))  # ties (never seen) broken by the id
+    return order[: min(size, len(order))]
+
+
+def _check_columns(table: pd.DataFrame) -> None:
+    missing = [c for c in REQUIRED if c not in table.columns]
+    if missing:
+        raise ValueError(f"enrich: the table lacks the segmentation column(s) {', '.join(missing)}")
+
+
+def fit_models(
+    table: pd.DataFrame,
+    *,
+    targets_file: Path | None = None,
+    n_topics: int | None = None,
+    random_state: int = 0,
+    max_sample: int = 20_000,
+) -> EnrichModels:
+    """Fit every corpus-wide model once, on at most ``max_sample`` statements of ``table``.
+
+    In: the segmented table (or any superset of the rows that will be enriched). The sample
+    takes the long-enough statements with the smallest hash of their id. ``targets_file``: a
+    user targets lexicon (TOML) instead of the bundled one; ``n_topics``: a fixed number of topics,
+    or None to choose it by stability. Raises ValueError if a segmentation column is missing or
+    the targets file is bad.
+    """
+    _check_columns(table)
+    lexicon = load_lexicon(targets_file)  # read first: a bad file is an error even for an empty table
+    if not is_int(max_sample) or max_sample < 1:
+        raise ValueError(f"fit_models: max_sample must be an int >= 1, got {max_sample!r}")
+    topics = TopicModel(n_topics=n_topics, random_state=random_state)
+    ids = table["statement_id"].astype(str).reset_index(drop=True)
+    # Take candidates in hash order until max_sample of them are long enough to cluster:
+    # short headlines would otherwise crowd the sample of a press corpus.
+    order = sample_positions(ids, len(ids), random_state)
+    texts = table["text"].astype(str).to_numpy()
+    chosen: list[int] = []
+    for start in range(0, len(order), max_sample):
+        block = order[start : start + max_sample]
+        stems = [content_stems(texts[i]) for i in block]
+        chosen += [int(i) for i, s in zip(block, stems) if len(s) >= topics.min_words]
+        if len(chosen) >= max_sample:
+            break
+    chosen = chosen[:max_sample]
+    sample_texts = [str(texts[i]) for i in chosen]
+    fitted: TopicModel | None = topics.fit(sample_texts) if chosen else None
+    if fitted is None:
+        topics._check_params()  # a bad n_topics is an error even when nothing can be clustered
+    return EnrichModels(
+        lexicon=lexicon,
+        topics=fitted,
+        duplicates=DuplicateFinder(),
+        random_state=random_state,
+        n_sample=len(chosen),
+        n_table=len(table),
+        sample_ids=[ids[i] for i in chosen],
+    )
+
+
+def apply_models(models: EnrichModels, batch: pd.DataFrame) -> pd.DataFrame:
+    """One batch of whole documents with its per-statement analysis columns filled.
+
+    A pure function of ``models`` and ``batch``: rows keep their order; ``context_targets``
+    follows ``parent_id`` inside the batch (a document's headings are in the same batch). Adds
+    the column ``DUP_TERMS`` for ``finish``; ``dup_group`` is left to ``finish``.
+    """
+    _check_columns(batch)
+    out = batch.reset_index(drop=True).copy()
+    if "parent_id" not in out:
+        out["parent_id"] = None
+    if "n_words" not in out:
+        out["n_words"] = [len(t.split()) for t in out["text"].astype(str)]
+    texts = out["text"].astype(str).tolist()
+    stems = [content_stems(t) for t in texts]  # tokenised and stemmed once, reused below
+    out["targets"] = models.lexicon.tag_many(texts)
+    out["context_targets"] = context_targets(out) if len(out) else []
+    out["tone"] = tone(texts)
+    out["stance"] = stance(texts)
+    out["target_stance"] = target_stance(texts, out["targets"], models.lexicon)
+    _fill_topics(out, models.topics, texts, stems)
+    out[DUP_TERMS] = [term_codes(s) for s in stems]
+    out["dup_group"] = out["statement_id"].astype(str)
+    return out
+
+
+def _fill_topics(out: pd.DataFrame, model: TopicModel | None, texts: list[str], stems: list[list[str]]) -> None:
+    if model is None or not len(out):
+        out["topic"], out["topic_label"], out["map_x"], out["map_y"] = TOO_SHORT, TOO_SHORT_LABEL, 0.0, 0.0
+        return
+    topics = model.predict(texts, stems=stems)
+    coords = model.coordinates(texts, stems=stems)
+    out["topic"] = topics
+    out["topic_label"] = model.topic_label(topics)
+    out["map_x"], out["map_y"] = coords[:, 0], coords[:, 1]
+
+
+def finish(models: EnrichModels, table: pd.DataFrame) -> pd.DataFrame:
+    """The corpus-wide step after every batch: duplicate groups; returns the final statement table.
+
+    In: the concatenated outputs of ``apply_models`` (in any batch order). Out: the same rows,
+    ``dup_group`` filled, helper columns dropped, columns and dtypes as ``schema.COLUMNS``.
+    """
+    if table.empty:
+        return empty_table()
+    out = table.reset_index(drop=True).copy()
+    terms = out[DUP_TERMS].tolist() if DUP_TERMS in out else None
+    out["dup_group"] = models.duplicates.fit_groups(out, terms=terms)
+    return conform_table(out)
 
 
 def enrich(
@@ -31,41 +196,12 @@ def enrich(
 ) -> pd.DataFrame:
     """The statement table with its analysis columns filled; passes ``schema.check_table``.
 
+    Equals ``finish(models, apply_models(models, table))`` with ``models = fit_models(table, ...)``.
     ``targets_file``: a user targets lexicon (TOML) instead of the bundled one.
-    ``n_topics``: fixed number of topics, or None to choose it by silhouette.
+    ``n_topics``: fixed number of topics, or None to choose it by stability.
     Raises ValueError if a segmentation column is missing or the targets file is bad.
     """
-    missing = [c for c in REQUIRED if c not in table.columns]
-    if missing:
-        raise ValueError(f"enrich: the table lacks the segmentation column(s) {', '.join(missing)}")
-    lexicon = load_lexicon(targets_file)  # read before the empty check: a bad file is an error either way
+    models = fit_models(table, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
     if table.empty:
         return empty_table()
-    out = table.reset_index(drop=True).copy()
-    if "parent_id" not in out:
-        out["parent_id"] = None
-    if "n_words" not in out:
-        out["n_words"] = [len(t.split()) for t in out["text"]]
-    texts = out["text"].astype(str).tolist()
-    out["targets"] = tag_targets(texts, lexicon)
-    out["context_targets"] = context_targets(out)
-    out["tone"] = tone(texts)
-    out["stance"] = stance(texts)
-    out["target_stance"] = target_stance(texts, out["targets"], lexicon)
-    out = _with_topics(out, texts, n_topics, random_state)
-    out["dup_group"] = DuplicateFinder().fit_groups(out)
-    return conform_table(out)
-
-
-def _with_topics(out: pd.DataFrame, texts: list[str], n_topics: int | None, random_state: int) -> pd.DataFrame:
-    model = TopicModel(n_topics=n_topics, random_state=random_state)
-    if not model.clusterable(texts).any():
-        # Nothing long enough to cluster (e.g. a one-headline table): every statement is "too short".
-        out["topic"], out["topic_label"], out["map_x"], out["map_y"] = TOO_SHORT, TOO_SHORT_LABEL, 0.0, 0.0
-        return out
-    model.fit(texts)
-    coords = model.coordinates(texts)
-    out["topic"] = model.labels_
-    out["topic_label"] = model.topic_label(model.labels_)
-    out["map_x"], out["map_y"] = coords[:, 0], coords[:, 1]
-    return out
+    return finish(models, apply_models(models, table))

@@ -17,7 +17,7 @@ from rhetoric_shift.errors import InputError
 
 MANIFEST_NAME = "manifest.toml"
 
-FORMATS = ("transcript", "liveblog", "news", "digest", "paragraphs")
+FORMATS = ("transcript", "liveblog", "news", "digest", "paragraphs")  # one module each in rhetoric_shift.formats
 REQUIRED = ("id", "file", "source", "period", "actor")
 OPTIONAL = ("title", "date", "event", "speaker", "format")
 

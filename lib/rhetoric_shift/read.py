@@ -27,8 +27,10 @@ from html.parser import HTMLParser
 from html import unescape
 from pathlib import Path
 
+from rhetoric_shift import dates
 from rhetoric_shift.decoding import guess_encoding
 from rhetoric_shift.errors import InputError, one_line
+from rhetoric_shift.html_content import keep_main_content
 from rhetoric_shift.manifest import (
     MANIFEST_NAME, DocumentMeta, check_date, check_format, check_period, check_text, load_manifest,
 )
@@ -58,6 +60,7 @@ class Document:
     meta: DocumentMeta
     starts: array | None = None
     ends: array | None = None
+    removed: list = field(default_factory=list)  # html_content.Removed: blocks left out of ``text``
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of ``text`` to the decoded source file."""
@@ -132,8 +135,15 @@ def read_inputs(inputs: list[Path], manifest: Path | None = None) -> tuple[list[
 
 
 def _read_all(inputs: list[Path], manifest: Path | None) -> tuple[list[Document], list[FileReport]]:
+    from rhetoric_shift import ungdc  # a corpus with its own layout, read without a manifest
+
+    documents: list[Document] = []
     reports: list[FileReport] = []
-    documents = list(iter_documents(inputs, manifest, reports))
+    for corpus in [p for p in inputs if ungdc.is_corpus(p)]:
+        corpus_documents, corpus_reports = ungdc.read_corpus(corpus)
+        documents.extend(corpus_documents)
+        reports.extend(corpus_reports)
+    documents.extend(iter_documents([p for p in inputs if not ungdc.is_corpus(p)], manifest, reports))
     return documents, reports
 
 
@@ -386,7 +396,10 @@ def read_file(path: Path, meta: DocumentMeta | None, report: FileReport) -> Iter
             raise SkipFile(f"the HTML could not be read ({type(exc).__name__}); check the file") from None
         if _blank(plain):
             raise SkipFile("HTML page without text")
-        yield _document(path, plain, meta, starts, ends, report)
+        plain, starts, ends, removed = keep_main_content(text, plain, starts, ends)
+        document = _document(path, plain, meta, starts, ends, report)
+        document.removed = removed
+        yield document
         return
     yield _document(path, text, meta, None, None, report)
 
@@ -411,11 +424,12 @@ def _blank(text: str) -> bool:
 
 def _document(path: Path, text: str, meta: DocumentMeta, starts, ends, report: FileReport) -> Document:
     if meta.period is None:
-        period = infer_period(path.name, text)
+        found = meta.date or dates.document_date(path.name, text)
+        period = found.year if found else infer_period(path.name, text)
         if period is None:
             raise SkipFile("no period: no year in the file name or text; give 'period' in manifest.toml")
-        meta = replace(meta, period=period)
-        report.notes.append(f"period {period} inferred (no manifest entry)")
+        meta = replace(meta, period=period, date=found)
+        report.notes.append(f"period {period} inferred" + (f" from the date {found.isoformat()}" if found else "") + " (no manifest entry)")
     return Document(meta.doc_id, str(path), text, meta, starts, ends)
 
 
@@ -475,16 +489,9 @@ def _stream_encoding(path: Path, report: FileReport) -> str:
     return guess.encoding
 
 
-_YEAR = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)")
-
-
 def infer_period(name: str, text: str) -> int | None:
-    """The year under analysis when no manifest says: the last year in the file name, else the first in the text."""
-    in_name = _YEAR.findall(name)
-    if in_name:
-        return int(in_name[-1])
-    in_text = _YEAR.search(text[:5000])
-    return int(in_text.group(1)) if in_text else None
+    """The year under analysis when no manifest says (see ``dates.document_year``)."""
+    return dates.document_year(name, text)
 
 
 # --- CSV and JSONL: one document per row; a bad row costs that row ----------------------------
