@@ -93,6 +93,11 @@ class Upload:
     digest: str
     notices: list[str] = field(default_factory=list)
 
+    @property
+    def n_used(self) -> int:
+        """Files that gave documents (a zip's members count one by one)."""
+        return sum(1 for f in self.files if f.status == "used")
+
     def report_frame(self) -> pd.DataFrame:
         """One row per file: used or skipped, the reason or notes, and its statements."""
         counts = {d.doc_id: d.n_statements for d in self.report.documents}
@@ -282,7 +287,7 @@ def _relative(text: str, tmp: Path) -> str:
     """Paths under the temporary folder as the visitor named them (``a.txt``, ``pages.zip/a.txt``)."""
     for folder in (tmp / LOOSE, tmp / ARCHIVES):
         text = text.replace(str(folder) + "/", "")
-    return text.replace(str(tmp), "upload")
+    return text.replace(str(tmp / LOOSE), "your files").replace(str(tmp), "upload")
 
 
 def _renamed(report: FileReport, tmp: Path) -> FileReport:
@@ -298,7 +303,7 @@ class UploadSource(TableSource):
     n_files: int = 0
 
     def describe(self) -> str:
-        return f"your upload ({self.n_files} files)"
+        return f"your upload ({self.n_files} file{'s' if self.n_files != 1 else ''})"
 
 
 def session_table() -> tuple[pd.DataFrame, TableSource] | None:
@@ -306,7 +311,7 @@ def session_table() -> tuple[pd.DataFrame, TableSource] | None:
     upload = st.session_state.get(UPLOAD_KEY)
     if upload is None:
         return None
-    return upload.table, UploadSource(Path("upload"), prebuilt=True, n_files=upload.n_files)
+    return upload.table, UploadSource(Path("upload"), prebuilt=True, n_files=upload.n_used)
 
 
 def use(upload: Upload | None) -> None:
@@ -326,8 +331,8 @@ def banner() -> None:
     if upload is None:
         st.sidebar.page_link("pages/upload.py", label="Analyse your own texts", icon=":material/upload_file:")
         return
-    n_used = len({f.path for f in upload.files if f.status == "used"})
-    st.sidebar.info(f"Your upload: {len(upload.table)} statements from {n_used} files")
+    n_used = upload.n_used
+    st.sidebar.info(f"Your upload: {len(upload.table)} statements from {n_used} file{'s' if n_used != 1 else ''}")
     st.sidebar.button("Back to the bundled corpus", key="upload_back", on_click=use, args=(None,),
                       icon=":material/undo:")
 
@@ -394,8 +399,7 @@ def build(files: list[tuple[str, bytes]], fields: Fields) -> None:
 def show(upload: Upload) -> None:
     """The build report of the upload in use, a link to the pages, and its downloads."""
     skipped = [f for f in upload.files if f.status != "used"]
-    used = len(upload.files) - len(skipped)
-    st.success(f"Built {len(upload.table)} statements from {used} files; every page now shows them.")
+    st.success(f"Built {len(upload.table)} statements from {upload.n_used} files; every page now shows them.")
     for f in skipped[:20]:
         st.caption(f"⚠️ {render.escape_markdown(f'{f.path}: {f.reason}')}")
     if len(skipped) > 20:
