@@ -259,3 +259,11 @@ def test_the_hosting_files_agree_with_the_code() -> None:
     pages = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
     entry = (ROOT / "dashboard.py").read_text(encoding="utf-8")
     assert all(f'("{name}", ' in entry for name in pages), "every file in pages/ is in dashboard.PAGES"
+
+
+def test_a_date_the_page_prints_is_kept_when_the_form_gives_none(tmpdir_root: Path) -> None:
+    # The form fills the manifest; a date printed in the text must survive it, as it does without a manifest.
+    text = "Moscow, 12 April 2017\n\nWe are ready for talks on Syria, the minister said.\n".encode()
+    upload = build_upload([("remarks.txt", text)], Fields(outlet="Wire", actor="RUS"))
+    assert set(upload.table["date"].dropna().dt.date.astype(str)) == {"2017-04-12"}
+    assert set(upload.table["period"]) == {2017}

@@ -562,11 +562,6 @@ def uncounted(table: pd.DataFrame, wanted: Sequence[str], by: str = "remark") ->
     return pd.DataFrame(records, columns=["target", "kind", *periods])
 
 
-def quotes_view(quotes: Sequence[dict]) -> list[tuple[str, str]]:
-    """Representative quotes as (words, attribution) lines: direct speech quoted, paraphrase never."""
-    return [compare.quote_line(q) for q in quotes]
-
-
 def terms_frame(terms: Sequence[dict]) -> pd.DataFrame:
     """A position card's terms (``compare.TERM_COLUMNS`` records) as ``[term, z, adjusted p, significant, remarks]`` rows."""
     frame = pd.DataFrame(list(terms), columns=compare.TERM_COLUMNS)

@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from rhetoric_shift import build
+from rhetoric_shift.engine import LocalEngine
 from rhetoric_shift.schema import check_table
 
 TABLE_ENV = "RHETORIC_SHIFT_TABLE"
@@ -66,7 +67,7 @@ def _read_prebuilt(path: str, file_stamp: tuple) -> pd.DataFrame:
 @st.cache_data(show_spinner="Building the statement table from the documents (first start only)…", max_entries=4)
 def _build_folder(path: str, file_stamp: tuple) -> pd.DataFrame:
     # The same build as `rhetoric-shift build FOLDER`: it finds the folder's manifest itself.
-    return _with_origin(build.build_table([Path(path)]).table, file_stamp)
+    return _with_origin(build.build_table([Path(path)], engine=LocalEngine(1)).table, file_stamp)  # no workers forked inside the server
 
 
 def _with_origin(table: pd.DataFrame, file_stamp: tuple) -> pd.DataFrame:

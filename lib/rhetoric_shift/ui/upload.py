@@ -27,8 +27,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from rhetoric_shift import archive, query
+from rhetoric_shift import archive, dates, query
 from rhetoric_shift.build import BuildReport, build_table
+from rhetoric_shift.engine import LocalEngine
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.manifest import FORMATS, MANIFEST_NAME
 from rhetoric_shift.read import SUPPORTED, FileReport, decode_bytes, infer_period, SkipFile
@@ -69,7 +70,7 @@ class Fields:
 
     def entry(self) -> dict[str, object]:
         """The manifest keys these fields fill (``period`` from the date when only a date is given)."""
-        out: dict[str, object] = {"source": one_line(self.outlet) or "unknown", "actor": one_line(self.actor) or "unknown"}
+        out: dict[str, object] = {"source": clean_field(self.outlet) or "unknown", "actor": clean_field(self.actor) or "unknown"}
         period = self.period if self.period is not None else (self.date.year if self.date else None)
         if period is not None:
             out["period"] = int(period)
@@ -77,8 +78,8 @@ class Fields:
             out["date"] = self.date
         if self.format in FORMATS:
             out["format"] = self.format
-        if one_line(self.speaker):
-            out["speaker"] = one_line(self.speaker)
+        if clean_field(self.speaker):
+            out["speaker"] = clean_field(self.speaker)
         return out
 
 
@@ -119,7 +120,7 @@ class UploadError(Exception):
     """The upload cannot be built at all; the message is one line for the visitor."""
 
 
-def one_line(text: str | None, limit: int = 200) -> str:
+def clean_field(text: str | None, limit: int = 200) -> str:
     """A form value as one clean line: control characters dropped, whitespace collapsed, length bounded."""
     kept = "".join(ch for ch in str(text or "") if unicodedata.category(ch) != "Cc" or ch in " \t\n")
     return " ".join(kept.split())[:limit]
@@ -157,7 +158,8 @@ def build_upload(
             _write_manifest(folder, fields)
         step(0.35, "Segmenting and enriching the statements…")
         try:
-            result = build_table(inputs)
+            # One process: a visitor's build must not fork workers inside the shared server.
+            result = build_table(inputs, engine=LocalEngine(1))
         except InputError as exc:
             raise UploadError(_relative(str(exc), tmp)) from None
         step(0.95, "Checking the table…")
@@ -195,7 +197,7 @@ def _save(files: Sequence[tuple[str, bytes]], tmp: Path, limits: Limits) -> tupl
         name = safe_name(raw_name)
         suffix = Path(name).suffix.lower()
         if not name or name.casefold() in seen:
-            refused.append(FileReport(one_line(raw_name) or "(no name)", "skipped",
+            refused.append(FileReport(clean_field(raw_name) or "(no name)", "skipped",
                                       "a second file with this name, or no usable name; rename it"))
             continue
         seen.add(name.casefold())
@@ -225,7 +227,7 @@ def _save(files: Sequence[tuple[str, bytes]], tmp: Path, limits: Limits) -> tupl
 
 def safe_name(name: str) -> str:
     """An uploaded file's name as one plain file name (the browser's folders and odd characters dropped)."""
-    base = one_line(str(name).replace("\\", "/").rsplit("/", 1)[-1], limit=120)
+    base = clean_field(str(name).replace("\\", "/").rsplit("/", 1)[-1], limit=120)
     return "" if base in ("", ".", "..") else base
 
 
@@ -243,11 +245,14 @@ def _write_manifest(folder: Path, fields: Fields) -> None:
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED):
         relative = path.relative_to(folder).as_posix()
         entry = dict(base)
+        printed = _printed_date(path)
         if "period" not in entry:
-            period = _inferred_period(path)
+            period = printed.year if printed else _inferred_period(path)
             if period is None:
                 continue
             entry["period"] = period
+        if "date" not in entry and printed:
+            entry["date"] = printed  # what the reader finds without a manifest entry, kept with one
         doc_id = relative.rsplit(".", 1)[0]
         entry = {"id": doc_id if doc_id not in used_ids else relative, "file": relative, **entry}
         used_ids.add(entry["id"])
@@ -258,12 +263,22 @@ def _write_manifest(folder: Path, fields: Fields) -> None:
         (folder / MANIFEST_NAME).write_text("\n".join(lines), encoding="utf-8")
 
 
-def _inferred_period(path: Path) -> int | None:
+def _head_text(path: Path) -> str:
+    """The start of a page's text (empty for CSV/JSONL, whose rows carry their own fields)."""
+    if path.suffix.lower() in {".csv", ".jsonl"}:
+        return ""
     try:
-        text, _ = decode_bytes(path.read_bytes()[:20_000])
+        return decode_bytes(path.read_bytes()[:20_000])[0]
     except SkipFile:
-        return None
-    return infer_period(path.name, text if path.suffix.lower() not in {".csv", ".jsonl"} else "")
+        return ""
+
+
+def _inferred_period(path: Path) -> int | None:
+    return infer_period(path.name, _head_text(path))
+
+
+def _printed_date(path: Path) -> dt.date | None:
+    return dates.document_date(path.name, _head_text(path))
 
 
 def toml_value(value: object) -> str:
