@@ -59,7 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--topics", type=_int_in(1, None, "; leave it out to choose the number by silhouette"), help="number of topic clusters (default: chosen by silhouette)")
     build.add_argument("--random-state", type=_int_in(0, MAX_SEED), default=0, help="seed for topic clustering (default 0)")
     build.add_argument("--no-enrich", action="store_true", help="segment only; leave the analysis columns neutral")
-    build.add_argument("--quiet", action="store_true", help="print only problems and the summary")
+    build.add_argument("--quiet", action="store_true", help="print only problems and the summary; no progress bars")
+    build.add_argument("--actors", type=_actor_list, help="keep only these actors (ISO codes), e.g. RUS,USA")
+    build.add_argument("--years", type=_year_range, help="keep only these periods, e.g. 2014-2017 or 2017")
+    build.add_argument("--dask", metavar="ADDRESS", help="run on a Dask scheduler at ADDRESS, or local:N for N local worker processes")
+    build.add_argument("--workers", type=_int_in(1, None), help="local worker processes (default: one per processor)")
 
     commands.add_parser("formats", help="list the input formats the segmenter knows and how each is detected")
 
@@ -70,6 +74,24 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("--by", choices=["report", "remark"], default="report", help="count every report, or each unique remark once")
     compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
     return parser
+
+
+def _actor_list(value: str) -> list[str]:
+    actors = [a.strip().upper() for a in value.split(",") if a.strip()]
+    if not actors:
+        raise argparse.ArgumentTypeError(f"expected ISO codes separated by commas, e.g. RUS,USA; got {value!r}")
+    return actors
+
+
+def _year_range(value: str) -> tuple[int, int]:
+    first, _, last = value.partition("-")
+    try:
+        years = (int(first), int(last or first))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YEAR or FIRST-LAST, e.g. 2014-2017; got {value!r}") from None
+    if years[0] > years[1]:
+        raise argparse.ArgumentTypeError(f"the first year comes after the last in {value!r}")
+    return years
 
 
 class Stopped(BaseException):
@@ -134,21 +156,35 @@ def _quiet_stdout() -> None:
 
 def run_build(args: argparse.Namespace) -> int:
     from rhetoric_shift.build import build_table, report_path, write_table
+    from rhetoric_shift.engine import make_engine
     from rhetoric_shift.read import check_output
 
     inputs = args.inputs or [DEFAULT_INPUT]
     if not args.inputs and not DEFAULT_INPUT.is_dir():
         raise InputError(DEFAULT_INPUT, "no inputs given and no seeds/ folder here; name the files or folders to build")
     check_output(args.out, inputs, manifest=args.manifest, also_read=[args.targets, args.speakers], companions=[report_path(args.out)])
-    result = build_table(
-        inputs,
-        args.manifest,
-        enrich=not args.no_enrich,
-        targets_file=args.targets,
-        speakers_file=args.speakers,
-        n_topics=args.topics,
-        random_state=args.random_state,
-    )
+    try:
+        engine = make_engine(args.dask, args.workers)
+    except ImportError:
+        raise InputError("--dask", "Dask is not installed; install it with `pip install 'dask[distributed]'` or build without --dask") from None
+    except (ValueError, OSError, TimeoutError) as exc:
+        raise InputError("--dask", f"{exc}; give a scheduler address (tcp://HOST:8786) or local:N") from None
+    try:
+        result = build_table(
+            inputs,
+            args.manifest,
+            enrich=not args.no_enrich,
+            targets_file=args.targets,
+            speakers_file=args.speakers,
+            n_topics=args.topics,
+            random_state=args.random_state,
+            actors=args.actors,
+            years=args.years,
+            engine=engine,
+            progress=not args.quiet,
+        )
+    finally:
+        engine.close()
     try:
         report_file = write_table(result, args.out)
     except OSError as exc:

@@ -135,8 +135,15 @@ def read_inputs(inputs: list[Path], manifest: Path | None = None) -> tuple[list[
 
 
 def _read_all(inputs: list[Path], manifest: Path | None) -> tuple[list[Document], list[FileReport]]:
+    from rhetoric_shift import ungdc  # a corpus with its own layout, read without a manifest
+
+    documents: list[Document] = []
     reports: list[FileReport] = []
-    documents = list(iter_documents(inputs, manifest, reports))
+    for corpus in [p for p in inputs if ungdc.is_corpus(p)]:
+        corpus_documents, corpus_reports = ungdc.read_corpus(corpus)
+        documents.extend(corpus_documents)
+        reports.extend(corpus_reports)
+    documents.extend(iter_documents([p for p in inputs if not ungdc.is_corpus(p)], manifest, reports))
     return documents, reports
 
 
