@@ -1,34 +1,56 @@
 """The build: input files become the statement table (Parquet) and a build report beside it.
 
-``build_table`` runs read → segment (per document, independent) → enrich (corpus-wide) and
-returns the table with a report of every input file, used or skipped, and of every span of text
-that did not become a statement (page furniture, frames, labels), with the reason.
+``build_table`` runs, in batches of whole documents:
+
+1. read + segment: a pure function of each batch (``segment_batch``), run by an engine (local
+   processes or Dask, see ``engine``); a UN General Debate archive is streamed, one batch at a time;
+2. fit: the corpus-wide models fitted once on a bounded, seeded sample of the segmented table;
+3. apply: the fitted models applied batch by batch (``apply_batch``), again on the engine;
+4. finish: the corpus-wide linear steps (duplicate groups).
+
+Results come back in input order, so the table is the same whatever the engine and the number of
+workers. The report lists every input file, used or skipped, and every span of text that did not
+become a statement, with the reason. ``write_table`` writes the table and report to temporary
+files and renames both into place together.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import logging
+import os
+import shutil
+import signal
+import sys
 import time
 from collections import Counter
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from rhetoric_shift import __version__
+from rhetoric_shift import __version__, ungdc
+from rhetoric_shift.engine import Engine, LocalEngine
 from rhetoric_shift.errors import InputError
-from rhetoric_shift.read import Document, FileReport, read_inputs
-from rhetoric_shift.schema import check_table, conform_table, table_from_records
-from rhetoric_shift.segment import segment
+from rhetoric_shift.read import Document, FileReport, NoUsableInput, SkipFile, read_inputs
+from rhetoric_shift.schema import COLUMN_NAMES, PRESS, check_table, conform_table, empty_table, table_from_records
+from rhetoric_shift.segment import findings, segment
 from rhetoric_shift.spans import normalize_whitespace
 from rhetoric_shift.speakers import SpeakerRegistry
 from rhetoric_shift.targets import load_lexicon
 
 log = logging.getLogger(__name__)
 METADATA_KEY = b"rhetoric_shift"
+BATCH_DOCUMENTS = 100  # documents per task: large enough to amortise a task, small enough to balance
+LARGE_TABLE_ROWS = 2_000_000  # above this a table is written as a dataset partitioned by period
+PARTITION = "period"
+USED_LINES = 20  # report files one by one up to this many; more are summed up per folder or archive
 
 
 @dataclass
@@ -41,6 +63,9 @@ class DocumentReport:
     n_statements: int
     kinds: dict[str, int]
     dropped: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what segmentation found, and hints
+    speaker: str | None = None
+    post: str | None = None
 
 
 @dataclass
@@ -49,38 +74,80 @@ class BuildReport:
     documents: list[DocumentReport]
     parameters: dict
     seconds: dict[str, float] = field(default_factory=dict)
+    filtered: int = 0  # documents left out by --actors/--years
+    engine: str = ""
 
     @property
     def n_statements(self) -> int:
         return sum(d.n_statements for d in self.documents)
 
     def lines(self) -> list[str]:
-        """One line per input file, for the terminal."""
+        """One line per input file for the terminal; past ``USED_LINES`` used files, one line per folder or archive."""
         counts = {d.doc_id: d.n_statements for d in self.documents}
+        notes = {d.doc_id: d.notes for d in self.documents}
+        used = [f for f in self.files if f.status == "used"]
         out = []
         for f in self.files:
+            if f.status == "used" and len(used) > USED_LINES:
+                continue
             line = f.line()
             if f.status == "used":
                 n = sum(counts.get(doc_id, 0) for doc_id in f.doc_ids)
                 line += ("; " if f.notes else ": ") + f"{n} statements"
+                if len(f.doc_ids) == 1 and notes.get(f.doc_ids[0]):
+                    line += "\n         " + "; ".join(notes[f.doc_ids[0]])
             out.append(line)
+        if len(used) > USED_LINES:
+            by_root = Counter(_root_of(f.path) for f in used)
+            statements = Counter()
+            for f in used:
+                statements[_root_of(f.path)] += sum(counts.get(doc_id, 0) for doc_id in f.doc_ids)
+            out += [f"{'used':8} {root}: {n:,} files, {statements[root]:,} statements" for root, n in by_root.items()]
+        if self.filtered:
+            out.append(f"{'filtered':8} {self.filtered:,} documents outside --actors/--years")
         return out
 
     def to_dict(self) -> dict:
         return {
             "rhetoric_shift_version": __version__,
             "parameters": self.parameters,
+            "engine": self.engine,
             "n_statements": self.n_statements,
+            "filtered": self.filtered,
             "seconds": self.seconds,
             "files": [asdict(f) for f in self.files],
             "documents": [asdict(d) for d in self.documents],
         }
 
 
+def _root_of(path: str) -> str:
+    """The archive a member path belongs to, else the file's folder."""
+    for suffix in ungdc.ARCHIVE_SUFFIXES:
+        cut = path.lower().find(suffix + "/")
+        if cut >= 0:
+            return path[: cut + len(suffix)]
+    return str(Path(path).parent)
+
+
 @dataclass
 class BuildResult:
     table: pd.DataFrame
     report: BuildReport
+
+
+def statement_actor(speaker: str | None, document_actor: str, registry: SpeakerRegistry, found: dict[str, str] | None = None) -> str | None:
+    """The state whose position a statement is: its speaker's country where the registry knows it, or
+    where the text ties the speaker to one (``found``: "a senior US official" → USA; "" for people the
+    text introduces without a state: an NGO head); none for the press; the document's actor otherwise
+    (its own speaker, narration, unknown transcript labels)."""
+    if speaker == PRESS:
+        return None
+    known = registry.country(speaker)
+    if known:
+        return known
+    if speaker in (found or {}):  # a person or body the text introduced: only the state it ties them to
+        return found[speaker] or None
+    return document_actor
 
 
 def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dict], DocumentReport]:
@@ -101,7 +168,7 @@ def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dic
             "statement_id": statement_id,
             "doc_id": doc.doc_id,
             "source": meta.source,
-            "actor": meta.actor,
+            "actor": statement_actor(seg.speaker, meta.actor, registry, result.countries),
             "speaker": seg.speaker,
             "kind": seg.kind,
             "text": text,
@@ -117,9 +184,73 @@ def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dic
         {"char_start": s, "char_end": e, "reason": d.reason, "text": normalize_whitespace(doc.text[d.start:d.end])}
         for d in result.dropped
         for s, e in [doc.source_span(d.start, d.end)]
-    ]
+    ] + [{"char_start": r.start, "char_end": r.end, "reason": r.reason, "text": r.text} for r in doc.removed]
     kinds = dict(sorted(Counter(r["kind"] for r in records).items()))
-    return records, DocumentReport(doc.doc_id, doc.path, result.format, len(records), kinds, dropped)
+    notes = findings(result, format_given=meta.format is not None, date=meta.date, removed_before=len(doc.removed))
+    return records, DocumentReport(doc.doc_id, doc.path, result.format, len(records), kinds, dropped, notes, meta.speaker)
+
+
+@dataclass
+class SegmentedBatch:
+    """The statements of one batch of documents, their reports, and the work it took."""
+
+    table: pd.DataFrame
+    documents: list[DocumentReport]
+    files: list[FileReport]  # report lines made while reading (corpus speeches); other files are reported by read_inputs
+    weight: int  # characters or bytes of input, for progress
+    seconds: dict[str, float]
+
+
+def segment_batch(items: list[Document | ungdc.Speech], registry: SpeakerRegistry) -> SegmentedBatch:
+    """Decode (corpus speeches) and segment a batch of documents: a pure function of its inputs."""
+    seconds = {"read": 0.0, "segment": 0.0}
+    records: list[dict] = []
+    documents: list[DocumentReport] = []
+    files: list[FileReport] = []
+    weight = 0
+    for item in items:
+        clock = time.perf_counter()
+        post = None
+        if isinstance(item, ungdc.Speech):
+            weight += len(item.data)
+            report = FileReport(item.path, "used")
+            files.append(report)
+            try:
+                doc, report.notes = item.document()
+            except SkipFile as exc:
+                report.status, report.reason = "skipped", str(exc)
+                continue
+            finally:
+                seconds["read"] += time.perf_counter() - clock
+            report.doc_ids = [doc.doc_id]
+            post = item.post
+        else:
+            doc = item
+            weight += len(doc.text)
+        clock = time.perf_counter()
+        doc_records, doc_report = segment_document(doc, registry)
+        doc_report.post = post
+        records.extend(doc_records)
+        documents.append(doc_report)
+        seconds["segment"] += time.perf_counter() - clock
+    table = table_from_records(records) if records else empty_table()
+    return SegmentedBatch(table, documents, files, weight, seconds)
+
+
+def apply_batch(batch: pd.DataFrame, models) -> pd.DataFrame:
+    """The analysis columns of one batch of whole documents, from models fitted on the corpus."""
+    from rhetoric_shift.enrich import apply_models
+
+    return apply_models(models, batch)
+
+
+def _check_unique_ids(reports: list[DocumentReport]) -> None:
+    """Document ids are unique within one input (the reader skips repeats); check them across inputs and corpora."""
+    seen: dict[str, str] = {}
+    for report in reports:
+        if report.doc_id in seen:
+            raise InputError(report.path, f"document id {report.doc_id!r} is also used by {seen[report.doc_id]}; give each document its own id")
+        seen[report.doc_id] = report.path
 
 
 def build_table(
@@ -131,35 +262,68 @@ def build_table(
     speakers_file: Path | None = None,
     n_topics: int | None = None,
     random_state: int = 0,
+    actors: Collection[str] | None = None,
+    years: tuple[int, int] | None = None,
+    engine: Engine | None = None,
+    batch_documents: int = BATCH_DOCUMENTS,
+    progress: bool = False,
 ) -> BuildResult:
-    """Read ``inputs`` (files and folders), segment every document and, with ``enrich``, fill the analysis columns.
+    """Read ``inputs`` (files, folders, UN General Debate archives), segment every document and, with ``enrich``, fill the analysis columns.
 
-    Raises ``InputError`` when the build cannot go on (a missing path, a broken manifest, no usable input).
+    ``actors`` (ISO codes) and ``years`` (inclusive first, last) keep only matching documents.
+    ``engine`` runs the batches (default: this process, or local worker processes for several
+    batches). ``progress`` draws progress bars with an ETA on stderr. Raises ``InputError`` when
+    the build cannot go on (a missing path, a broken manifest, no usable input).
     """
+    with contextlib.nullcontext(engine) if engine is not None else LocalEngine() as engine:
+        return _build(inputs, manifest, engine, batch_documents, progress, enrich=enrich, targets_file=targets_file,
+                      speakers_file=speakers_file, n_topics=n_topics, random_state=random_state, actors=actors, years=years)
+
+
+def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: bool, *, enrich, targets_file, speakers_file,
+           n_topics, random_state, actors, years) -> BuildResult:
+    seconds: dict[str, float] = {}
     clock = time.perf_counter()
     # Read the user's lexicons first: a mistake in one should stop the build before any work.
     registry = SpeakerRegistry.load(speakers_file)
     if enrich:
         load_lexicon(targets_file)
-    documents, files = read_inputs([Path(p) for p in inputs], manifest)
-    seconds = {"read": time.perf_counter() - clock}
-    if not documents:
-        raise InputError(", ".join(str(p) for p in inputs), "no usable input: " + "; ".join(f.line().strip() for f in files[:5]))
-    clock = time.perf_counter()
-    records: list[dict] = []
-    doc_reports: list[DocumentReport] = []
-    for doc in documents:
-        doc_records, doc_report = segment_document(doc, registry)
-        records.extend(doc_records)
-        doc_reports.append(doc_report)
-    table = table_from_records(records)
-    seconds["segment"] = time.perf_counter() - clock
-    if enrich:
-        from rhetoric_shift.enrich import enrich as enrich_table
+    inputs = [Path(p) for p in inputs]
+    actor_set = {a.strip().upper() for a in actors} if actors else None
+    corpora = [p for p in inputs if ungdc.is_corpus(p)]
+    others = [p for p in inputs if p not in corpora]
+    documents, files = read_inputs(others, manifest) if others else ([], [])
+    kept = [d for d in documents if _wanted(d.meta.actor, d.meta.period, actor_set, years)]
+    scans = [ungdc.CorpusScan() for _ in corpora]
+    streams = [ungdc.iter_speeches(c, actors=actor_set, years=years, scan=s) for c, s in zip(corpora, scans)]
+    items: Iterator = itertools.chain(kept, *streams)
+    total = sum(len(d.text) for d in kept) + sum(ungdc.corpus_bytes(c) for c in corpora)
+    seconds["read_main"] = time.perf_counter() - clock
 
-        clock = time.perf_counter()
-        table = enrich_table(table, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
-        seconds["enrich"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    frames: list[pd.DataFrame] = []
+    doc_reports: list[DocumentReport] = []
+    worker_seconds: Counter = Counter()
+    with _bar(progress, total, "read+segment", unit="B") as bar:
+        for batch in engine.map(segment_batch, _chunks(items, batch_documents), shared=registry):
+            frames.append(batch.table)
+            doc_reports.extend(batch.documents)
+            files.extend(batch.files)
+            worker_seconds.update(batch.seconds)
+            bar.update(batch.weight)
+    for scan in scans:
+        files.extend(scan.skipped)
+    seconds["read+segment"] = time.perf_counter() - clock
+    seconds.update({f"{k} (worker sum)": v for k, v in worker_seconds.items()})
+    filtered = len(documents) - len(kept) + sum(s.filtered for s in scans)
+    if not doc_reports:
+        if filtered:
+            raise InputError(", ".join(map(str, inputs)), f"no document matches the filters (--actors/--years left out {filtered:,}); widen them")
+        raise NoUsableInput(inputs, files)
+    _check_unique_ids(doc_reports)  # across inputs and corpora: a report has the doc_id and path it checks
+    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if enrich and len(table):
+        table = _enrich(table, engine, batch_documents, seconds, progress, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
     problems = check_table(table)
     if problems:  # a bug, not a user's mistake: fail loudly
         raise AssertionError("built table breaks its contract: " + "; ".join(problems))
@@ -171,35 +335,182 @@ def build_table(
         "speakers_file": str(speakers_file) if speakers_file else None,
         "n_topics": n_topics,
         "random_state": random_state,
+        "actors": sorted(actor_set) if actor_set else None,
+        "years": list(years) if years else None,
     }
-    return BuildResult(table, BuildReport(files, doc_reports, parameters, {k: round(v, 3) for k, v in seconds.items()}))
+    report = BuildReport(files, doc_reports, parameters, {k: round(v, 3) for k, v in seconds.items()}, filtered, _engine_name(engine))
+    return BuildResult(table, report)
 
+
+def _wanted(actor: str, period: int | None, actors: set[str] | None, years: tuple[int, int] | None) -> bool:
+    if actors and (actor or "").upper() not in actors:
+        return False
+    return not years or (period is not None and years[0] <= period <= years[1])
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _engine_name(engine: Engine) -> str:
+    return f"{type(engine).__name__}({engine.n_workers} workers)"
+
+
+def _enrich(table: pd.DataFrame, engine: Engine, batch_documents: int, seconds: dict, progress: bool, **options) -> pd.DataFrame:
+    """Fit the corpus-wide models on a sample, apply them batch by batch on ``engine``, finish."""
+    from rhetoric_shift import enrich as enrichment
+
+    clock = time.perf_counter()
+    models = enrichment.fit_models(table, **options)
+    seconds["fit"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    parts = []
+    batches = list(document_batches(table, batch_documents))
+    with _bar(progress, len(table), "apply", unit="statements") as bar:
+        for part in engine.map(apply_batch, batches, shared=models):
+            parts.append(part)
+            bar.update(len(part))
+    applied = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    seconds["apply"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    out = enrichment.finish(models, applied)
+    seconds["finish"] = time.perf_counter() - clock
+    return out
+
+
+def document_batches(table: pd.DataFrame, documents: int) -> Iterator[pd.DataFrame]:
+    """Consecutive slices of ``table`` holding ``documents`` whole documents each (rows of a document are contiguous)."""
+    ids = table["doc_id"].astype(str).to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=int)
+    bounds = list(starts[::documents]) + [len(table)]
+    for begin, end in zip(bounds, bounds[1:]):
+        yield table.iloc[begin:end].reset_index(drop=True)
+
+
+@contextlib.contextmanager
+def _bar(enabled: bool, total: int, desc: str, unit: str):
+    """A tqdm progress bar with an ETA on stderr, or a stand-in that draws nothing.
+
+    Drawn only on a terminal: in a log or a pipe the carriage returns would be noise.
+    """
+    if not enabled or not sys.stderr.isatty():
+        yield _NoBar()
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, mininterval=0.5, leave=True, dynamic_ncols=True)
+    try:
+        yield bar
+        if bar.n < total:
+            bar.update(total - bar.n)  # archive headers and skipped files count in the total but not in any batch
+    finally:
+        bar.close()
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+
+# --- writing and reading -------------------------------------------------------------------
 
 def report_path(table_path: Path) -> Path:
-    """Where the build report of ``table_path`` is stored: ``x.parquet`` → ``x.build.json``."""
+    """Where the build report of ``table_path`` is stored: ``x.parquet`` → ``x.build.json``, ``x/`` → ``x.build.json``."""
     return Path(table_path).with_suffix(".build.json")
 
 
-def write_table(result: BuildResult, out: Path) -> Path:
-    """Write the table to ``out`` (Parquet, with build parameters in its metadata) and the report beside it."""
+def writes_dataset(out: Path, n_rows: int) -> bool:
+    """Whether ``out`` gets a Parquet dataset partitioned by period: a folder named without a suffix, or a large table."""
     out = Path(out)
+    return out.is_dir() or not out.suffix or n_rows > LARGE_TABLE_ROWS
+
+
+def write_table(result: BuildResult, out: Path) -> Path:
+    """Write the table to ``out`` and the report beside it; returns the report's path.
+
+    ``out`` is a Parquet file (``x.parquet``) or, for a folder name or a large table, a Parquet
+    dataset partitioned by period (``x/period=2017/part-0.parquet``). Both are written to
+    temporary names and renamed into place together: an interrupted write leaves the previous
+    table and report as they were.
+    """
+    out = Path(out)
+    report = report_path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    tag = f".tmp-{os.getpid()}"
+    tmp_table = out.parent / f".{out.name}{tag}"
+    tmp_report = report.parent / f".{report.name}{tag}"
     arrow = pa.Table.from_pandas(result.table, preserve_index=False)
     summary = {"rhetoric_shift_version": __version__, "parameters": result.report.parameters}
     metadata = dict(arrow.schema.metadata or {})
     metadata[METADATA_KEY] = json.dumps(summary).encode()
-    pq.write_table(arrow.replace_schema_metadata(metadata), out)
-    path = report_path(out)
-    path.write_text(json.dumps(result.report.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-    return path
+    arrow = arrow.replace_schema_metadata(metadata)
+    try:
+        if writes_dataset(out, len(result.table)):
+            _write_dataset(arrow, result.table, tmp_table)
+        else:
+            pq.write_table(arrow, tmp_table)
+        tmp_report.write_text(json.dumps(result.report.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+        _replace_together([(tmp_table, out), (tmp_report, report)])
+    finally:
+        for leftover in (tmp_table, tmp_report):
+            _remove(leftover)
+    return report
+
+
+def _write_dataset(arrow: pa.Table, table: pd.DataFrame, root: Path) -> None:
+    """One Parquet file per period under ``root/period=YYYY/`` (Hive layout, which DuckDB and pyarrow read)."""
+    root.mkdir()
+    periods = table[PARTITION].to_numpy()
+    without = arrow.drop_columns([PARTITION])
+    for period in sorted(set(periods.tolist())):
+        folder = root / f"{PARTITION}={period}"
+        folder.mkdir()
+        rows = (periods == period).nonzero()[0]
+        pq.write_table(without.take(pa.array(rows)), folder / "part-0.parquet")
+
+
+def _replace_together(moves: list[tuple[Path, Path]]) -> None:
+    """Rename each temporary file or folder onto its destination, with SIGINT and SIGTERM held until all are done."""
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    can_block = hasattr(signal, "pthread_sigmask")
+    if can_block:
+        signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    aside: list[Path] = []
+    try:
+        for tmp, dest in moves:
+            if dest.is_dir() and not dest.is_symlink():
+                old = dest.parent / f".{dest.name}.old-{os.getpid()}"
+                os.replace(dest, old)  # a folder cannot be replaced in one rename: move it aside first
+                aside.append(old)
+            os.replace(tmp, dest)
+    finally:
+        if can_block:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)
+    for old in aside:
+        _remove(old)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists() or path.is_symlink():
+        path.unlink(missing_ok=True)
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read a statement table written by ``write_table``; raises ``InputError`` if it is not one."""
+    """Read a statement table written by ``write_table`` (a Parquet file or a dataset folder); raises ``InputError`` if it is not one.
+
+    A dataset comes back with its rows ordered by period, in the order written within each period.
+    """
+    path = Path(path)
     try:
-        table = pd.read_parquet(path)
+        table = _read_dataset(path) if path.is_dir() else pd.read_parquet(path)
     except FileNotFoundError:
         raise InputError(path, "no such file; build one with `rhetoric-shift build --out FILE`") from None
+    except InputError:
+        raise
     except Exception as exc:  # pyarrow raises several types for a file that is not Parquet
         raise InputError(path, f"not a readable Parquet file ({type(exc).__name__}); build one with `rhetoric-shift build`") from None
     problems = check_table(table)
@@ -209,3 +520,23 @@ def read_table(path: Path) -> pd.DataFrame:
     if problems:
         raise InputError(path, "not a statement table: " + "; ".join(problems[:3]))
     return table
+
+
+def _read_dataset(root: Path) -> pd.DataFrame:
+    parts = []
+    for folder in root.iterdir():
+        key, _, value = folder.name.partition("=")
+        if key != PARTITION or not folder.is_dir():
+            continue
+        try:
+            period = int(value)
+        except ValueError:
+            raise InputError(folder, f"not a period folder ({PARTITION}=YEAR)") from None
+        for file in sorted(folder.glob("*.parquet")):
+            part = pd.read_parquet(file)
+            part.insert(list(COLUMN_NAMES).index(PARTITION), PARTITION, period)
+            parts.append((period, file.name, part))
+    if not parts:
+        raise InputError(root, f"a folder without {PARTITION}=YEAR/*.parquet files; give a table written by `rhetoric-shift build`")
+    parts.sort(key=lambda p: (p[0], p[1]))
+    return conform_table(pd.concat([p[2] for p in parts], ignore_index=True))

@@ -28,7 +28,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("statement_id", "string", "stable across rebuilds of the same input: <doc_id>:<char_start>"),
     Column("doc_id", "string", "the document's id in the manifest (the file stem)"),
     Column("source", "string", "outlet or publisher (TASS, RT, Sputnik, MFA of Russia, ...)"),
-    Column("actor", "string", "the state whose position it is (ISO 3166 alpha-3, e.g. RUS)"),
+    Column("actor", "string", "the state whose position it is (ISO 3166 alpha-3): the speaker's where known, else the document's; null for the press", nullable=True),
     Column("speaker", "string", "canonical name; 'Press' for journalists; null where nobody speaks", nullable=True),
     Column("kind", "string", "direct, reported, question or context"),
     Column("text", "string", "the statement, whitespace-normalised"),
@@ -46,6 +46,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("map_y", "float64", "vertical position on the 2-D topic map"),
     Column("tone", "float64", "VADER compound sentiment, -1..1"),
     Column("stance", "float64", "cooperation (+) versus confrontation (-) index, -1..1"),
+    Column("target_stance", "string", 'JSON object: stance of only the sentences naming each target, e.g. {"Syria": -0.5}'),
     Column("dup_group", "string", "shared by reports of the same remark in different documents"),
     Column("n_words", "int64", "word count of text"),
 )
@@ -88,6 +89,7 @@ def neutral_enrichment() -> dict[str, object]:
         "map_y": 0.0,
         "tone": 0.0,
         "stance": 0.0,
+        "target_stance": "{}",
         "dup_group": "",
     }
 

@@ -1,0 +1,243 @@
+"""The whole UN General Debate Corpus through ``rhetoric-shift build``, beside the bare scikit-learn floor.
+
+Run: PYTHONPATH=lib python bench/bench_ungdc.py [--archive PATH] [--runs 3] [--skip-dask] [--skip-growth]
+
+Prints markdown tables:
+1. the full build (local engine) and the floor measured in the same run: wall time (median of
+   ``--runs``) and peak memory (RSS summed over the build's whole process tree, sampled every 0.1 s);
+   the floor is TF-IDF fitted on a 20% sample -> TruncatedSVD(100) -> L2 -> MiniBatchKMeans(40)
+   over the same paragraphs (the built table's texts);
+2. the stages of one build (from its report) and the apply step by column;
+3. growth: 10 / 30 / 100% of the speeches (chosen by a hash of the file name), time per paragraph;
+4. ``--dask local:2`` against the local engine;
+5. on paper, a sizing table for 10 million speeches on N workers from the measured throughput.
+Not a test: nothing here asserts. The machine may be shared; quote medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+ARCHIVE = ROOT.parent / "shared" / "corpora" / "ungdc_1946-2024.tar.gz"
+GOALS = {"build / floor": 1.5, "peak GiB": 3.0, "dask / local": 1.15, "growth": 0.20}
+
+
+def run_build(inputs: list[str], out: Path, extra: list[str] = ()) -> dict:
+    """One ``rhetoric-shift build`` in a child process: wall seconds, peak tree RSS, and its report."""
+    import psutil
+
+    command = [sys.executable, "-m", "rhetoric_shift", "build", *inputs, "--out", str(out), "--quiet", *extra]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "lib")}
+    clock = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    parent = psutil.Process(process.pid)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(parent))
+        time.sleep(0.1)
+    seconds = time.perf_counter() - clock
+    if process.returncode:
+        raise SystemExit(f"build failed ({process.returncode}): {process.stderr.read().decode()[-2000:]}")
+    report = json.loads(out.with_suffix(".build.json").read_text())
+    return {"seconds": seconds, "peak": peak, "report": report}
+
+
+def _tree_rss(parent) -> int:
+    import psutil
+
+    total = 0
+    try:
+        for proc in [parent, *parent.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                pass
+    except psutil.Error:
+        pass
+    return total
+
+
+def floor(texts: list[str], random_state: int = 0) -> float:
+    """Seconds of the bare scikit-learn pipeline over ``texts``."""
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    clock = time.perf_counter()
+    rng = np.random.default_rng(random_state)
+    sample = rng.choice(len(texts), size=max(1, len(texts) // 5), replace=False)
+    vectorizer = TfidfVectorizer().fit([texts[i] for i in sample])
+    matrix = vectorizer.transform(texts)
+    reduced = normalize(TruncatedSVD(100, random_state=random_state).fit_transform(matrix))
+    MiniBatchKMeans(40, random_state=random_state, n_init=3).fit(reduced)
+    return time.perf_counter() - clock
+
+
+def subset_folder(archive: Path, fraction: float, dest: Path) -> int:
+    """Extract the speeches whose name hashes below ``fraction`` (and the speakers sheet) into ``dest``."""
+    kept = 0
+    with tarfile.open(archive, "r|*") as tar:
+        for member in tar:
+            if not member.isfile():
+                continue
+            name = member.name.rsplit("/", 1)[-1]
+            speech = name.endswith(".txt") and not name.startswith(".") and name != "README.txt"
+            if speech and int(hashlib.sha1(name.encode()).hexdigest()[:8], 16) / 2**32 >= fraction:
+                continue
+            target = dest / member.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(tar.extractfile(member).read())
+            kept += speech
+    return kept
+
+
+def apply_by_column(table: pd.DataFrame, share: float = 0.05) -> dict[str, float]:
+    """CPU seconds of each part of ``apply_models`` on a ``share`` of the documents, scaled to the table."""
+    from rhetoric_shift import enrich
+    from rhetoric_shift.duplicates import term_codes
+    from rhetoric_shift.targets import context_targets
+    from rhetoric_shift.tokens import content_stems
+    from rhetoric_shift.tone import stance, tone
+
+    docs = table["doc_id"].drop_duplicates()
+    chosen = set(docs.iloc[:: max(1, round(1 / share))])
+    part = table[table["doc_id"].isin(chosen)].reset_index(drop=True)
+    models = enrich.fit_models(table)
+    texts = part["text"].astype(str).tolist()
+    scale = len(table) / max(1, len(part))
+    timings: dict[str, float] = {}
+
+    def timed(name, fn):
+        clock = time.process_time()
+        value = fn()
+        timings[name] = (time.process_time() - clock) * scale
+        return value
+
+    stems = timed("tokens + stems", lambda: [content_stems(t) for t in texts])
+    out = part.copy()
+    out["targets"] = timed("targets", lambda: models.lexicon.tag_many(texts))
+    timed("context_targets", lambda: context_targets(out))
+    timed("tone", lambda: tone(texts))
+    timed("stance", lambda: stance(texts))
+    if models.topics is not None:
+        timed("topic", lambda: models.topics.predict(texts, stems=stems))
+        timed("map_x, map_y", lambda: models.topics.coordinates(texts, stems=stems))
+    timed("duplicate terms", lambda: [term_codes(s) for s in stems])
+    return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--archive", type=Path, default=ARCHIVE)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--skip-growth", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.archive.is_file():
+        print(f"error: {args.archive}: no such file; pass --archive PATH to the UN General Debate Corpus .tar.gz", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(ROOT / "lib"))
+    work = Path(tempfile.mkdtemp(prefix="bench_ungdc_"))
+    from rhetoric_shift.build import read_table
+
+    full = [run_build([str(args.archive)], work / "local.parquet") for _ in range(args.runs)]
+    table = read_table(work / "local.parquet")
+    texts = table["text"].astype(str).tolist()
+    floors = [floor(texts) for _ in range(args.runs)]
+    build_s = statistics.median(r["seconds"] for r in full)
+    floor_s = statistics.median(floors)
+    peak = max(r["peak"] for r in full) / 2**30
+    n, docs = len(table), table["doc_id"].nunique()
+    print(f"# UN General Debate Corpus build ({docs:,} speeches, {n:,} statements), {args.runs} runs, {os.cpu_count()} cores\n")
+    print("| measure | median | runs | goal |")
+    print("|---|---:|---|---|")
+    print(f"| full build, local engine (s) | {build_s:.1f} | {', '.join(f'{r['seconds']:.1f}' for r in full)} | |")
+    print(f"| scikit-learn floor (s) | {floor_s:.1f} | {', '.join(f'{s:.1f}' for s in floors)} | |")
+    print(f"| build / floor | {build_s / floor_s:.2f} | | <= {GOALS['build / floor']} |")
+    print(f"| peak RSS of the process tree (GiB) | {peak:.2f} | {', '.join(f'{r['peak'] / 2**30:.2f}' for r in full)} | <= {GOALS['peak GiB']} |")
+
+    seconds = full[len(full) // 2]["report"]["seconds"]
+    write_s = build_s - sum(v for k, v in seconds.items() if "worker sum" not in k)
+    print("\n## Stages of one build (wall seconds; worker sums are CPU time added over the workers)\n")
+    print("| stage | seconds |")
+    print("|---|---:|")
+    for name, value in seconds.items():
+        print(f"| {name} | {value:.1f} |")
+    print(f"| start-up, write and report (rest of the wall time) | {write_s:.1f} |")
+    print("\n## apply by column (CPU seconds on 5% of the speeches, scaled to the corpus; one process)\n")
+    print("| column | CPU s |")
+    print("|---|---:|")
+    for name, value in apply_by_column(table).items():
+        print(f"| {name} | {value:.1f} |")
+
+    if not args.skip_growth:
+        print("\n## Growth: time per statement at 10 / 30 / 100% of the speeches\n")
+        print("| share | speeches | statements | build s (median) | µs per statement | vs 100% |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        per_100 = build_s / n * 1e6
+        rows = []
+        for fraction in (0.1, 0.3):
+            folder = work / f"subset_{int(fraction * 100)}"
+            subset_folder(args.archive, fraction, folder)
+            runs = [run_build([str(folder)], work / f"s{int(fraction * 100)}.parquet") for _ in range(args.runs)]
+            m = read_table(work / f"s{int(fraction * 100)}.parquet")
+            s = statistics.median(r["seconds"] for r in runs)
+            rows.append((fraction, m["doc_id"].nunique(), len(m), s))
+        rows.append((1.0, docs, n, build_s))
+        for fraction, d, m, s in rows:
+            per = s / m * 1e6
+            print(f"| {fraction:.0%} | {d:,} | {m:,} | {s:.1f} | {per:.0f} | {per / per_100 - 1:+.0%} |")
+
+    if not args.skip_dask:
+        dask = [run_build([str(args.archive)], work / "dask.parquet", ["--dask", "local:2"]) for _ in range(args.runs)]
+        dask_s = statistics.median(r["seconds"] for r in dask)
+        same = read_table(work / "dask.parquet").equals(table)
+        print("\n## Engines\n")
+        print("| engine | median s | runs | peak GiB | same table |")
+        print("|---|---:|---|---:|---|")
+        print(f"| local (2 processes) | {build_s:.1f} | {', '.join(f'{r['seconds']:.1f}' for r in full)} | {peak:.2f} | (reference) |")
+        print(f"| --dask local:2 | {dask_s:.1f} | {', '.join(f'{r['seconds']:.1f}' for r in dask)} | {max(r['peak'] for r in dask) / 2**30:.2f} | {same} |")
+        print(f"\ndask / local = {dask_s / build_s:.2f} (goal <= {GOALS['dask / local']})")
+
+    sizing(seconds, docs, n, write_s)
+    print(f"\n(work files in {work})")
+    return 0
+
+
+def sizing(seconds: dict, docs: int, n: int, rest_s: float) -> None:
+    """On paper: 10 million speeches on N workers, from this run's per-speech worker CPU time."""
+    per_speech = (seconds.get("read (worker sum)", 0) + seconds.get("segment (worker sum)", 0)) / docs
+    apply_per_speech = seconds.get("apply", 0) * 2 / docs  # apply's wall time on 2 workers, as CPU time
+    fit = seconds.get("fit", 0)
+    finish_per_statement = seconds.get("finish", 0) / n
+    target = 10_000_000
+    statements = target * n / docs
+    print("\n## On paper: 10 million speeches (" f"{statements / 1e6:.0f} M statements at this corpus's {n / docs:.0f} per speech)\n")
+    print(f"Per speech, measured: read+segment {per_speech * 1e3:.1f} ms, apply {apply_per_speech * 1e3:.1f} ms of worker CPU; "
+          f"fit {fit:.1f} s once (bounded sample); finish {finish_per_statement * 1e6:.1f} µs per statement in one process.\n")
+    print("| workers | read+segment h | apply h | fit s | finish h (one process) | total h |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for workers in (2, 8, 32, 128, 512):
+        seg = per_speech * target / workers / 3600
+        app = apply_per_speech * target / workers / 3600
+        fin = finish_per_statement * statements / 3600
+        print(f"| {workers} | {seg:.2f} | {app:.2f} | {fit:.0f} | {fin:.2f} | {seg + app + fin + fit / 3600:.2f} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""Where the build's batches run: in local worker processes (the default) or on a Dask cluster.
+
+An engine maps a module-level function over tasks (batches of whole documents) and yields the
+results in task order, whatever order the workers finish in, so the table does not depend on the
+engine or the number of workers. A large object every task needs (the fitted models) is passed
+once as ``shared`` and reaches each worker once, not once per task. Tasks are submitted a few
+at a time ahead of the results, so a streamed corpus is never held in memory whole.
+
+- ``LocalEngine(n_workers)``: worker processes on this machine; with one worker, or a single task,
+  the work runs in this process (no start-up cost for a small build).
+- ``DaskEngine(address)``: a Dask distributed scheduler at ``address``, or ``"local:N"`` for a
+  LocalCluster of N single-threaded worker processes started here. Dask is imported only here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import multiprocessing
+import os
+import pickle
+import signal
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+_SHARED: tuple | None = None  # (key, object): the current map's ``shared`` object inside a local worker process
+
+
+class Engine(Protocol):
+    """Runs ``fn(task, shared)`` for each task and yields the results in task order."""
+
+    n_workers: int
+
+    def map(self, fn: Callable[[Any, Any], Any], tasks: Iterable[Any], shared: Any = None) -> Iterator[Any]: ...
+
+    def close(self) -> None: ...
+
+
+def default_workers() -> int:
+    """The processors this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def make_engine(dask: str | None = None, n_workers: int | None = None) -> Engine:
+    """``LocalEngine`` by default; a ``DaskEngine`` when ``dask`` names a scheduler or ``local:N``.
+
+    Raises ValueError for a malformed ``local:N``.
+    """
+    if dask:
+        return DaskEngine(dask)
+    return LocalEngine(n_workers or default_workers())
+
+
+def _peek(tasks: Iterable[Any]) -> tuple[list[Any], Iterator[Any]]:
+    """The first two tasks, and an iterator over all of them."""
+    iterator = iter(tasks)
+    head = list(itertools.islice(iterator, 2))
+    return head, itertools.chain(head, iterator)
+
+
+class LocalEngine:
+    """Worker processes on this machine (``multiprocessing``; fork where the platform has it).
+
+    The pool starts at the first map with several tasks and serves every later map, so workers
+    are forked while this process is still small (before the table is built) and start once. A
+    ``shared`` object is pickled once to a temporary file; each worker loads it once per map.
+    """
+
+    def __init__(self, n_workers: int | None = None, *, ahead: int = 2) -> None:
+        self.n_workers = n_workers or default_workers()
+        self.ahead = ahead  # tasks in flight per worker
+        self._pool = None
+        self._maps = itertools.count()
+
+    def map(self, fn: Callable[[Any, Any], Any], tasks: Iterable[Any], shared: Any = None) -> Iterator[Any]:
+        head, tasks = _peek(tasks)
+        if self.n_workers == 1 or len(head) < 2:
+            for task in tasks:
+                yield fn(task, shared)
+            return
+        pool = self._start()
+        with tempfile.TemporaryDirectory(prefix="rhetoric-shift-") as folder:
+            shared_file = Path(folder) / "shared.pickle"
+            shared_file.write_bytes(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL))
+            key = (os.getpid(), next(self._maps), str(shared_file))
+            pending: deque = deque()
+            try:
+                for task in tasks:
+                    pending.append(pool.apply_async(_call_with_shared, (fn, task, key)))
+                    if len(pending) >= self.n_workers * self.ahead:
+                        yield pending.popleft().get()
+                while pending:
+                    yield pending.popleft().get()
+            except BaseException:
+                self.close()  # also on an interrupt: no worker outlives the build
+                raise
+
+    def __enter__(self) -> "LocalEngine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _start(self):
+        if self._pool is None:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._pool = context.Pool(self.n_workers, initializer=_init_worker)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+def _init_worker() -> None:
+    # Ctrl-C reaches the whole process group: the parent alone stops the build and says so once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _call_with_shared(fn: Callable[[Any, Any], Any], task: Any, key: tuple) -> Any:
+    global _SHARED
+    if _SHARED is None or _SHARED[0] != key:
+        _SHARED = (key, pickle.loads(Path(key[2]).read_bytes()))
+    return fn(task, _SHARED[1])
+
+
+class DaskEngine:
+    """Tasks on a Dask distributed cluster: ``address`` of a scheduler, or ``local:N`` to start one here."""
+
+    def __init__(self, address: str, *, ahead: int = 2) -> None:
+        from dask.distributed import Client, LocalCluster  # imported only when asked for
+
+        self.cluster = None
+        if address.startswith("local:"):
+            n = address.split(":", 1)[1]
+            if not n.isdigit() or int(n) < 1:
+                raise ValueError(f"--dask local:N needs a number of workers N >= 1, got {address!r}")
+            _export_library_path()
+            self.cluster = LocalCluster(
+                n_workers=int(n), threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+            )
+            self.client = Client(self.cluster)
+        else:
+            self.client = Client(address, timeout="20s")
+        self.n_workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+        self.ahead = ahead
+
+    def map(self, fn: Callable[[Any, Any], Any], tasks: Iterable[Any], shared: Any = None) -> Iterator[Any]:
+        shared_future = self.client.scatter(shared, broadcast=True) if shared is not None else None
+        pending: deque = deque()
+        try:
+            for task in tasks:
+                pending.append(self.client.submit(fn, task, shared_future, pure=False))
+                if len(pending) >= self.n_workers * self.ahead:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            if pending:
+                self.client.cancel(list(pending))
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _export_library_path() -> None:
+    """Let LocalCluster's worker processes import this copy of the library, whatever is installed."""
+    library = str(Path(__file__).resolve().parent.parent)
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if library not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([library, *paths])

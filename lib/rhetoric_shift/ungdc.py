@@ -1,0 +1,403 @@
+"""The UN General Debate Corpus (UNGDC), read straight from its distributed .tar.gz or its folder.
+
+Layout: ``TXT/Session NN - YYYY/ISO_NN_YYYY.txt`` (one speech each) and ``Speakers_by_session.xlsx``
+(year, session, ISO code, country, name of the person speaking, post). No manifest is needed:
+the actor is the ISO code of the file name, the source "UN General Assembly", the period the
+session's year, the format ``paragraphs``, the speaker and post those of the speakers sheet where it
+lists them.
+
+The texts come from PDF transcripts: many are hard-wrapped at about 55 characters, without blank
+lines between paragraphs, and page numbers and page breaks interrupt paragraphs. ``reflow`` rebuilds
+the paragraphs (one per block, blocks separated by a blank line) and keeps a map from every
+character back to the file, so statement offsets still point into the speech as distributed.
+
+Reading is split in two so that a build can stream a large archive: ``iter_speeches`` (in the
+process that owns the archive) yields the raw bytes of each speech with its metadata, and
+``Speech.document`` (anywhere, e.g. in a worker) decodes and reflows one speech.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import os
+import re
+import tarfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rhetoric_shift.manifest import DocumentMeta
+from rhetoric_shift.read import Document, FileReport, SkipFile, decode_bytes
+from rhetoric_shift.segment import LONG_LINE
+from rhetoric_shift.spans import ZERO_WIDTH
+
+SOURCE = "UN General Assembly"
+SPEAKERS_SHEET = "Speakers_by_session.xlsx"
+SPEECH_NAME = re.compile(r"^(?P<iso>[A-Z][A-Z0-9_]{1,7})_(?P<session>\d{1,3})_(?P<year>\d{4})\.txt$")
+SESSION_FOLDER = re.compile(r"Session \d{1,3} - \d{4}$")
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar")
+_LINE = re.compile(r"([^\r\n]*)(?:\r\n|\r|\n|$)")  # some files end their lines with a bare carriage return
+_PAGE_NUMBER = re.compile(r"\d{1,4}")
+_SENTENCE_END = re.compile(r"[.!?:;…][\"”’')\]]*$")
+_HONORIFIC = re.compile(r"^(?:(?:Mr|Mrs|Ms|Mme|Mlle|Dr|H\.\s?E|HE|M)\.?\s+)+")
+
+
+# --- recognising the corpus ----------------------------------------------------------------
+
+def is_corpus(path: Path) -> bool:
+    """True for a UNGDC archive (.tar.gz/.tgz/.tar) or a folder laid out like the extracted corpus."""
+    path = Path(path)
+    if path.is_file():
+        return path.name.lower().endswith(ARCHIVE_SUFFIXES)
+    if not path.is_dir():
+        return False
+    if (path / SPEAKERS_SHEET).is_file():
+        return True
+    txt = path / "TXT" if (path / "TXT").is_dir() else path
+    return any(SESSION_FOLDER.match(p.name) for p in txt.iterdir() if p.is_dir())
+
+
+# --- the speakers sheet --------------------------------------------------------------------
+
+def canonical_name(name: str) -> str:
+    """A speaker's name as the table shows it: white space collapsed, honorific dropped, CAPITALS in title case.
+
+    ``"Mr. VYSHINSKY "`` → ``"Vyshinsky"``; ``"Mr. Sergey Lavrov"`` → ``"Sergey Lavrov"``.
+    """
+    name = " ".join(str(name).split())
+    name = _HONORIFIC.sub("", name).strip(" ,")
+    words = [w.capitalize() if w.isupper() and len(w) > 1 and not _is_roman(w) else w for w in name.split()]
+    return " ".join(words)
+
+
+def _is_roman(word: str) -> bool:
+    return bool(re.fullmatch(r"[IVXL]+", word))
+
+
+def read_speakers(data: bytes) -> dict[tuple[str, int], tuple[str, str | None]]:
+    """(ISO code, year) → (canonical speaker, post) from the bytes of ``Speakers_by_session.xlsx``.
+
+    Rows without a name are left out; raises ``SkipFile`` when the sheet cannot be read.
+    """
+    import openpyxl  # only UNGDC builds need it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for a file that is not a workbook
+        raise SkipFile(f"not a readable Excel workbook ({type(exc).__name__})") from None
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = [str(v or "").strip().lower() for v in next(rows, ())]
+        try:
+            col_year, col_iso, col_name = (header.index(k) for k in ("year", "iso code", "name of person speaking"))
+        except ValueError:
+            raise SkipFile("the first sheet lacks the columns Year, ISO Code and Name of Person Speaking") from None
+        col_post = header.index("post") if "post" in header else None
+        speakers: dict[tuple[str, int], tuple[str, str | None]] = {}
+        for row in rows:
+            if len(row) <= max(col_year, col_iso, col_name) or not row[col_name] or not row[col_iso]:
+                continue
+            try:
+                year = int(row[col_year])
+            except (TypeError, ValueError):
+                continue
+            post = row[col_post] if col_post is not None and col_post < len(row) else None
+            post = " ".join(str(post).split()) if post else None
+            speakers[(str(row[col_iso]).strip().upper(), year)] = (canonical_name(row[col_name]), post)
+        return speakers
+    finally:
+        book.close()
+
+
+# --- speeches ------------------------------------------------------------------------------
+
+@dataclass
+class Speech:
+    """One speech as read from the corpus: raw bytes and metadata, not yet decoded."""
+
+    path: str  # the archive or folder, then the member: "ungdc.tar.gz/TXT/Session 69 - 2014/RUS_69_2014.txt"
+    data: bytes
+    meta: DocumentMeta
+    post: str | None = None
+
+    def document(self) -> tuple[Document, list[str]]:
+        """The decoded, reflowed speech and notes for the report; raises ``SkipFile`` if unusable."""
+        text, note = decode_bytes(self.data)
+        if not text.strip():
+            raise SkipFile("empty file")
+        flowed, offsets, page_numbers = reflow(text)
+        notes = [note] if note else []
+        if page_numbers:
+            notes.append(f"{page_numbers} page-number line(s) left out")
+        return Document(self.meta.doc_id, self.path, flowed, self.meta, offsets, offsets.ends), notes
+
+
+@dataclass
+class CorpusScan:
+    """What ``iter_speeches`` found besides the speeches: stray files and filtered-out speeches."""
+
+    skipped: list[FileReport] = field(default_factory=list)
+    filtered: int = 0
+    speeches: int = 0
+
+
+def speech_meta(name: str, speakers: dict[tuple[str, int], tuple[str, str | None]]) -> tuple[DocumentMeta, str | None] | None:
+    """Metadata of a speech file ``ISO_NN_YYYY.txt``, or None for any other name."""
+    match = SPEECH_NAME.match(name)
+    if not match:
+        return None
+    iso, year = match["iso"], int(match["year"])
+    speaker, post = speakers.get((iso, year), (None, None))
+    meta = DocumentMeta(
+        doc_id=name[: -len(".txt")],
+        source=SOURCE,
+        actor=iso,
+        period=year,
+        event=f"UN General Debate, session {int(match['session'])}",
+        speaker=speaker,
+        format="paragraphs",
+    )
+    return meta, post
+
+
+def iter_speeches(
+    path: Path,
+    *,
+    actors: set[str] | None = None,
+    years: tuple[int, int] | None = None,
+    scan: CorpusScan | None = None,
+) -> Iterator[Speech]:
+    """Every speech of the corpus at ``path`` (archive or folder) in the corpus's order, filtered.
+
+    ``actors``: ISO codes to keep; ``years``: an inclusive (first, last) range. Files that are not
+    speeches are recorded in ``scan.skipped`` (with the reason), filtered speeches counted in
+    ``scan.filtered``. Memory stays bounded: one speech is read at a time.
+    """
+    scan = scan if scan is not None else CorpusScan()
+    members = _archive_members(Path(path)) if Path(path).is_file() else _folder_members(Path(path))
+    speakers: dict[tuple[str, int], tuple[str, str | None]] = {}
+    for member_path, name, read in members:
+        if name == SPEAKERS_SHEET:
+            try:
+                speakers = read_speakers(read())
+            except SkipFile as exc:
+                scan.skipped.append(FileReport(member_path, "skipped", f"{exc}; speakers left unknown"))
+            continue
+        found = speech_meta(name, speakers)
+        if found is None:
+            scan.skipped.append(FileReport(member_path, "skipped", _stray_reason(name)))
+            continue
+        meta, post = found
+        if (actors and meta.actor not in actors) or (years and not years[0] <= meta.period <= years[1]):
+            scan.filtered += 1
+            continue
+        scan.speeches += 1
+        yield Speech(member_path, read(), meta, post)
+
+
+def _stray_reason(name: str) -> str:
+    if name.startswith("."):
+        return "hidden file, not a speech"
+    if name.lower().startswith("readme"):
+        return "corpus documentation, not a speech"
+    return "not a speech (speech files are named ISO_SESSION_YEAR.txt)"
+
+
+def _archive_members(path: Path):
+    """(path, base name, reader) of each regular member of a tar archive, read as a stream.
+
+    The speakers sheet is needed before the speeches; when the archive stores it after them, the
+    speeches before it are held back (as bytes) until it arrives.
+    """
+    held: list[tuple[str, str, bytes]] = []
+    sheet_seen = False
+    try:
+        with tarfile.open(path, mode="r|*") as archive:
+            for member in archive:
+                if not member.isfile():
+                    continue
+                name = member.name.rsplit("/", 1)[-1]
+                data = archive.extractfile(member).read()
+                where = f"{path}/{member.name}"
+                if name == SPEAKERS_SHEET:
+                    sheet_seen = True
+                    yield where, name, lambda data=data: data
+                    for item in held:
+                        yield item[0], item[1], lambda data=item[2]: data
+                    held = []
+                elif sheet_seen or not SPEECH_NAME.match(name):
+                    yield where, name, lambda data=data: data
+                else:
+                    held.append((where, name, data))
+    except (tarfile.TarError, EOFError, OSError) as exc:
+        from rhetoric_shift.errors import InputError
+
+        raise InputError(path, f"not a readable tar archive ({type(exc).__name__}: {exc}); check the download") from None
+    for where, name, data in held:
+        yield where, name, lambda data=data: data
+
+
+def corpus_bytes(path: Path) -> int:
+    """The corpus's size in bytes, uncompressed (a gzip file records it modulo 2**32 in its last four bytes)."""
+    path = Path(path)
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    size = path.stat().st_size
+    if not path.name.lower().endswith((".gz", ".tgz")) or size < 4:
+        return size
+    with open(path, "rb") as handle:
+        handle.seek(-4, os.SEEK_END)
+        isize = int.from_bytes(handle.read(4), "little")
+    while isize < size:  # wrapped past 4 GiB
+        isize += 2**32
+    return isize
+
+
+def _folder_members(path: Path):
+    files = sorted(p for p in path.rglob("*") if p.is_file())
+    sheet = [p for p in files if p.name == SPEAKERS_SHEET]
+    for p in sheet + [p for p in files if p.name != SPEAKERS_SHEET]:
+        yield str(p), p.name, p.read_bytes
+
+
+def read_corpus(path: Path) -> tuple[list[Document], list[FileReport]]:
+    """All speeches of the corpus at ``path`` as documents, with one report line per file."""
+    scan = CorpusScan()
+    documents: list[Document] = []
+    reports: list[FileReport] = []
+    for speech in iter_speeches(path, scan=scan):
+        report = FileReport(speech.path, "used")
+        try:
+            doc, report.notes = speech.document()
+        except SkipFile as exc:
+            report.status, report.reason = "skipped", str(exc)
+        else:
+            documents.append(doc)
+            report.doc_ids = [doc.doc_id]
+        reports.append(report)
+    return documents, reports + scan.skipped
+
+
+# --- reflowing hard-wrapped text -----------------------------------------------------------
+
+class OffsetMap:
+    """Maps each character of a reflowed text to its span in the original text.
+
+    Built from verbatim pieces: ``(new_start, old_start, length)``; characters between pieces are
+    inserted separators, mapped to the empty span where the original line break was. Indexing
+    gives the start (``offsets[i]``), ``offsets.ends[i]`` the end, as ``Document`` expects.
+    """
+
+    def __init__(self, pieces: list[tuple[int, int, int]], gaps: list[int]) -> None:
+        self.new_starts = [p[0] for p in pieces]
+        self.pieces = pieces
+        self.gaps = gaps  # original position of the break after each piece
+        self.ends = _Ends(self)
+
+    def locate(self, i: int) -> tuple[int, int]:
+        k = bisect.bisect_right(self.new_starts, i) - 1
+        if k < 0:
+            return 0, 0
+        new_start, old_start, length = self.pieces[k]
+        if i < new_start + length:
+            old = old_start + (i - new_start)
+            return old, old + 1
+        return self.gaps[k], self.gaps[k]
+
+    def __getitem__(self, i: int) -> int:
+        return self.locate(i)[0]
+
+
+class _Ends:
+    def __init__(self, offsets: OffsetMap) -> None:
+        self.offsets = offsets
+
+    def __getitem__(self, i: int) -> int:
+        return self.offsets.locate(i)[1]
+
+
+@dataclass
+class _Line:
+    start: int  # of the stripped content in the original text
+    end: int
+    indented: bool
+    gap_before: bool = False  # blank or page-number lines between this line and the previous content line
+
+
+def reflow(text: str) -> tuple[str, OffsetMap, int]:
+    """Paragraphs of a speech, one per block separated by a blank line, with the map back to ``text``.
+
+    Returns the new text, its ``OffsetMap`` and the number of page-number lines left out. Lines of
+    one paragraph are joined by a space; see ``_continues`` for where a paragraph ends.
+    """
+    lines, page_numbers = _content_lines(text)
+    if not lines:
+        return "", OffsetMap([], []), page_numbers
+    short = sorted(ln.end - ln.start for ln in lines if ln.end - ln.start <= LONG_LINE)
+    # the column width of a hard-wrapped file; without enough short lines to tell, no line counts as full
+    width = short[int(0.9 * (len(short) - 1))] if len(short) >= 5 else LONG_LINE
+    indent_marks = sum(ln.indented for ln in lines) < 0.3 * len(lines)
+    parts: list[str] = []
+    pieces: list[tuple[int, int, int]] = []
+    gaps: list[int] = []
+    size = 0
+    for k, line in enumerate(lines):
+        if k:
+            sep = " " if _continues(text, lines[k - 1], line, width, indent_marks) else "\n\n"
+            gaps.append(lines[k - 1].end)
+            parts.append(sep)
+            size += len(sep)
+        pieces.append((size, line.start, line.end - line.start))
+        parts.append(text[line.start:line.end])
+        size += line.end - line.start
+    gaps.append(lines[-1].end)
+    return "".join(parts), OffsetMap(pieces, gaps), page_numbers
+
+
+def _content_lines(text: str) -> tuple[list[_Line], int]:
+    """The non-blank lines of ``text`` (page numbers left out), each marked when a gap precedes it."""
+    lines: list[_Line] = []
+    page_numbers = 0
+    gap = False
+    for match in _LINE.finditer(text):
+        raw, begin = match.group(1), match.start()
+        if not raw and match.start() == len(text):
+            break
+        stripped = raw.strip().strip(ZERO_WIDTH).strip()
+        if not stripped or _PAGE_NUMBER.fullmatch(stripped):
+            page_numbers += bool(stripped)
+            gap = True
+            continue
+        start = begin + raw.index(stripped)
+        indented = raw[:1].isspace()
+        lines.append(_Line(start, start + len(stripped), indented, gap))
+        gap = False
+    return lines, page_numbers
+
+
+def _continues(text: str, prev: _Line, line: _Line, width: int, indent_marks: bool) -> bool:
+    """Whether ``line`` continues the paragraph of ``prev``.
+
+    - a line that opens in lower case continues a sentence (also across a page break);
+    - a long line (longer than any hard-wrapped line) is a paragraph of its own;
+    - across blank lines or a page number, a paragraph goes on only mid-sentence;
+    - between adjacent lines, a sentence end ends the paragraph when the line is indented (in files
+      that mark paragraphs so) or when the next line's first word would have fitted after it: the
+      typesetter broke the line early, so the paragraph ended there.
+    """
+    head = text[line.start:line.end]
+    if head[0].islower():
+        return True
+    body = text[prev.start:prev.end]
+    if prev.end - prev.start > LONG_LINE or line.end - line.start > LONG_LINE and line.gap_before:
+        return False
+    ends_sentence = bool(_SENTENCE_END.search(body))
+    if not ends_sentence:
+        return prev.end - prev.start <= LONG_LINE
+    if line.gap_before:
+        return False
+    if indent_marks and line.indented:
+        return False
+    first_word = len(head.split(None, 1)[0])
+    return (prev.end - prev.start) + 1 + first_word > width

@@ -1,0 +1,182 @@
+"""Engines give one result; tables are written whole or not at all.
+
+The corpus: the seeds plus a small UN-General-Debate-shaped archive, built in batches of two
+documents so that every engine really splits the work.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import textwrap
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, SEEDS, assert_statement_table
+from rhetoric_shift import build as build_module
+from rhetoric_shift.build import build_table, read_table, report_path, write_table, writes_dataset
+from rhetoric_shift.engine import DaskEngine, LocalEngine
+from test_ungdc import corpus_files, write_archive
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    return write_archive(tmp_path_factory.mktemp("ungdc") / "ungdc_sample.tar.gz", corpus_files())
+
+
+@pytest.fixture(scope="module")
+def inline_table(archive) -> pd.DataFrame:
+    return build_table([SEEDS, archive], engine=LocalEngine(1), batch_documents=2, n_topics=4).table
+
+
+def test_local_worker_processes_give_the_inline_table(archive, inline_table):
+    with LocalEngine(2) as engine:
+        table = build_table([SEEDS, archive], engine=engine, batch_documents=2, n_topics=4).table
+        again = build_table([SEEDS, archive], engine=engine, batch_documents=3, n_topics=4).table  # the pool serves a second build
+    assert_statement_table(inline_table)
+    pd.testing.assert_frame_equal(again, inline_table)
+    pd.testing.assert_frame_equal(table, inline_table)
+
+
+def test_batch_size_does_not_change_the_table(archive, inline_table):
+    table = build_table([SEEDS, archive], engine=LocalEngine(1), batch_documents=3, n_topics=4).table
+    pd.testing.assert_frame_equal(table, inline_table)
+
+
+def test_dask_local_cluster_of_two_gives_the_local_table(archive, inline_table):
+    pytest.importorskip("dask.distributed")
+    engine = DaskEngine("local:2")
+    try:
+        assert engine.n_workers == 2
+        table = build_table([SEEDS, archive], engine=engine, batch_documents=2, n_topics=4).table
+    finally:
+        engine.close()
+    pd.testing.assert_frame_equal(table, inline_table)
+
+
+def test_dask_address_must_name_a_number_of_local_workers():
+    pytest.importorskip("dask.distributed")
+    with pytest.raises(ValueError, match="local:N"):
+        DaskEngine("local:two")
+
+
+def test_dask_is_not_imported_for_a_local_build(archive):
+    code = (
+        "import sys; from rhetoric_shift.build import build_table; "
+        f"build_table([{str(SEEDS)!r}], enrich=False); print('dask' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), check=True)
+    assert out.stdout.strip() == "False"
+
+
+# --- writing -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_result(archive):
+    return build_table([archive], enrich=False)
+
+
+def test_a_folder_name_gets_a_dataset_partitioned_by_period(small_result, tmp_path):
+    out = tmp_path / "ungdc"
+    report = write_table(small_result, out)
+    assert report == tmp_path / "ungdc.build.json" and report.is_file()
+    assert sorted(p.name for p in out.iterdir()) == ["period=1995", "period=2017"]
+    back = read_table(out)
+    expected = small_result.table.sort_values("period", kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(back, expected)
+
+
+def test_a_parquet_name_gets_one_file_unless_the_table_is_large(tmp_path):
+    assert not writes_dataset(tmp_path / "x.parquet", 10)
+    assert writes_dataset(tmp_path / "x.parquet", build_module.LARGE_TABLE_ROWS + 1)
+    assert writes_dataset(tmp_path / "ungdc", 10)
+
+
+def test_rewriting_a_dataset_replaces_it_whole(small_result, tmp_path):
+    out = tmp_path / "t"
+    write_table(small_result, out)
+    (out / "period=1900").mkdir()  # a stale partition must not survive the next write
+    write_table(small_result, out)
+    assert sorted(p.name for p in out.iterdir()) == ["period=1995", "period=2017"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("name", ["t.parquet", "t"])
+def test_an_interrupted_write_leaves_the_previous_table_and_report(small_result, tmp_path, monkeypatch, name):
+    out = tmp_path / name
+    write_table(small_result, out)
+    before = _snapshot(tmp_path)
+
+    def interrupted(*args, **kwargs):
+        Path(args[1]).write_bytes(b"PAR1 half a file")  # a partial write, then the signal arrives
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module.pq, "write_table", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_table(small_result, out)
+    assert _snapshot(tmp_path) == before  # no temporary file left, nothing replaced
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT / "lib")}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_the_write_prints_one_line_and_keeps_the_old_table(small_result, tmp_path, sig):
+    out = tmp_path / "t.parquet"
+    write_table(small_result, out)
+    before = _snapshot(tmp_path)
+    # The real build, held at the start of writing so that the signal surely arrives then.
+    script = textwrap.dedent(f"""
+        import sys, time
+        import rhetoric_shift.build as build
+        write = build.write_table
+        def held(*args, **kwargs):
+            print("writing", flush=True)
+            time.sleep(60)
+            return write(*args, **kwargs)
+        build.write_table = held
+        from rhetoric_shift.cli import main
+        sys.exit(main(["build", {str(SEEDS)!r}, "--out", {str(out)!r}, "--workers", "1"]))
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), cwd=ROOT, text=True)
+    assert process.stdout.readline() == "writing\n"
+    process.send_signal(sig)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + sig
+    assert err == f"error: stopped by {sig.name} before finishing; run the command again\n"
+    assert _snapshot(tmp_path) == before  # the previous table and report, and nothing else
+
+
+def test_the_command_line_filters_and_writes_a_dataset(archive, tmp_path):
+    out = tmp_path / "ungdc"
+    command = [sys.executable, "-m", "rhetoric_shift", "build", str(archive), "--out", str(out), "--actors", "RUS,USA", "--years", "1990-2020", "--quiet", "--no-enrich"]
+    done = subprocess.run(command, capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # --quiet: no progress bars
+    table = read_table(out)
+    assert set(table["doc_id"]) == {"RUS_72_2017", "USA_50_1995"}
+    assert "filtered 1 documents outside --actors/--years" in done.stdout
+
+
+@pytest.mark.parametrize(("option", "value"), [("--dask", "local:zero"), ("--workers", "0"), ("--years", "2017-2014"), ("--actors", ",")])
+def test_a_bad_engine_or_filter_option_is_one_line(tmp_path, capsys, option, value):
+    from rhetoric_shift.cli import main
+
+    out = tmp_path / "t.parquet"
+    try:
+        status = main(["build", str(SEEDS), "--out", str(out), option, value])
+    except SystemExit as exc:  # argparse's own one-line usage error
+        status = exc.code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2 and option in err[-1] and "Traceback" not in "".join(err)
+    assert not out.exists()

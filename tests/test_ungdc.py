@@ -1,0 +1,221 @@
+"""The UN General Debate reader on a small archive shaped like the distributed corpus, written here."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import textwrap
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import ROOT, assert_statement_table
+from rhetoric_shift import ungdc
+from rhetoric_shift.build import build_table
+from rhetoric_shift.read import read_inputs
+from rhetoric_shift.spans import normalize_whitespace
+
+# Three paragraphs of one speech, delivered on one line each (as the recent sessions are).
+RUS_PARAGRAPHS = [
+    "Mr. President, the crisis in Ukraine cannot be resolved by force; we call on all parties to implement the Minsk agreements in full.",
+    "The conflict in Syria has lasted too long. Russia supports the Geneva talks and the fight against terrorism in that country.",
+    "We are ready to work with everyone who respects international law and the central role of the United Nations Charter.",
+]
+# Three paragraphs typeset in narrow columns: hard-wrapped, no blank line between paragraphs.
+FRA_PARAGRAPHS = [
+    "France welcomes the fiftieth anniversary of the Organization. It was founded on the ruins of a terrible war.",
+    "The Organization must adapt to a changed world. Peacekeeping has grown beyond what its founders imagined, and "
+    "its finances no longer match the tasks that the Member States give it every year in this Hall.",
+    "Let us therefore reform the Security Council. Its composition should reflect the world as it is today.",
+]
+USA_PARAGRAPHS = ["We meet in a year of hope.", "The United States will keep its commitments to this Organization."]
+SPEAKERS = [
+    ("Year", "Session", "ISO Code", "Country", "Name of Person Speaking", "Post"),
+    (2017, 72, "RUS", "Russia", "Mr. Sergey  Lavrov", "Minister for Foreign Affairs"),
+    (1995, 50, "FRA", "France", "Mr. HERVÉ DE CHARETTE ", "Minister for Foreign Affairs "),
+]
+
+
+def wrapped(paragraphs: list[str], width: int = 48) -> str:
+    """The paragraphs filled to ``width`` like a typeset column: one line break between paragraphs."""
+    return "\n".join(textwrap.fill(p, width) for p in paragraphs) + "\n"
+
+
+def fra_text() -> str:
+    """The French speech with a page break (page number and blank lines) in the middle of paragraph 2."""
+    lines = wrapped(FRA_PARAGRAPHS).splitlines()
+    cut = next(i for i, line in enumerate(lines) if line.rstrip().endswith(("and", "the", "of", "its", "to", "no")) and i > 3)
+    return "\n".join(lines[: cut + 1] + ["12", "", "", ""] + lines[cut + 1:]) + "\n"
+
+
+def speakers_sheet() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in SPEAKERS:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def corpus_files() -> dict[str, bytes]:
+    return {
+        "README.txt": b"The UN General Debate Corpus, a sample.\n",
+        "Speakers_by_session.xlsx": speakers_sheet(),
+        "TXT/Session 72 - 2017/RUS_72_2017.txt": ("\n".join(RUS_PARAGRAPHS) + "\n").encode(),
+        "TXT/Session 50 - 1995/FRA_50_1995.txt": fra_text().encode(),
+        # bare carriage returns end the lines of some files
+        "TXT/Session 50 - 1995/USA_50_1995.txt": "\ufeff".encode() + "\r".join(USA_PARAGRAPHS).encode(),
+        "TXT/Session 35 - 1980/.Rhistory": b"setwd('~/ungdc')\nlibrary(readtext)\n",
+    }
+
+
+def write_archive(path: Path, files: dict[str, bytes], *, sheet_last: bool = False) -> Path:
+    names = sorted(files, key=lambda n: (sheet_last and n.endswith(".xlsx"), n))
+    with tarfile.open(path, "w:gz") as archive:
+        for name in names:
+            info = tarfile.TarInfo(name)
+            info.size = len(files[name])
+            archive.addfile(info, io.BytesIO(files[name]))
+    return path
+
+
+def write_folder(path: Path, files: dict[str, bytes]) -> Path:
+    for name, data in files.items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_bytes(data)
+    return path
+
+
+@pytest.fixture
+def archive(tmp_path) -> Path:
+    return write_archive(tmp_path / "ungdc_sample.tar.gz", corpus_files())
+
+
+def test_every_speech_becomes_its_paragraphs_with_actor_period_and_speaker(archive):
+    result = build_table([archive], enrich=False)
+    table = result.table
+    assert_statement_table(table)
+    rus = table[table["doc_id"] == "RUS_72_2017"]
+    assert rus["text"].tolist() == RUS_PARAGRAPHS
+    assert set(rus["actor"]) == {"RUS"} and set(rus["period"]) == {2017}
+    assert set(rus["speaker"]) == {"Sergey Lavrov"} and set(rus["kind"]) == {"direct"}
+    assert set(table["source"]) == {"UN General Assembly"}
+    fra = table[table["doc_id"] == "FRA_50_1995"]
+    # wrapped lines joined, the page break inside paragraph 2 joined, its page number left out
+    assert fra["text"].tolist() == FRA_PARAGRAPHS
+    assert set(fra["speaker"]) == {"Hervé De Charette"} and set(fra["period"]) == {1995}
+    usa = table[table["doc_id"] == "USA_50_1995"]
+    assert usa["text"].tolist() == USA_PARAGRAPHS
+    # not in the speakers sheet: nobody is named, so the paragraphs are context, not anyone's quotes
+    assert usa["speaker"].isna().all() and set(usa["kind"]) == {"context"}
+    posts = {d.doc_id: d.post for d in result.report.documents}
+    assert posts == {"RUS_72_2017": "Minister for Foreign Affairs", "FRA_50_1995": "Minister for Foreign Affairs", "USA_50_1995": None}
+
+
+def test_offsets_point_into_the_speech_as_distributed(archive):
+    table = build_table([archive], enrich=False).table
+    raw = {name.rsplit("/", 1)[-1][:-4]: data.decode("utf-8-sig") for name, data in corpus_files().items() if name.endswith("_1995.txt") or name.endswith("_2017.txt")}
+    for row in table.itertuples():
+        source = normalize_whitespace(raw[row.doc_id][row.char_start:row.char_end])
+        if "12" in source.split():  # the paragraph the page break splits: the page number lies inside its span
+            source = source.replace(" 12 ", " ")
+        assert source == row.text
+
+
+def test_stray_files_are_skipped_and_reported(archive):
+    report = build_table([archive], enrich=False).report
+    skipped = {Path(f.path).name: f.reason for f in report.files if f.status == "skipped"}
+    assert skipped == {"README.txt": "corpus documentation, not a speech", ".Rhistory": "hidden file, not a speech"}
+    lines = report.lines()
+    assert sum(line.startswith("skipped") for line in lines) == 2
+    notes = {Path(f.path).name: f.notes for f in report.files if f.status == "used"}
+    assert notes["FRA_50_1995.txt"] == ["1 page-number line(s) left out"]
+
+
+def test_archive_and_extracted_folder_give_the_same_table(archive, tmp_path):
+    folder = write_folder(tmp_path / "extracted", corpus_files())
+    from_archive = build_table([archive], enrich=False).table
+    from_folder = build_table([folder], enrich=False).table
+    by_id = ["doc_id", "char_start"]
+    assert from_archive.sort_values(by_id).reset_index(drop=True).equals(from_folder.sort_values(by_id).reset_index(drop=True))
+
+
+def test_speakers_sheet_after_the_speeches_still_names_them(tmp_path):
+    archive = write_archive(tmp_path / "late_sheet.tgz", corpus_files(), sheet_last=True)
+    table = build_table([archive], enrich=False).table
+    assert set(table.loc[table["doc_id"] == "RUS_72_2017", "speaker"]) == {"Sergey Lavrov"}
+
+
+def test_actor_and_year_filters_keep_only_matching_speeches(archive):
+    result = build_table([archive], enrich=False, actors=["fra", "RUS"], years=(1990, 2000))
+    assert set(result.table["doc_id"]) == {"FRA_50_1995"}
+    assert result.report.filtered == 2
+
+
+def test_read_inputs_reads_a_corpus_without_a_manifest(archive):
+    documents, reports = read_inputs([archive])
+    assert sorted(d.doc_id for d in documents) == ["FRA_50_1995", "RUS_72_2017", "USA_50_1995"]
+    assert sum(r.status == "skipped" for r in reports) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraphs"),
+    [
+        ("One paragraph on a long line that goes on well past any width a typesetter would use for a column of print.\n"
+         "A second paragraph on its own long line, again longer than one hundred characters in all, as modern files are.",
+         2),
+        ("a sentence broken\n7\n\n\nacross a page", 1),  # lower case after a page break: the same sentence
+        ("The first paragraph ends.\n\nThe second begins after a blank line.", 2),
+        ("Words run on to a\nline break without a full stop", 1),
+    ],
+)
+def test_reflow_finds_paragraphs(text, paragraphs):
+    flowed, _, _ = ungdc.reflow(text)
+    assert len(flowed.split("\n\n")) == paragraphs
+
+
+def test_reflow_maps_every_character_back_to_the_original():
+    text = "First line of a\nparagraph.\n\n  Second\r\nparagraph here."
+    flowed, offsets, _ = ungdc.reflow(text)
+    assert flowed == "First line of a paragraph.\n\nSecond paragraph here."
+    for i, ch in enumerate(flowed):
+        start, end = offsets[i], offsets.ends[i]
+        assert text[start:end] == ch or (ch.isspace() and start == end)
+
+
+@pytest.mark.parametrize(
+    ("printed", "canonical"),
+    [("Mr. VYSHINSKY ", "Vyshinsky"), ("Mr. Sergey  Lavrov", "Sergey Lavrov"), ("Abdullah II ibn Al Hussein", "Abdullah II ibn Al Hussein"), ("H.E. Mrs. Ellen Johnson-Sirleaf", "Ellen Johnson-Sirleaf")],
+)
+def test_speaker_names_are_canonicalised(printed, canonical):
+    assert ungdc.canonical_name(printed) == canonical
+
+
+def test_a_broken_archive_is_one_line_naming_it(tmp_path):
+    from conftest import assert_user_error
+    from rhetoric_shift.errors import InputError
+
+    bad = tmp_path / "broken.tar.gz"
+    bad.write_bytes(b"\x1f\x8b not really gzip")
+    with pytest.raises(InputError) as info:
+        build_table([bad], enrich=False)
+    assert_user_error(info.value, bad, "not a readable tar archive")
+
+
+CORPUS = ROOT.parent / "shared" / "corpora" / "ungdc_1946-2024.tar.gz"
+
+
+@pytest.mark.skipif(not CORPUS.is_file(), reason=f"the UN General Debate Corpus is not at {CORPUS}")
+def test_one_real_session_from_the_distributed_archive():
+    result = build_table([CORPUS], enrich=False, years=(1995, 1995))
+    table = result.table
+    assert_statement_table(table)
+    assert table["doc_id"].nunique() >= 150 and set(table["period"]) == {1995}
+    assert (table["n_words"] > 2000).sum() == 0  # hard-wrapped paragraphs are rebuilt, not one per page
+    per_speech = table.groupby("doc_id").size()
+    assert 15 <= per_speech.median() <= 60
+    rus = table[table["doc_id"] == "RUS_50_1995"]
+    assert set(rus["speaker"]) == {"Kozyrev"}
+    assert rus["text"].iloc[0].startswith("First of all, allow me to congratulate my colleague")
