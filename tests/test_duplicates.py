@@ -115,6 +115,15 @@ def test_prefix_filtering_finds_exactly_the_pairs_of_all_pairs():
     assert len(brute) > 20 and found == brute
 
 
+def test_a_term_too_common_to_block_on_is_left_out():
+    # Three reports of one remark whose only rare-enough terms are shared by all three: with
+    # blocks of at most two statements, the shared terms are too common to block on.
+    text = "Gas pipelines to Europe supply cheaper gas"
+    table = make_table([{"doc_id": f"d{i}", "statement_id": f"s{i}", "text": text} for i in range(3)])
+    assert len(DuplicateFinder().fit(table["text"]).pairs(table)) == 3
+    assert DuplicateFinder(max_block=2).fit(table["text"]).pairs(table).empty
+
+
 def test_precomputed_terms_give_the_same_groups():
     from rhetoric_shift.duplicates import term_codes
     from rhetoric_shift.tokens import content_stems
@@ -148,6 +157,7 @@ def test_deterministic_and_empty_inputs():
         ({"threshold": 1.5}, "Got 1.5"),
         ({"min_words": 0}, "'min_words' parameter"),
         ({"kinds": ("direct", "headline")}, "Got ['headline']"),
+        ({"max_block": 1}, "The 'max_block' parameter of DuplicateFinder must be an int >= 2. Got 1 instead."),
     ],
 )
 def test_parameters_are_checked_in_fit(params, message):

@@ -22,8 +22,10 @@ exceptionalism feelings"). Counting both would double that remark in every aggre
   first, and each statement indexes only its *prefix*, its rarest terms up to where the rest of
   its weight can no longer reach the threshold (the rest's norm is below ``threshold``). Two
   statements whose cosine reaches the threshold must share a prefix term, so only those pairs
-  are scored; common words ("nation", "peace") rarely sit in a prefix. The pairs found are
-  exactly those an all-pairs comparison finds;
+  are scored; common words ("nation", "peace") rarely sit in a prefix. A prefix term shared by
+  more than ``max_block`` statements of a period is not used for blocking, so the cost stays
+  linear; with that proviso (never binding on periods of up to ``max_block`` statements, such as
+  the seeds) the pairs found are exactly those an all-pairs comparison finds;
 - groups: each member of a group reached the threshold with the group's centre, so groups
   cannot chain into a crowd of statements that share nothing (star clustering: statements are
   taken by how many pairs they have, most first; one not yet in a group becomes a centre and
@@ -91,15 +93,19 @@ class DuplicateFinder:
     min_words : int, fewer content words than this and a statement is never paired (short
         statements such as "Good things first" match by chance).
     kinds : the statement kinds that can pair.
+    max_block : int, a term in the prefixes of more statements of one period than this is too
+        common to block on (its block alone would be quadratic); pairs that share only such
+        terms are not searched. Periods of up to ``max_block`` statements are searched exactly.
 
     Attributes (after ``fit``): ``codes_`` (sorted term codes), ``df_`` (statements containing
     each), ``n_docs_`` (statements with at least one content word).
     """
 
-    def __init__(self, threshold: float = 0.4, min_words: int = 4, kinds: Sequence[str] = REMARK_KINDS) -> None:
+    def __init__(self, threshold: float = 0.4, min_words: int = 4, kinds: Sequence[str] = REMARK_KINDS, max_block: int = 200) -> None:
         self.threshold = threshold
         self.min_words = min_words
         self.kinds = kinds
+        self.max_block = max_block
 
     def _check_params(self) -> None:
         t = self.threshold
@@ -107,6 +113,8 @@ class DuplicateFinder:
             raise param_error("DuplicateFinder", "threshold", "a float in (0, 1]", t)
         if not is_int(self.min_words) or self.min_words < 1:
             raise param_error("DuplicateFinder", "min_words", "an int >= 1", self.min_words)
+        if not is_int(self.max_block) or self.max_block < 2:
+            raise param_error("DuplicateFinder", "max_block", "an int >= 2", self.max_block)
         unknown = sorted(set(self.kinds) - set(KINDS))
         if unknown:
             raise param_error("DuplicateFinder", "kinds", f"kinds among {', '.join(KINDS)}", unknown)
@@ -167,9 +175,14 @@ class DuplicateFinder:
         X.sort_indices()
         return X
 
-    def _prefixes(self, X: sparse.csr_matrix) -> sparse.csr_matrix:
-        """The prefix of each row: its entries from the rarest on, while the weight from there to
-        the row's end reaches ``threshold``² (entries after it cannot lift a cosine to the threshold)."""
+    def _prefixes(self, X: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """The prefix of each row and the norm of the rest (its suffix).
+
+        The prefix: the row's entries from the rarest term on, while the weight from there to the
+        row's end reaches ``threshold``²; the suffix's norm is then below ``threshold``, so two
+        rows can only reach the threshold when their prefixes share a term. Rows hold no empty
+        ones here (every candidate has ``min_words`` terms).
+        """
         sq = X.data**2
         row_of = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
         before = np.cumsum(sq) - sq  # weight of everything earlier in the flattened matrix
@@ -178,7 +191,9 @@ class DuplicateFinder:
         rest = totals - earlier_in_row  # this entry and all after it, in its row
         keep = rest >= self.threshold**2 - 1e-9
         indptr = np.concatenate([[0], np.cumsum(np.bincount(row_of[keep], minlength=X.shape[0]))])
-        return sparse.csr_matrix((np.ones(int(keep.sum())), X.indices[keep], indptr), shape=X.shape)
+        prefix = sparse.csr_matrix((X.data[keep], X.indices[keep], indptr), shape=X.shape)
+        suffix_norm = np.sqrt(np.maximum(np.bincount(row_of[~keep], weights=sq[~keep], minlength=X.shape[0]), 0))
+        return prefix, suffix_norm
 
     def pairs(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None) -> pd.DataFrame:
         """Pairs of statements judged the same remark: columns a, b (statement ids, a < b), similarity.
@@ -194,14 +209,14 @@ class DuplicateFinder:
             return pd.DataFrame([], columns=columns)
         sub = table.iloc[eligible]
         X = self._matrix([packed[i] for i in eligible])
-        P = self._prefixes(X)
+        P, suffix = self._prefixes(X)
         docs = pd.factorize(sub["doc_id"].astype(str))[0]
         ids = sub["statement_id"].astype(str).to_numpy()
         found = []
         for _, where in sorted(pd.Series(np.arange(len(sub))).groupby(sub["period"].to_numpy()).groups.items()):
             where = np.asarray(where)
             if len(np.unique(docs[where])) > 1:
-                found.append(self._block_pairs(X[where], P[where], docs[where], where))
+                found.append(self._block_pairs(X[where], P[where], suffix[where], docs[where], where))
         if not found:
             return pd.DataFrame([], columns=columns)
         i, j, s = (np.concatenate(parts) for parts in zip(*found))
@@ -209,14 +224,23 @@ class DuplicateFinder:
         out = pd.DataFrame({"a": a, "b": b, "similarity": np.round(s, 6)})
         return out.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
 
-    def _block_pairs(self, X, P, docs, where) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Pairs of one period: candidates share a prefix term, then their exact cosine decides."""
+    def _block_pairs(self, X, P, suffix, docs, where) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Pairs of one period: candidates share a prefix term, then their exact cosine decides.
+
+        The product of the prefixes is the cosine over the shared prefix terms; every other
+        shared term lies in a suffix, which adds at most the two suffix norms. A candidate that
+        cannot reach the threshold even so is dropped before its exact cosine is computed.
+        """
         out_i, out_j, out_s = [], [], []
+        P = P.tocsr(copy=True)
+        too_common = np.bincount(P.indices, minlength=P.shape[1]) > self.max_block
+        P.data[too_common[P.indices]] = 0  # linear cost: no block larger than max_block
+        P.eliminate_zeros()
         PT = P.T.tocsr()
         for start in range(0, P.shape[0], _ROW_CHUNK):
             C = (P[start : start + _ROW_CHUNK] @ PT).tocoo()
             ci, cj = C.row + start, C.col
-            keep = (ci < cj) & (docs[ci] != docs[cj])
+            keep = (ci < cj) & (docs[ci] != docs[cj]) & (C.data + suffix[ci] + suffix[cj] >= self.threshold - 1e-9)
             ci, cj = ci[keep], cj[keep]
             for p in range(0, len(ci), _PAIR_CHUNK):
                 i, j = ci[p : p + _PAIR_CHUNK], cj[p : p + _PAIR_CHUNK]
@@ -256,7 +280,8 @@ class DuplicateFinder:
         return self.fit(table["text"].tolist(), terms).groups(table, terms)
 
     def __repr__(self) -> str:
-        return f"DuplicateFinder(threshold={self.threshold!r}, min_words={self.min_words!r}, kinds={tuple(self.kinds)!r})"
+        return (f"DuplicateFinder(threshold={self.threshold!r}, min_words={self.min_words!r}, "
+                f"kinds={tuple(self.kinds)!r}, max_block={self.max_block!r})")
 
 
 def unique_remarks(table: pd.DataFrame) -> pd.DataFrame:
