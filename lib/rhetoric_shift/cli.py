@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--manifest", type=Path, help="manifest.toml to apply (default: the one beside the inputs)")
     build.add_argument("--targets", type=Path, help="a targets lexicon TOML replacing the bundled one")
     build.add_argument("--speakers", type=Path, help="a speakers TOML replacing the bundled one")
-    build.add_argument("--topics", type=_int_in(1, None, "; leave it out to choose the number by silhouette"), help="number of topic clusters (default: chosen by silhouette)")
+    build.add_argument("--topics", type=_int_in(1, None, "; leave it out to choose the number by stability"), help="number of topic clusters (default: chosen by stability across subsamples)")
     build.add_argument("--random-state", type=_int_in(0, MAX_SEED), default=0, help="seed for topic clustering (default 0)")
     build.add_argument("--no-enrich", action="store_true", help="segment only; leave the analysis columns neutral")
     build.add_argument("--quiet", action="store_true", help="print only problems and the summary; no progress bars")
