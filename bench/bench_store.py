@@ -44,12 +44,17 @@ def ungdc_table(out: Path, segmented: Path | None) -> Path:
     """The cheap UNGDC table at ``out``, from a ``--no-enrich`` table ``segmented`` or by segmenting the corpus."""
     if out.exists():
         return out
-    from rhetoric_shift.build import BuildReport, BuildResult, build_table, read_table, write_table
+    from rhetoric_shift.build import BuildReport, BuildResult, build_table, write_table
+    from rhetoric_shift.schema import conform_table, neutral_enrichment
     from rhetoric_shift.targets import load_lexicon
 
     t0 = time.perf_counter()
     if segmented is not None:
-        table = read_table(segmented)
+        table = pd.read_parquet(segmented)
+        for name, value in neutral_enrichment().items():  # a table from an older schema lacks the newer columns
+            if name not in table:
+                table[name] = [value] * len(table) if isinstance(value, list) else value
+        table = conform_table(table)
     else:
         table = build_table([CORPUS], enrich=False).table
     rng = np.random.default_rng(0)

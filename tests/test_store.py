@@ -58,6 +58,7 @@ def test_measure_by_hand(small):
         out = store.measure("tone", Filters(targets=("Syria",)))
         assert out["n"].tolist() == [2, 1]
         assert out["mean"].tolist() == pytest.approx([0.0, 0.1])
+        assert out.loc[0, "sd"] == pytest.approx(math.sqrt(0.5)) and math.isnan(out.loc[1, "sd"])  # 0.5 and -0.5; one value
         ukraine_2016 = store.measure("stance", Filters(targets=("Ukraine",))).iloc[0]
         assert ukraine_2016["n"] == 0 and math.isnan(ukraine_2016["mean"])
 
@@ -66,6 +67,8 @@ def test_actor_and_topic_counts_by_hand(small):
     for store in small:
         actors = store.actor_counts()
         assert list(actors.itertuples(index=False, name=None)) == [("RUS", 2016, 2), ("RUS", 2017, 1), ("USA", 2016, 1), ("USA", 2017, 1)]
+        kinds = store.counts(["kind", "period"])
+        assert list(kinds.itertuples(index=False, name=None)) == [("direct", 2016, 3), ("direct", 2017, 2), ("question", 2017, 1)]
         topics = store.topic_counts(Filters(periods=(2017,)))
         assert list(topics.itertuples(index=False, name=None)) == [(2017, -1, "", 1), (2017, 0, "talks", 1), (2017, 1, "other", 1)]
 
@@ -106,6 +109,8 @@ def test_unknown_columns_and_measures_are_refused(small):
             store.rows(columns=["text; DROP TABLE statements"])
         with pytest.raises(ValueError, match="unknown measure"):
             store.measure("n_words")
+        with pytest.raises(ValueError, match="cannot count"):
+            store.counts(["text"])
         with pytest.raises(ValueError, match="cannot list"):
             store.distinct("text")
 
@@ -148,6 +153,8 @@ def test_seed_aggregates_equal(seeds):
             pd.testing.assert_frame_equal(duck.measure(measure, f), ref.measure(measure, f), check_dtype=False, rtol=1e-9)
         pd.testing.assert_frame_equal(duck.topic_counts(f), ref.topic_counts(f), check_dtype=False)
         pd.testing.assert_frame_equal(duck.actor_counts(f), ref.actor_counts(f), check_dtype=False)
+        for by in (["kind", "period"], ["source"], ["speaker", "period"], ["doc_id"]):
+            pd.testing.assert_frame_equal(duck.counts(by, f), ref.counts(by, f), check_dtype=False)
         for column in DISTINCT_COLUMNS:
             assert duck.distinct(column, f) == ref.distinct(column, f), (column, f)
 

@@ -28,6 +28,7 @@ from rhetoric_shift.schema import COLUMN_NAMES, COLUMNS
 PARTITION = "period"
 LARGE_ROWS = 1_000_000  # above this many rows ``open_store`` leaves the table on disk
 FILTER_COLUMNS = {"periods": "period", "actors": "actor", "sources": "source", "speakers": "speaker", "kinds": "kind"}
+COUNT_COLUMNS = ("period", "actor", "source", "speaker", "kind", "topic", "doc_id")
 DISTINCT_COLUMNS = ("period", "actor", "source", "speaker", "kind", "topic", "targets")
 MEASURES = ("tone", "stance")
 ORDER = ("period", "doc_id", "char_start", "statement_id")  # one fixed order, so pages of a drill-down never overlap
@@ -68,20 +69,36 @@ class Store(ABC):
         """Number of statements passing ``filters``."""
 
     @abstractmethod
-    def period_counts(self, filters: Filters = NO_FILTER) -> pd.DataFrame:
-        """``[period, n]`` for every period with a statement passing ``filters``, ascending."""
+    def _counts(self, by: list[str], filters: Filters) -> pd.DataFrame:
+        """``[*by, n]`` for every combination with statements, rows with a null in ``by`` left out, sorted by ``by``."""
 
     @abstractmethod
     def _target_counts(self, filters: Filters, measure: str | None) -> pd.DataFrame:
-        """``[period, target, n]`` (plus ``mean`` of ``measure`` over its non-null values, counted in ``n``) for targets named in passing rows; ``filters.targets`` limits which targets, not which rows."""
+        """``[period, target, n]`` (plus ``mean`` and ``sd`` of ``measure`` over its non-null values, counted in ``n``) for targets named in passing rows; ``filters.targets`` limits which targets, not which rows."""
+
+    def counts(self, by: Sequence[str], filters: Filters = NO_FILTER) -> pd.DataFrame:
+        """``[*by, n]``: statements passing ``filters`` per combination of ``by`` (columns of ``COUNT_COLUMNS``), e.g. kind × period.
+
+        Statements with a null in ``by`` (the press has no actor) are left out; sorted by ``by``.
+        """
+        by = list(by)
+        unknown = [c for c in by if c not in COUNT_COLUMNS]
+        if unknown or not by:
+            raise ValueError(f"cannot count by {unknown or by}; use columns of {', '.join(COUNT_COLUMNS)}")
+        out = self._counts(by, filters)
+        return out.astype({c: ("int64" if _DTYPES[c] == "int64" else "string") for c in by} | {"n": "int64"})
+
+    def period_counts(self, filters: Filters = NO_FILTER) -> pd.DataFrame:
+        """``[period, n]`` for every period with a statement passing ``filters``, ascending."""
+        return self.counts(["period"], filters)
+
+    def actor_counts(self, filters: Filters = NO_FILTER) -> pd.DataFrame:
+        """``[actor, period, n]`` for every (actor, period) with statements; statements without an actor (the press) are left out."""
+        return self.counts(["actor", "period"], filters)
 
     @abstractmethod
     def topic_counts(self, filters: Filters = NO_FILTER) -> pd.DataFrame:
         """``[period, topic, topic_label, n]`` for every (period, topic) with statements, sorted by period then topic."""
-
-    @abstractmethod
-    def actor_counts(self, filters: Filters = NO_FILTER) -> pd.DataFrame:
-        """``[actor, period, n]`` for every (actor, period) with statements; statements without an actor (the press) are left out."""
 
     @abstractmethod
     def distinct(self, column: str, filters: Filters = NO_FILTER) -> list:
@@ -109,15 +126,16 @@ class Store(ABC):
         return grid[["period", "target", "n_target", "n_statements", "salience"]]
 
     def measure(self, measure: str, filters: Filters = NO_FILTER) -> pd.DataFrame:
-        """``[period, target, n, mean]``: mean ``measure`` (tone or stance) of the statements naming each target, with how many it averages.
+        """``[period, target, n, mean, sd]``: mean ``measure`` (tone or stance) of the statements naming each target, how many it averages and their sample standard deviation.
 
-        On the same grid as ``salience``; a cell without statements has n = 0 and a missing mean.
+        On the same grid as ``salience``; a cell without statements has n = 0 and a missing mean
+        (and a single statement a missing sd). ``sd`` lets a caller give an interval without the rows.
         """
         if measure not in MEASURES:
             raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
         totals = self.period_counts(filters.without_targets())
         counts = self._target_counts(filters, measure)
-        return _grid(totals, counts, filters.targets, mean=True)[["period", "target", "n", "mean"]]
+        return _grid(totals, counts, filters.targets, mean=True)[["period", "target", "n", "mean", "sd"]]
 
     def search(self, text: str, filters: Filters = NO_FILTER, columns: Sequence[str] = COLUMN_NAMES, *, limit: int = 50) -> tuple[int, pd.DataFrame]:
         """``(number of hits, the first `limit` of them)`` for statements containing ``text`` (any case)."""
@@ -132,7 +150,7 @@ def _grid(totals: pd.DataFrame, counts: pd.DataFrame, wanted: Sequence[str], mea
     out = counts.set_index(["period", "target"]).reindex(index).reset_index()
     out["n"] = out["n"].fillna(0).astype("int64")
     if mean:
-        out["mean"] = out["mean"].astype("float64")
+        out[["mean", "sd"]] = out[["mean", "sd"]].astype("float64")
     order = {t: i for i, t in enumerate(targets)}
     return out.sort_values(["period", "target"], key=lambda s: s.map(order) if s.name == "target" else s, ignore_index=True)
 
@@ -191,9 +209,8 @@ class PandasStore(Store):
     def count(self, filters: Filters = NO_FILTER) -> int:
         return int(self._mask(filters).sum())
 
-    def period_counts(self, filters: Filters = NO_FILTER) -> pd.DataFrame:
-        rows = self._passing(filters)
-        return rows.groupby("period").size().rename("n").reset_index().astype({"period": "int64", "n": "int64"})
+    def _counts(self, by: list[str], filters: Filters) -> pd.DataFrame:
+        return self._passing(filters).groupby(by, dropna=True).size().rename("n").reset_index()
 
     def _target_counts(self, filters: Filters, measure: str | None) -> pd.DataFrame:
         rows = self._passing(filters)
@@ -204,17 +221,12 @@ class PandasStore(Store):
         if measure is None:
             return named.groupby(["period", "target"]).size().rename("n").reset_index()
         named = named.dropna(subset=[measure])
-        return named.groupby(["period", "target"])[measure].agg(n="size", mean="mean").reset_index()
+        return named.groupby(["period", "target"])[measure].agg(n="size", mean="mean", sd="std").reset_index()
 
     def topic_counts(self, filters: Filters = NO_FILTER) -> pd.DataFrame:
         rows = self._passing(filters)
         out = rows.groupby(["period", "topic"]).agg(topic_label=("topic_label", "min"), n=("topic", "size")).reset_index()
         return out.astype({"period": "int64", "topic": "int64", "n": "int64"})
-
-    def actor_counts(self, filters: Filters = NO_FILTER) -> pd.DataFrame:
-        rows = self._passing(filters).dropna(subset=["actor"])
-        out = rows.groupby(["actor", "period"]).size().rename("n").reset_index()
-        return out.astype({"actor": "string", "period": "int64", "n": "int64"})
 
     def distinct(self, column: str, filters: Filters = NO_FILTER) -> list:
         if column not in DISTINCT_COLUMNS:
@@ -289,10 +301,12 @@ class DuckStore(Store):
         where, params = self._where(filters)
         return int(self._query(f"SELECT count(*) AS n FROM {self.VIEW}{where}", params)["n"].iloc[0])
 
-    def period_counts(self, filters: Filters = NO_FILTER) -> pd.DataFrame:
+    def _counts(self, by: list[str], filters: Filters) -> pd.DataFrame:
         where, params = self._where(filters)
-        out = self._query(f"SELECT period, count(*) AS n FROM {self.VIEW}{where} GROUP BY period ORDER BY period", params)
-        return out.astype({"period": "int64", "n": "int64"})
+        present = " AND ".join(f"{c} IS NOT NULL" for c in by)
+        cond = (where + " AND " if where else " WHERE ") + present
+        keys = ", ".join(by)
+        return self._query(f"SELECT {keys}, count(*) AS n FROM {self.VIEW}{cond} GROUP BY {keys} ORDER BY {keys}", params)
 
     def _target_counts(self, filters: Filters, measure: str | None) -> pd.DataFrame:
         where, params = self._where(filters)
@@ -305,7 +319,7 @@ class DuckStore(Store):
         if measure:
             keep.append("value IS NOT NULL")
         cond = (" WHERE " + " AND ".join(keep)) if keep else ""
-        agg = "count(*) AS n" + (", avg(value) AS mean" if measure else "")
+        agg = "count(*) AS n" + (", avg(value) AS mean, stddev_samp(value) AS sd" if measure else "")
         out = self._query(f"SELECT period, target, {agg} FROM ({inner}){cond} GROUP BY period, target", params)
         return out.astype({"period": "int64", "target": "object", "n": "int64"})
 
@@ -316,12 +330,6 @@ class DuckStore(Store):
             params,
         )
         return out.astype({"period": "int64", "topic": "int64", "n": "int64"})
-
-    def actor_counts(self, filters: Filters = NO_FILTER) -> pd.DataFrame:
-        where, params = self._where(filters)
-        cond = (where + " AND " if where else " WHERE ") + "actor IS NOT NULL"
-        out = self._query(f"SELECT actor, period, count(*) AS n FROM {self.VIEW}{cond} GROUP BY actor, period ORDER BY actor, period", params)
-        return out.astype({"actor": "string", "period": "int64", "n": "int64"})
 
     def distinct(self, column: str, filters: Filters = NO_FILTER) -> list:
         if column not in DISTINCT_COLUMNS:
