@@ -268,7 +268,9 @@ class DuckStore(Store):
     def cursor(self):
         """A new cursor on the store's connection: one per script run (or per question)."""
         with self._lock:
-            return self.connection_.cursor()
+            cur = self.connection_.cursor()
+        cur.execute("SET enable_progress_bar = false")  # a connection-local option; the bar would write into the page's log
+        return cur
 
     def _query(self, sql: str, params: list) -> pd.DataFrame:
         cur = self.cursor()
@@ -309,19 +311,36 @@ class DuckStore(Store):
         return self._query(f"SELECT {keys}, count(*) AS n FROM {self.VIEW}{cond} GROUP BY {keys} ORDER BY {keys}", params)
 
     def _target_counts(self, filters: Filters, measure: str | None) -> pd.DataFrame:
+        if filters.targets:
+            return self._wanted_target_counts(filters, measure)
         where, params = self._where(filters)
         value = f", {measure} AS value" if measure else ""
         inner = f"SELECT period, UNNEST(targets) AS target{value} FROM {self.VIEW}{where}"
-        keep = []
-        if filters.targets:
-            keep.append(f"target IN ({', '.join('?' * len(filters.targets))})")
-            params = params + [str(t) for t in filters.targets]
-        if measure:
-            keep.append("value IS NOT NULL")
-        cond = (" WHERE " + " AND ".join(keep)) if keep else ""
+        cond = " WHERE value IS NOT NULL" if measure else ""
         agg = "count(*) AS n" + (", avg(value) AS mean, stddev_samp(value) AS sd" if measure else "")
         out = self._query(f"SELECT period, target, {agg} FROM ({inner}){cond} GROUP BY period, target", params)
         return out.astype({"period": "int64", "target": "object", "n": "int64"})
+
+    def _wanted_target_counts(self, filters: Filters, measure: str | None) -> pd.DataFrame:
+        """The same for named targets, one aggregate column per target: list_contains per row is ~5x cheaper than UNNEST."""
+        where, params = self._where(filters)
+        aggs, agg_params = [], []
+        for i, target in enumerate(filters.targets):
+            hit = "list_contains(targets, ?)" + (f" AND {measure} IS NOT NULL" if measure else "")
+            aggs.append(f"count_if({hit}) AS n{i}")
+            agg_params.append(str(target))
+            if measure:
+                value = f"CASE WHEN list_contains(targets, ?) THEN {measure} END"
+                aggs.append(f"avg({value}) AS mean{i}, stddev_samp({value}) AS sd{i}")
+                agg_params += [str(target), str(target)]
+        wide = self._query(f"SELECT period, {', '.join(aggs)} FROM {self.VIEW}{where} GROUP BY period", agg_params + params)
+        frames = []
+        for i, target in enumerate(filters.targets):
+            part = pd.DataFrame({"period": wide["period"].astype("int64"), "target": target, "n": wide[f"n{i}"].astype("int64")})
+            if measure:
+                part["mean"], part["sd"] = wide[f"mean{i}"], wide[f"sd{i}"]
+            frames.append(part[part["n"] > 0])
+        return pd.concat(frames, ignore_index=True)
 
     def topic_counts(self, filters: Filters = NO_FILTER) -> pd.DataFrame:
         where, params = self._where(filters)
