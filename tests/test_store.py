@@ -91,6 +91,7 @@ def test_search_is_literal_and_ignores_case(small):
         assert store.search("clai_", columns=["text"])[0] == 0  # nor is _ (as a wildcard it would match "claim")
         n, rows = store.search("syria", limit=2, columns=["statement_id"])
         assert n == 3 and len(rows) == 2
+        assert store.search("syria", most=2, columns=["text"])[0] == 2  # "at least 2"
 
 
 @pytest.mark.parametrize("hostile", ["'; DROP TABLE statements; --", "O'Brien", "\\", "%", "Syria' OR '1'='1"])

@@ -137,10 +137,18 @@ class Store(ABC):
         counts = self._target_counts(filters, measure)
         return _grid(totals, counts, filters.targets, mean=True)[["period", "target", "n", "mean", "sd"]]
 
-    def search(self, text: str, filters: Filters = NO_FILTER, columns: Sequence[str] = COLUMN_NAMES, *, limit: int = 50) -> tuple[int, pd.DataFrame]:
-        """``(number of hits, the first `limit` of them)`` for statements containing ``text`` (any case)."""
+    def search(self, text: str, filters: Filters = NO_FILTER, columns: Sequence[str] = COLUMN_NAMES, *, limit: int = 50, most: int = 1000) -> tuple[int, pd.DataFrame]:
+        """``(number of hits up to `most`, the first `limit` of them)`` for statements containing ``text`` (any case).
+
+        A count equal to ``most`` means "at least that many": counting stops there, so a common
+        word does not cost a scan of every text.
+        """
         found = replace(filters, text=text)
-        return self.count(found), self.rows(found, columns, limit=limit)
+        return self.count_upto(found, most), self.rows(found, columns, limit=limit)
+
+    def count_upto(self, filters: Filters, most: int) -> int:
+        """``min(count(filters), most)``, stopping early where the storage can."""
+        return min(self.count(filters), int(most))
 
 
 def _grid(totals: pd.DataFrame, counts: pd.DataFrame, wanted: Sequence[str], mean: bool = False) -> pd.DataFrame:
@@ -302,6 +310,10 @@ class DuckStore(Store):
     def count(self, filters: Filters = NO_FILTER) -> int:
         where, params = self._where(filters)
         return int(self._query(f"SELECT count(*) AS n FROM {self.VIEW}{where}", params)["n"].iloc[0])
+
+    def count_upto(self, filters: Filters, most: int) -> int:
+        where, params = self._where(filters)
+        return int(self._query(f"SELECT count(*) AS n FROM (SELECT 1 FROM {self.VIEW}{where} LIMIT ?)", params + [int(most)])["n"].iloc[0])
 
     def _counts(self, by: list[str], filters: Filters) -> pd.DataFrame:
         where, params = self._where(filters)
