@@ -119,3 +119,15 @@ def test_a_caption_printed_twice_and_a_line_with_a_link_are_furniture():
     assert found[caption] == "caption" and found[f"{caption} PHOTO: AGENCY"] in ("caption", "credit")
     assert found["You can find the original at http://example.org/a"] == "link line"
     assert "Lavrov said the talks were useful." not in found
+
+
+def test_sentences_about_the_page_are_furniture():
+    text = (
+        "This article was originally published on 12 April 2017.\n\n"
+        "The article has changed 23 times. There is an RSS feed of changes available.\n\n"
+        "This article is important, Lavrov said.\n"
+    )
+    found = reasons(text)
+    assert found["This article was originally published on 12 April 2017."] == "about the page"
+    assert found["The article has changed 23 times. There is an RSS feed of changes available."] == "about the page"
+    assert "This article is important, Lavrov said." not in found

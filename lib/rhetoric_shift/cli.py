@@ -71,7 +71,15 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("table", type=Path, help="a statement table written by `build`")
     compare.add_argument("--target", required=True, help="a target label, e.g. Ukraine")
     compare.add_argument("--periods", type=int, nargs="+", required=True, help="two or more years, e.g. 2014 2017")
-    compare.add_argument("--by", choices=["report", "remark"], default="report", help="count every report, or each unique remark once")
+    compare.add_argument("--by", choices=["remark", "report"], default="remark",
+                         help="count each unique remark once (default), or every report")
+    compare.add_argument("--who", choices=["officials", "all"], default="officials",
+                         help="count officials' statements, direct and reported (default), or every statement "
+                              "(headlines, narration and questions too)")
+    compare.add_argument("--actor", action="append", default=[], metavar="ACTOR",
+                         help="only statements of this actor, e.g. RUS (repeat for several)")
+    compare.add_argument("--outlet", action="append", default=[], metavar="OUTLET",
+                         help="only statements of this outlet, e.g. RT (repeat for several)")
     compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
     return parser
 
@@ -212,12 +220,19 @@ def run_formats() -> int:
 def run_compare(args: argparse.Namespace) -> int:
     from rhetoric_shift.build import read_table
     from rhetoric_shift.compare import compare_positions, format_comparison
+    from rhetoric_shift.query import actors, filter_table, sources
 
     if len(args.periods) < 2:
         raise InputError(args.table, f"--periods needs two or more years to compare, got {args.periods[0]}")
     table = read_table(args.table)
+    for flag, wanted, allowed in (("--actor", args.actor, actors(table)), ("--outlet", args.outlet, sources(table))):
+        unknown = [w for w in wanted if w not in allowed]
+        if unknown:
+            raise InputError(args.table, f"unknown {flag} {', '.join(unknown)}; allowed: {', '.join(allowed)}")
+    rows = filter_table(table, actors=args.actor, sources=args.outlet)
+    filters = {"actor": list(args.actor), "outlet": list(args.outlet)}
     try:
-        comparison = compare_positions(table, args.target, args.periods, by=args.by)
+        comparison = compare_positions(rows, args.target, args.periods, by=args.by, who=args.who, filters=filters)
     except ValueError as exc:
         raise InputError(args.table, str(exc)) from None
     if args.json:

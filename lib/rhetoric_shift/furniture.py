@@ -52,6 +52,11 @@ FURNITURE_PATTERNS = [
     ("caption", re.compile(r"\((?:L|R|C|left|right|centre|center)\)", re.I)),
     ("hashtags", re.compile(r"^#\w+(?:\s+#\w+)+$")),  # one "#Syria" alone heads a section
     ("script code", re.compile(r"\bfunction\s*\(|\}\s*\)\s*;|^\s*(?:var|const|let)\s+\w+\s*=|__\w+\.\w+\(")),
+    ("about the page", re.compile(
+        r"^(?:this|the) (?:article|story|page|post|blog|report)\b.{0,40}\b(?:is from|was (?:first |originally )?(?:published|posted|updated)|has (?:been )?(?:changed|updated))"
+        r"|\bRSS feed\b",
+        re.I,
+    )),
     ("link line", re.compile(r"^(?!.*[\"“”]).{0,300}(?:https?://|www\.)\S+")),
     ("teaser", re.compile(r"^(?:read more|read also|also read|see also|related|watch|listen|more on this story|recommended|more from|most read|you may also like)\b\s*[:»›>-]", re.I)),
     ("contents", re.compile(r"^(?:table of contents|contents|in this (?:article|story|section)|on this page)\s*:?$", re.I)),
