@@ -44,30 +44,36 @@ for card, column in zip(result.periods, st.columns(len(result.periods))):
         if not card.distinctive:
             st.markdown(f"**Distinctive words:** {compare.NO_DISTINCTIVE}.")
         if card.terms:
-            render.chart(charts.terms_chart(query.terms_frame(card.terms)), "One bar: a word typical of this period "
+            terms = query.terms_frame(card.terms)
+            render.chart(charts.terms_chart(terms), "One bar: a word typical of this period "
                          "against the others compared (weighted log-odds z-score), used in at least "
                          f"{compare.MIN_KEYNESS_REMARKS} remarks. Solid: survives the Benjamini-Hochberg correction; "
-                         "outlined: suggestive only.", key=f"terms_{card.period}")
-            st.dataframe(query.terms_frame(card.terms), key=f"terms_table_{card.period}", hide_index=True)
+                         "outlined: suggestive only.", key=f"terms_{card.period}", data=terms)
+            st.dataframe(terms, key=f"terms_table_{card.period}", hide_index=True)
         st.markdown("**Representative quotes**")
         for q in card.quotes or []:
             render.quote(q)
         if not card.quotes:
             st.caption("No official's statement of this period names the target.")
-        with st.expander(f"Statements behind {card.period}"):
-            render.statements_table(query.statements_in_cell(rows, target=target, period=card.period, measured=True,
-                                                             **counting), key=f"compare_rows_{card.period}", measured=True,
-                                    target=target)
+for card in result.periods:  # at full width, under the cards: a statement's text needs the room
+    with st.expander(f"Statements behind {card.period}"):
+        render.statements_table(query.statements_in_cell(rows, target=target, period=card.period, measured=True,
+                                                         **counting), key=f"compare_rows_{card.period}", measured=True,
+                                target=target)
 
 st.subheader("What changed, with its evidence")
 render.changes(result.changes, key="compare_changes")
 
 st.subheader("New and dropped words")
-st.dataframe(query.shifts_frame(result.shifts), key="compare_shifts", hide_index=True)
+shifts = query.shifts_frame(result.shifts)
+st.dataframe(shifts, key="compare_shifts", hide_index=True)
 st.caption("Words used at least twice in one period and never in the one before it (or after it); the target's own "
            "names are left out.")
+render.download_csv(shifts, f"new-dropped-words-{target}", key="compare_shifts")
 
-st.download_button("Download the cards (text)", compare.format_comparison(result), file_name=f"compare-{target}.txt")
+render.download_csv(query.cards_frame(result.to_dict()["periods"]), f"cards-{target}", key="compare_cards",
+                    label="Download the cards' numbers (CSV)")
+st.download_button("Download the cards (text)", compare.format_comparison(result), file_name=f"compare-{render._file_part(target)}.txt")
 st.download_button("Download the cards (JSON)", json.dumps(result.to_dict(), indent=2, ensure_ascii=False),
-                   file_name=f"compare-{target}.json", mime="application/json")
+                   file_name=f"compare-{render._file_part(target)}.json", mime="application/json")
 session.copy_link(ctx.url_path)

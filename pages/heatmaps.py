@@ -20,7 +20,8 @@ render.composition(query.composition(rows, by, who))
 st.subheader("Target × period")
 measure = session.radio("Measure", "measure", MEASURES, horizontal=True)
 if measure in ("tone", "stance"):
-    fig = charts.measure_heatmap(cached.measures(rows, shown, measure, by, who), measure)
+    frame = cached.measures(rows, shown, measure, by, who)
+    fig = charts.measure_heatmap(frame, measure)
     caption = (f"One cell: the mean {measure} of the counted statements about the target in that period (n = "
                f"remarks; hover for the 95% interval). Outlined cells marked 'no CI': under {compare.MIN_N_FOR_INTERVAL} "
                "remarks, too few for an interval whose coverage holds.")
@@ -29,8 +30,9 @@ else:
     fig = charts.salience_heatmap(frame) if measure == "salience" else charts.count_heatmap(frame)
     caption = ("One cell: the share of the period's counted statements naming the target, with the count behind it."
                if measure == "salience" else "One cell: how many counted statements of the period name the target.")
-event = render.chart(fig, caption + " Click a cell to list its statements.", key=f"heat_{measure}", select=True)
-render.cell_statements(rows, event, key="heat_target_rows", counting=counting,
+event = render.chart(fig, caption + " Click a cell to list its statements.", key=f"heat_{measure}", select=True,
+                     data=frame)
+render.cell_statements(rows, event, key="heat_target_rows", counting=counting, remember=True,
                        cell=render.interval_point if measure in ("tone", "stance") else render.target_period)
 tested = measure if measure in compare.CHANGE_MEASURES else "salience"
 with st.expander(f"Tested changes of {tested} between periods"):
@@ -42,16 +44,19 @@ render.topic_grid(rows, counting, key="heat_topics")
 st.subheader("Period × period: how alike the words about a target are")
 target = session.selectbox("Target", "target", ctx.allowed.targets, ctx.target())
 if ui.target_in(rows, target):
-    event = render.chart(charts.similarity_heatmap(cached.similarity(rows, target, by, who), target),
+    similar = cached.similarity(rows, target, by, who)
+    event = render.chart(charts.similarity_heatmap(similar, target),
                          "One cell: cosine similarity of the two periods' average TF-IDF word vectors of the "
                          "counted statements about the target (1 = same vocabulary). Click a cell to list "
-                         "the statements of both periods.", key="heat_similarity", select=True)
+                         "the statements of both periods.", key="heat_similarity", select=True, data=similar)
     render.cell_statements(rows, event, key="heat_similarity_rows", counting=counting,
                            cell=lambda x, y: {"target": target, "period": (int(x), int(y)), "measured": True})
     st.subheader("Actor × period: how often each state names the target")
-    render.chart(charts.salience_heatmap(cached.actor_salience(rows, target, by, who), row="actor"),
+    by_actor = cached.actor_salience(rows, target, by, who)
+    render.chart(charts.salience_heatmap(by_actor, row="actor"),
                  "One cell: the share of the actor's counted statements in that period that name "
                  f"{render.escape_markdown(target)}, with the count behind it; hover for its 95% Wilson interval. To compare two states on a target and period, "
-                 "choose each in the sidebar's Actors filter and open Compare.", key="heat_actors")
+                 "choose each in the sidebar's Actors filter and open Compare.", key="heat_actors",
+                 data=by_actor)
 
 session.copy_link(ctx.url_path)

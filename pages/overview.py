@@ -29,8 +29,9 @@ event = render.chart(
     "(named / counted); hover for its 95% Wilson interval. Click a cell to list its statements.",
     key="overview_grid",
     select=True,
+    data=salience,
 )
-render.cell_statements(rows, event, key="overview_cell", counting=counting)
+render.cell_statements(rows, event, key="overview_cell", counting=counting, remember=True)
 
 st.subheader("What changed, and what the evidence allows one to say")
 found = cached.changes(rows, shown, compare.CHANGE_MEASURES, by, who)
@@ -39,7 +40,7 @@ if found.empty:
 for target in [t for t in shown if t in set(found["target"])]:
     st.markdown(f"**{render.escape_markdown(target)}**\n" +
                 "\n".join(f"- {render.escape_markdown(line)}" for line in query.change_sentences(found, target)))
-    st.page_link("pages/compare.py", label=f"Compare {target} across periods", icon=":material/arrow_forward:",
+    st.page_link("pages/compare.py", label=f"Compare {render.escape_markdown(target)} across periods", icon=":material/arrow_forward:",
                  query_params=session.link_params(target=target))
 with st.expander("All tested changes as a table"):
     render.changes(found, key="overview_changes")

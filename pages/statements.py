@@ -15,11 +15,13 @@ q = session.text_input("Search", "q", max_chars=MAX_QUERY_CHARS, placeholder="a 
 found = query.search(rows, q)
 if q:
     st.subheader(f"“{render.escape_markdown(q)}” in context")
-    st.dataframe(query.kwic_view(found), key="statements_kwic", hide_index=True,
-                 column_config={"left": st.column_config.TextColumn(width="medium"),
-                                "right": st.column_config.TextColumn(width="medium")})
+    picked = st.dataframe(query.kwic_view(found), key="statements_kwic", hide_index=True, on_select="rerun",
+                          selection_mode="single-row",
+                          column_config={"left": st.column_config.TextColumn(width="medium", alignment="right"),
+                                         "right": st.column_config.TextColumn(width="medium")})
+    render.full_text(found.reset_index(drop=True), picked)
     st.caption(f"{len(found)} statements contain the phrase ({query.n_hits(found)} times); "
-               "one row is its first occurrence in a statement.")
+               "one row is its first occurrence in a statement; select a row to read the whole statement.")
 
 st.subheader("Statements with provenance")
 render.statements_table(found, key="statements_rows", caption=(

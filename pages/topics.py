@@ -12,9 +12,11 @@ counting = ctx.counting
 st.title("Topics")
 ui.require(rows)
 
-render.chart(charts.topic_map_chart(query.topic_points(rows)),
+points = query.topic_points(rows)
+render.chart(charts.topic_map_chart(points),
              "One marker: one statement, placed so that statements using similar words sit close together "
-             "(the axes have no unit); colour: its topic (TF-IDF cluster). Hover for the quote.", key="topic_map")
+             "(the axes have no unit); colour: its topic (TF-IDF cluster). Hover for the quote.", key="topic_map",
+             data=points.drop(columns="text"))
 
 st.subheader("Topics and their share per period")
 st.dataframe(query.topic_summary(rows), key="topic_summary", hide_index=True)

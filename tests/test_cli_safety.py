@@ -79,9 +79,17 @@ def test_a_parquet_table_inside_an_input_folder_is_allowed_and_rebuilt(corpus, c
     assert "skipped  " + str(corpus / "table.parquet") + ": unsupported file type .parquet" in printed
 
 
+def test_a_dataset_folder_is_rebuilt_in_place(corpus, tmp_path, capsys):
+    out = tmp_path / "dataset"
+    for _ in range(2):  # the second build replaces the dataset the first one wrote
+        status, _, err = run_cli(["build", corpus, "--out", out, "--no-enrich"], capsys)
+        assert status == 0, err
+    assert out.is_dir() and all(p.name.startswith("period=") for p in out.iterdir())
+
+
 def test_out_a_folder_or_an_existing_file_that_is_not_a_table(corpus, tmp_path, capsys):
     status, _, err = run_cli(["build", corpus, "--out", tmp_path, "--no-enrich"], capsys)
-    assert_one_line_error(status, err, f"error: {tmp_path}: is a folder; give a file name, e.g. --out {tmp_path / 'statements.parquet'}")
+    assert_one_line_error(status, err, f"error: {tmp_path}: is a folder that is not a table written by `build`; give a new name, e.g. --out {tmp_path / 'statements.parquet'}")
     thesis = tmp_path / "thesis.docx"
     thesis.write_bytes(b"PK\x03\x04 my thesis")
     status, _, err = run_cli(["build", corpus, "--out", thesis, "--no-enrich"], capsys)

@@ -445,3 +445,17 @@ def test_stance_toward_a_target_reads_target_stance_when_the_table_has_it():
     assert measure_by_period(table, "Syria", "stance")["mean"].tolist() == pytest.approx([0.5])
     assert measure_by_period(table, "US", "stance")["mean"].tolist() == pytest.approx([-1 / 3])
     assert measure_by_period(table, "US", "tone")["mean"].tolist() == [0.0]
+
+
+def test_log_odds_gives_no_score_where_the_prior_has_no_mass():
+    from collections import Counter
+
+    from rhetoric_shift.compare import log_odds_z
+
+    # An empty background: every pseudo-count is 0, so no word can be scored (and nothing divides by zero).
+    assert log_odds_z(Counter(), Counter(), {"minsk": 0.0}, 0.0) == {}
+    # One word that is the whole prior: nothing else to contrast it with.
+    assert log_odds_z(Counter({"minsk": 2}), Counter(), {"minsk": 1.0}, 1.0) == {}
+    # Two words, a uses only "minsk", b only "crimea": "minsk" is typical of a, so z > 0.
+    z = log_odds_z(Counter({"minsk": 3}), Counter({"crimea": 3}), {"minsk": 1.0, "crimea": 1.0}, 2.0)
+    assert z["minsk"] > 0 > z["crimea"]

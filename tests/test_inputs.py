@@ -197,7 +197,9 @@ def test_a_broken_lexicon_stops_the_build_with_one_line(corpus, tmp_path, capsys
 
 def test_compare_needs_two_periods(tmp_path, capsys):
     status, _, err = run_cli(["compare", tmp_path / "x.parquet", "--target", "Ukraine", "--periods", "2014"], capsys)
-    assert status == 2 and "--periods needs two or more years to compare, got 2014" in err
+    assert status == 2 and "--periods needs two or more different years to compare, got 2014" in err
+    status, _, err = run_cli(["compare", tmp_path / "x.parquet", "--target", "Ukraine", "--periods", "2014", "2014"], capsys)
+    assert status == 2 and "--periods needs two or more different years to compare, got 2014 2014" in err
 
 
 def test_a_manifest_at_the_top_of_a_folder_describes_files_in_subfolders(tmp_path):
@@ -413,3 +415,10 @@ def test_a_manifest_linked_from_outside_the_folder_is_not_read(tmp_path):
     documents, reports = read_inputs([corpus])
     assert [(d.doc_id, d.meta.source) for d in documents] == [("good", "unknown")]  # not "Planted"
     assert _reasons(reports)["manifest.toml"].startswith("skipped: symbolic link leading outside the input folder")
+
+
+def test_no_usable_input_groups_a_reason_that_holds_a_semicolon_in_parentheses():
+    from rhetoric_shift.read import _reason_head
+
+    assert _reason_head("every row was skipped (2; first: line 3: bad JSON); fix the rows") == "every row was skipped (2; first: line 3: bad JSON)"
+    assert _reason_head("empty file") == "empty file"

@@ -149,6 +149,21 @@ def test_every_url_parameter_is_documented() -> None:
 
 # --- every page --------------------------------------------------------------------------------
 
+EVERY_PAGE = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+
+
+def test_the_menu_lists_every_page_file() -> None:
+    source = (ROOT / "dashboard.py").read_text(encoding="utf-8")
+    listed = {name for name in EVERY_PAGE if f'"{name}"' in source}
+    assert listed == set(EVERY_PAGE), "a file in pages/ that the menu does not list"
+
+
+@pytest.mark.parametrize("page", EVERY_PAGE)
+def test_every_page_file_opens_without_an_exception(app, page: str) -> None:
+    """The smoke test a new page gets on the day it is added (the list comes from pages/)."""
+    at = open_page(app(), page)
+    assert not at.error
+
 EXPECTED = {  # page: (plotly charts at least, dataframes at least)
     "overview": (1, 2),
     "timeline": (4, 2),

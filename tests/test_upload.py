@@ -116,6 +116,17 @@ def test_limits_stop_the_build_with_one_line_and_leave_no_files(tmpdir_root: Pat
     with pytest.raises(UploadError, match="no usable input") as caught:
         build_upload([("blob.txt", b"\x00" * 10)], FIELDS)
     assert "\n" not in str(caught.value) and str(tmpdir_root) not in str(caught.value)
+    assert str(caught.value).startswith("your files: no usable input") and "blob.txt" in str(caught.value)
+    assert list(tmpdir_root.iterdir()) == []
+
+
+def test_a_broken_manifest_in_a_zip_is_one_line_naming_it_without_server_paths(tmpdir_root: Path) -> None:
+    data = zip_bytes([("manifest.toml", b"[[document]]\nid = 'talks'\n"), ("talks.txt", TALKS)])
+    with pytest.raises(UploadError) as caught:
+        build_upload([("pages.zip", data)], FIELDS)
+    message = str(caught.value)
+    assert message.startswith("pages.zip/manifest.toml: ") and "lacks required key" in message, message
+    assert "\n" not in message and "rhetoric-shift-upload" not in message
     assert list(tmpdir_root.iterdir()) == []
 
 
@@ -190,7 +201,7 @@ def test_the_page_builds_an_upload_and_every_page_then_shows_it(app) -> None:
     assert "bundled.parquet" in sidebar_text(at) and "5 statements" in sidebar_text(at)
     submit(at, [("talks.txt", TALKS), ("minsk.txt", MINSK), ("blob.txt", b"\x00" * 20)])
     assert "Your upload: 3 statements from 2 files" in sidebar_text(at)
-    assert "your upload (3 files), 3 statements" in sidebar_text(at)
+    assert "your upload (2 files), 3 statements" in sidebar_text(at)
     report = frame_with(at, "detail").set_index("file")
     assert report.loc["talks.txt", "statements"] == 2 and report.loc["blob.txt", "status"] == "skipped"
     assert any("blob.txt: binary file" in c.value.replace("\\", "") for c in at.caption)  # escaped Markdown
@@ -232,3 +243,27 @@ def test_nothing_from_the_files_is_rendered_as_markup(app) -> None:
     assert not [m for m in markdown if live.search(m)]
     assert any("javascript" in m and "click" in m for m in markdown)  # the file is named, escaped
     assert set(frame_with(at, "detail")["file"]) == {"talks.txt", "[click](javascript:alert(1)) <img src=x>.txt"}
+
+
+# --- hosting --------------------------------------------------------------------------------
+
+def test_the_hosting_files_agree_with_the_code() -> None:
+    from rhetoric_shift.datafiles import read_toml
+
+    config, _ = read_toml(ROOT / ".streamlit" / "config.toml", "config.toml", "Streamlit config")
+    assert config["server"]["maxUploadSize"] == upload.MAX_UPLOAD_MB == Limits().max_upload_bytes >> 20
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["client"]["showSidebarNavigation"] is False  # dashboard.py draws its menu at the top
+    requirements = [line.strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
+    assert "." in requirements  # Community Cloud installs this package, whose dependencies are in pyproject.toml
+    pages = sorted(p.stem for p in (ROOT / "pages").glob("*.py"))
+    entry = (ROOT / "dashboard.py").read_text(encoding="utf-8")
+    assert all(f'("{name}", ' in entry for name in pages), "every file in pages/ is in dashboard.PAGES"
+
+
+def test_a_date_the_page_prints_is_kept_when_the_form_gives_none(tmpdir_root: Path) -> None:
+    # The form fills the manifest; a date printed in the text must survive it, as it does without a manifest.
+    text = "Moscow, 12 April 2017\n\nWe are ready for talks on Syria, the minister said.\n".encode()
+    upload = build_upload([("remarks.txt", text)], Fields(outlet="Wire", actor="RUS"))
+    assert set(upload.table["date"].dropna().dt.date.astype(str)) == {"2017-04-12"}
+    assert set(upload.table["period"]) == {2017}

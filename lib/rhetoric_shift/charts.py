@@ -52,6 +52,35 @@ def colour_map(labels: Sequence[str]) -> dict[str, str]:
     return {label: TARGET_COLOURS.get(label) or out[label] for label in labels}
 
 
+def label(value: object) -> str:
+    """A label from the data (outlet, target, term, topic) as plotly may draw it: HTML-escaped.
+
+    Plotly renders ``<a href>``, ``<span style>`` and friends in trace names, tick labels, titles
+    and hover text, so every label from the data goes through here before it reaches a figure.
+    """
+    return html.escape(str(value))
+
+
+def short_label(value: object, max_chars: int = 14) -> str:
+    """A tick label short enough for a 390 px phone, escaped; the hover carries the full label."""
+    text = str(value)
+    return label(text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…")
+
+
+def outlet_styles(outlets: Sequence[str], targets: Sequence[str] = ()) -> dict[str, tuple[str, str]]:
+    """A (colour, marker symbol) per outlet, from the Okabe-Ito colours no target uses.
+
+    A page shows targets and outlets side by side (Timeline: outlets in one chart, targets in
+    the next), so outlets never take a primary target's colour, nor the colour ``colour_map``
+    gives any of ``targets`` (the page's other targets); when the colours run out the symbol
+    changes, and with none left outlets are grey and told apart by symbol.
+    """
+    taken = set(TARGET_COLOURS.values()) | set(colour_map(list(targets)).values())
+    spare = [c for c in OKABE_ITO if c not in taken] or ["#777777"]
+    symbols = ("circle", "diamond", "square", "triangle-up", "x")
+    return {o: (spare[i % len(spare)], symbols[(i // len(spare)) % len(symbols)]) for i, o in enumerate(outlets)}
+
+
 def hover_text(text: str, width: int = 60, max_chars: int = 280) -> str:
     """Statement text made safe and readable for a plotly hover label: escaped, cut, wrapped."""
     short = text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
@@ -107,6 +136,10 @@ def _cell_grid(
     """
     x_order = list(x_order) if x_order is not None else list(dict.fromkeys(cells["x"]))
     y_order = list(y_order) if y_order is not None else list(dict.fromkeys(cells["y"]))
+    # Labels drawn escaped; the raw key stays in customdata for a click to read back.
+    cells = cells.assign(row=cells["row"] if "row" in cells else cells["y"].astype(str),
+                         x=cells["x"].map(label), y=cells["y"].map(label))
+    x_order, y_ticks, y_order = [label(x) for x in x_order], [short_label(y) for y in y_order], [label(y) for y in y_order]
     values = cells["value"].astype(float).to_numpy()
     finite = values[np.isfinite(values)]
     if diverging:
@@ -151,23 +184,27 @@ def _cell_grid(
                 "cmin": cmin,
                 "cmax": cmax,
                 "showscale": True,
-                "colorbar": {"title": {"text": value_title, "side": "right"}},
+                # under the grid, not beside it: on a 390 px phone the grid needs the width
+                "colorbar": {"title": {"text": value_title, "side": "top"}, "orientation": "h", "y": -0.02,
+                             "yanchor": "top", "thickness": 14, "len": 1.0},
                 "line": {"width": [5 if h else 0 for h in hollow]},
             },
             text=shown["label"].tolist(),
             textfont={"size": FONT_SIZE - 2, "color": ["black" if h else _text_colour(f) for f, h in zip(fills, hollow)]},
             hovertext=shown["hover"].tolist(),
             hoverinfo="text",
-            customdata=shown["row" if "row" in shown else "y"].astype(str).tolist(),
+            customdata=shown["row"].astype(str).tolist(),
             unselected={"marker": {"opacity": 0.3}, "textfont": {"color": "#333333"}},  # labels stay legible
             name="cells",
         )
     )
-    height = 130 + CELL_PX * len(y_order)
+    height = 210 + CELL_PX * len(y_order)  # 80 px of it for the colour bar below
     _layout(fig, height=height)
-    fig.update_xaxes(title_text=x_title, type="category", categoryorder="array", categoryarray=x_order, side="top")
+    fig.update_xaxes(title_text=x_title, type="category", categoryorder="array", categoryarray=x_order, side="top",
+                     automargin=True)
     fig.update_yaxes(
-        title_text=y_title, type="category", categoryorder="array", categoryarray=y_order[::-1], showgrid=False
+        title_text=y_title, type="category", categoryorder="array", categoryarray=y_order[::-1], showgrid=False,
+        tickvals=y_order, ticktext=y_ticks, automargin=True,
     )
     fig.update_layout(showlegend=False, clickmode="event+select", dragmode=False)
     return fig
@@ -222,7 +259,7 @@ def count_heatmap(frame: pd.DataFrame) -> go.Figure:
             "y": frame["target"].astype(str),
             "value": frame["n_target"].astype(float),
             "label": frame["n_target"].astype(int).astype(str),
-            "hover": [f"{t}, {p}: {a} statements" for t, p, a in zip(frame["target"], frame["period"], frame["n_target"])],
+            "hover": [f"{label(t)}, {p}: {a} statements" for t, p, a in zip(frame["target"], frame["period"], frame["n_target"])],
         }
     )
     return _cell_grid(cells, x_title="period (year)", y_title="target", value_title="statements", bounds=(0.0, None))
@@ -292,7 +329,7 @@ def similarity_heatmap(frame: pd.DataFrame, target: str) -> go.Figure:
             "value": frame["similarity"].astype(float),
             "label": [f"{s:.2f}" if np.isfinite(s) else "–" for s in frame["similarity"].astype(float)],
             "hover": [
-                f"{target}: {a} vs {b}, cosine similarity {s:.2f}"
+                f"{label(target)}: {a} vs {b}, cosine similarity {s:.2f}"
                 for a, b, s in zip(frame["period_a"], frame["period_b"], frame["similarity"].astype(float))
             ],
         }
@@ -322,24 +359,26 @@ def _outlet_traces(
     y: Callable[[pd.DataFrame], object],
     marker: dict,
     hover: Callable[[str, str, object], str],
+    hover_col: str | None = None,
 ) -> go.Figure:
     """A figure with one marker trace per outlet of ``points`` (its legend entry), in Okabe-Ito.
 
     ``x`` names the column of the x axis; ``y`` gives an outlet's y values from its rows;
-    ``hover`` builds one label from (text, source, x value). Each marker carries its statement_id.
+    ``hover`` builds one label from (text, source, value of ``hover_col``, default ``x``). Each marker carries its statement_id.
     """
-    colours = colour_map(sorted(points["source"].unique()))
+    styles = outlet_styles(sorted(points["source"].unique()), list(dict.fromkeys(points["target"])) if "target" in points else ())
     fig = go.Figure()
     for source, group in points.groupby("source", sort=True):
+        colour, symbol = styles[source]
         fig.add_trace(
             go.Scatter(
                 x=group[x],
                 y=y(group),
                 mode="markers",
-                name=str(source),
-                marker={**marker, "color": colours[source]},
+                name=label(source),
+                marker={"symbol": symbol, **marker, "color": colour},
                 hovertext=[hover(t, s, v) + _kind_note(k) for t, s, v, k in
-                           zip(group["text"], group["source"], group[x], group["kind"] if "kind" in group else [None] * len(group))],
+                           zip(group["text"], group["source"], group[hover_col or x], group["kind"] if "kind" in group else [None] * len(group))],
                 hoverinfo="text",
                 customdata=group["statement_id"],
             )
@@ -354,25 +393,54 @@ def _kind_note(kind: object) -> str:
     return f"<br>({labels.get(str(kind), html.escape(str(kind)))})" if kind is not None else ""
 
 
-def timeline_chart(points: pd.DataFrame) -> go.Figure:
-    """Statements over time: one marker per statement and target it names, on a date axis.
+def period_positions(points: pd.DataFrame, spread: float = 0.35) -> pd.Series:
+    """Each point's x on a period axis: the period's index, plus its statement's place within it.
 
-    ``points[statement_id, target, date, source, speaker, text]``; rows are targets, colours
-    outlets, and the hover shows the quote, outlet and date.
+    Within a period, statements are spread over ``±spread`` in date order (undated last, then by
+    statement id), so one statement sits at the same x in every target row it appears in.
+    """
+    periods = sorted(points["period"].astype(int).unique())
+    index = {p: i for i, p in enumerate(periods)}
+    ids = points[["statement_id", "period", "date"]].drop_duplicates("statement_id")
+    ids = ids.sort_values(["period", "date", "statement_id"], na_position="last")
+    rank = ids.groupby("period").cumcount()
+    size = ids.groupby("period")["statement_id"].transform("size")
+    offset = ((rank + 0.5) / size - 0.5) * 2 * spread
+    place = dict(zip(ids["statement_id"], ids["period"].astype(int).map(index) + offset))
+    return points["statement_id"].map(place)
+
+
+def _when(date: object) -> str:
+    return f"{date:%d %b %Y}" if pd.notna(date) else "undated"
+
+
+def timeline_chart(points: pd.DataFrame) -> go.Figure:
+    """Statements per period: one marker per statement and target it names, on a period axis.
+
+    ``points[statement_id, target, period, date, source, speaker, text]``. The x axis is the
+    period (the year a text is about), not the date: a review of 2016 published in January 2017
+    belongs to 2016, and an undated statement still has its period. Within a period, markers
+    are in date order (undated last); rows are targets, colour and symbol the outlet; the hover
+    shows the quote, outlet, period and date.
     """
     targets = list(dict.fromkeys(points["target"]))
     row = {t: i for i, t in enumerate(targets)}
+    periods = sorted(points["period"].astype(int).unique())
     fig = _outlet_traces(
-        points,
-        x="date",
+        points.assign(x=period_positions(points).to_numpy(),
+                      when=[f"period {p}, {_when(d)}" for p, d in zip(points["period"], points["date"])]),
+        x="x",
+        hover_col="when",
         y=lambda group: group["target"].map(row).to_numpy() + _jitter(group["statement_id"]),
         marker={"size": 11, "opacity": 0.8, "line": {"width": 0.5, "color": "white"}},
-        hover=lambda t, s, d: f"{hover_text(t)}<br><i>{html.escape(str(s))}, {d:%d %b %Y}</i>",
+        hover=lambda t, s, w: f"{hover_text(t)}<br><i>{label(s)}, {w}</i>",
     )
-    _layout(fig, height=120 + 80 * max(len(targets), 1))
-    fig.update_xaxes(title_text="date of statement")
-    fig.update_yaxes(title_text="target named", tickvals=list(row.values()), ticktext=targets, range=[-0.6, len(targets) - 0.4])
-    fig.update_layout(legend_title_text="outlet")
+    _layout(fig, height=160 + 80 * max(len(targets), 1))  # 40 px more: the outlet legend sits below
+    fig.update_xaxes(title_text="period (year the text is about)", tickvals=list(range(len(periods))),
+                     ticktext=[str(p) for p in periods], range=[-0.5, len(periods) - 0.5], automargin=True)
+    fig.update_yaxes(title_text="target named", tickvals=list(row.values()), ticktext=[short_label(t) for t in targets],
+                     range=[-0.6, len(targets) - 0.4], automargin=True)
+    fig.update_layout(legend_title_text="outlet", legend={"orientation": "h", "yanchor": "top", "y": -0.25})
     return fig
 
 
@@ -382,6 +450,7 @@ def conference_chart(points: pd.DataFrame) -> go.Figure:
     ``clock`` is a datetime of the printed time stamp (as printed, in GMT); one marker per
     statement, rows are the target named (or "other"), colours the live blog.
     """
+    points = points.assign(label=points["label"].map(label))
     labels = list(dict.fromkeys(points["label"]))
     fig = _outlet_traces(
         points,
@@ -425,8 +494,8 @@ def interval_chart(frame: pd.DataFrame, measure: str) -> go.Figure:
                     x=part["period"].astype(str),
                     y=part["mean"],
                     mode="markers+text" if thin else "markers",
-                    name=target if not thin else f"{target} (no interval)",
-                    legendgroup=target,
+                    name=label(target) if not thin else f"{label(target)} (no interval)",
+                    legendgroup=label(target),
                     marker={"size": 13, "color": colours[target], "symbol": "circle-open" if thin else "circle",
                             "line": {"width": 2.5 if thin else 0}},
                     text=[f"n={int(n)}" for n in part[n_col]] if thin else None,
@@ -443,11 +512,13 @@ def interval_chart(frame: pd.DataFrame, measure: str) -> go.Figure:
                     hoverinfo="text",
                 )
             )
-    _layout(fig, height=420)
+    _layout(fig, height=480)
     periods = sorted(frame["period"].astype(int).unique())
     fig.update_xaxes(title_text="period (year)", type="category", categoryorder="array", categoryarray=[str(p) for p in periods])
     fig.update_yaxes(title_text=MEASURE_TITLES[measure], zeroline=True, zerolinecolor="#555", zerolinewidth=1.5)
-    fig.update_layout(scattermode="group", legend_title_text="target")
+    # the legend under the plot: beside it, it would take half of a phone's width
+    fig.update_layout(scattermode="group", legend_title_text="target",
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.25})
     return fig
 
 
@@ -466,9 +537,9 @@ def terms_chart(terms: pd.DataFrame, *, title: str | None = None) -> go.Figure:
         part = ordered[sig == flag]
         if part.empty:
             continue
-        fig.add_trace(go.Bar(x=part["z"], y=part["term"].astype(str), orientation="h", name=name, marker=style,
+        fig.add_trace(go.Bar(x=part["z"], y=part["term"].map(label), orientation="h", name=name, marker=style,
                              hovertemplate="%{y}: z = %{x:.2f}<extra></extra>"))
-    _layout(fig, title=title, height=90 + 30 * max(len(ordered), 1))
+    _layout(fig, title=label(title) if title else None, height=90 + 30 * max(len(ordered), 1))
     fig.update_xaxes(title_text="keyness (z-score vs other periods)", showgrid=True, gridcolor="#EEE")
     fig.update_yaxes(title_text=None, type="category")
     return fig
@@ -494,7 +565,7 @@ def topic_map_chart(points: pd.DataFrame) -> go.Figure:
                 x=group["map_x"],
                 y=group["map_y"],
                 mode="markers",
-                name=name,
+                name=label(name),
                 marker={"size": 10, "color": colours[name], "symbol": symbols[(i // len(OKABE_ITO)) % len(symbols)], "opacity": 0.8},
                 hovertext=[f"{html.escape(name)}<br>{hover_text(t)}<br><i>{html.escape(str(s))}</i>" for t, s in zip(group["text"], group["source"])],
                 hoverinfo="text",

@@ -222,8 +222,8 @@ def run_compare(args: argparse.Namespace) -> int:
     from rhetoric_shift.compare import compare_positions, format_comparison
     from rhetoric_shift.query import actors, filter_table, sources
 
-    if len(args.periods) < 2:
-        raise InputError(args.table, f"--periods needs two or more years to compare, got {args.periods[0]}")
+    if len(set(args.periods)) < 2:
+        raise InputError(args.table, f"--periods needs two or more different years to compare, got {' '.join(map(str, args.periods))}")
     table = read_table(args.table)
     for flag, wanted, allowed in (("--actor", args.actor, actors(table)), ("--outlet", args.outlet, sources(table))):
         unknown = [w for w in wanted if w not in allowed]

@@ -468,6 +468,8 @@ def log_odds_z(counts_a: Counter[str], counts_b: Counter[str], prior: dict[str, 
     z = {}
     for w, a in prior.items():
         ya, yb = counts_a.get(w, 0), counts_b.get(w, 0)
+        if a <= 0 or n_a + alpha0 - ya - a <= 0 or n_b + alpha0 - yb - a <= 0:
+            continue  # no pseudo-count (an empty background) or nothing left to contrast with: no score
         delta = math.log((ya + a) / (n_a + alpha0 - ya - a)) - math.log((yb + a) / (n_b + alpha0 - yb - a))
         z[w] = delta / math.sqrt(1 / (ya + a) + 1 / (yb + a))
     return z

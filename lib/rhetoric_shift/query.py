@@ -307,13 +307,17 @@ def topic_points(table: pd.DataFrame) -> pd.DataFrame:
 # --- time --------------------------------------------------------------------------------------
 
 
-def timeline_points(table: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
-    """One row per dated statement and wanted target it names: ``[statement_id, target, date, source, speaker, kind, text]``."""
-    rows = table[table["date"].notna()][["statement_id", "targets", "date", "source", "speaker", "kind", "text"]]
+def timeline_points(table: pd.DataFrame, wanted: Sequence[str], *, with_undated: bool = False) -> pd.DataFrame:
+    """One row per dated statement and wanted target it names: ``[statement_id, target, period, date, source, speaker, kind, text]``.
+
+    ``with_undated`` keeps statements without a date too (for an axis of periods, where they have a place).
+    """
+    rows = table if with_undated else table[table["date"].notna()]
+    rows = rows[["statement_id", "targets", "period", "date", "source", "speaker", "kind", "text"]]
     long = rows.explode("targets").rename(columns={"targets": "target"})
     long = long[long["target"].isin(list(wanted))]
     order = {t: i for i, t in enumerate(wanted)}
-    return long.sort_values(["target", "date"], key=lambda s: s.map(order) if s.name == "target" else s).reset_index(drop=True)
+    return long.sort_values(["target", "period", "date"], key=lambda s: s.map(order) if s.name == "target" else s).reset_index(drop=True)
 
 
 def undated(table: pd.DataFrame) -> pd.DataFrame:
@@ -428,13 +432,51 @@ def provenance_view(rows: pd.DataFrame, *, measured: bool = False, target: str |
     return out.reset_index(drop=True)
 
 
+def export_view(rows: pd.DataFrame, shown: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Statements for download: the columns of ``shown`` (a view of the same rows, in order; default
+    the provenance columns) first, then every other column of the table (tone, stance,
+    target_stance, topic, topic_label, dup_group, ...), nothing left out."""
+    rows = rows.reset_index(drop=True)
+    first = shown.reset_index(drop=True) if shown is not None else rows[[c for c in PROVENANCE if c in rows.columns]]
+    return pd.concat([first, rows[[c for c in rows.columns if c not in first.columns]]], axis=1)
+
+
+def cards_frame(periods: Sequence[dict]) -> pd.DataFrame:
+    """The numbers of position cards (the ``periods`` of ``Comparison.to_dict()``), one row per period.
+
+    Intervals become ``*_low`` and ``*_high`` columns and the outlets one "RT; TASS" cell; the
+    terms and quotes, lists of their own, have their own downloads and are left out here.
+    """
+    rows = []
+    for card in periods:
+        row: dict[str, object] = {}
+        for name, value in card.items():
+            if name.endswith("_ci"):
+                row[f"{name[:-3]}_low"], row[f"{name[:-3]}_high"] = value
+            elif name == "outlets":
+                row[name] = "; ".join(value)
+            elif not isinstance(value, (list, dict)):
+                row[name] = value
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def to_csv(rows: pd.DataFrame) -> bytes:
-    """Rows as UTF-8 CSV, cells that a spreadsheet would run as formulas made inert."""
+    """Rows as UTF-8 CSV, cells that a spreadsheet would run as formulas made inert.
+
+    List cells (a statement's ``targets``) are written as "Syria; US".
+    """
     safe = rows.copy()
     for column in safe.columns:
         if safe[column].dtype == object or str(safe[column].dtype).startswith("string"):
-            safe[column] = safe[column].map(_inert_cell)
+            safe[column] = safe[column].map(_flat_cell).map(_inert_cell)
     return safe.to_csv(index=False).encode("utf-8")
+
+
+def _flat_cell(value: object) -> object:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "; ".join(map(str, value))
+    return value
 
 
 def _inert_cell(value: object) -> object:
@@ -518,11 +560,6 @@ def uncounted(table: pd.DataFrame, wanted: Sequence[str], by: str = "remark") ->
             counts = group.groupby("period").size()
             records.append({"target": target, "kind": kind, **{p: int(counts.get(int(p), 0)) for p in periods}})
     return pd.DataFrame(records, columns=["target", "kind", *periods])
-
-
-def quotes_view(quotes: Sequence[dict]) -> list[tuple[str, str]]:
-    """Representative quotes as (words, attribution) lines: direct speech quoted, paraphrase never."""
-    return [compare.quote_line(q) for q in quotes]
 
 
 def terms_frame(terms: Sequence[dict]) -> pd.DataFrame:

@@ -110,11 +110,21 @@ class NoUsableInput(InputError):
     def __init__(self, inputs: Iterable[Path], reports: list[FileReport]) -> None:
         by_reason: dict[str, list[str]] = defaultdict(list)
         for report in reports:
-            by_reason[report.reason.split(";")[0] or "no documents"].append(Path(report.path).name)
+            by_reason[_reason_head(report.reason) or "no documents"].append(Path(report.path).name)
         shown = "; ".join(f"{reason} ({len(names)}: {_names(names)})" for reason, names in by_reason.items())
         where = ", ".join(str(p) for p in inputs)
         super().__init__(where, f"no usable input in {len(reports)} file(s): {shown or 'no files found'}; fix or add files and build again",
                          details=[r.line() for r in reports])
+
+
+def _reason_head(reason: str) -> str:
+    """A skip reason up to its first ``;`` outside parentheses (the rest is advice that differs per file)."""
+    depth = 0
+    for i, ch in enumerate(reason):
+        depth += (ch == "(") - (ch == ")")
+        if ch == ";" and depth <= 0:
+            return reason[:i]
+    return reason
 
 
 def _names(names: list[str], limit: int = 8) -> str:
@@ -337,8 +347,8 @@ def check_output(out: Path, inputs: list[Path], *, manifest: Path | None = None,
         problem = _overwrites_input(Path(path).resolve(), inputs, manifest, [p for p in also_read if p is not None])
         if problem:
             raise InputError(out, f"{problem}; choose another --out, e.g. statements.parquet outside the input folders")
-    if out.is_dir():
-        raise InputError(out, f"is a folder; give a file name, e.g. --out {out / 'statements.parquet'}")
+    if out.is_dir() and not _is_dataset(out):
+        raise InputError(out, f"is a folder that is not a table written by `build`; give a new name, e.g. --out {out / 'statements.parquet'}")
     if out.is_file() and not _is_parquet(out):
         raise InputError(out, "exists and is not a Parquet table; choose another --out or remove that file first")
     parent = next((p for p in out.parents if p.exists()), None)
@@ -362,6 +372,19 @@ def _overwrites_input(target: Path, inputs: list[Path], manifest: Path | None, a
                 return f"is an input file in {given} (the table would overwrite it)"
             return f"is in the input folder {given} with a name the build reads (the next build would read the table as input)"
     return None
+
+
+def _is_dataset(folder: Path) -> bool:
+    """Whether ``folder`` is empty or a Parquet dataset as ``build`` writes it (``period=YYYY/*.parquet`` only)."""
+    try:
+        entries = list(folder.iterdir())
+        return all(
+            entry.is_dir() and not entry.is_symlink() and entry.name.startswith("period=")
+            and all(part.is_file() and part.suffix == ".parquet" for part in entry.iterdir())
+            for entry in entries
+        )
+    except OSError:
+        return False
 
 
 def _is_parquet(path: Path) -> bool:

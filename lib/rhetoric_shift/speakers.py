@@ -105,6 +105,10 @@ class SpeakerRegistry:
 
     def alias_pattern(self) -> str:
         """A regex alternation of every alias of a person, longest first."""
+        return self._alias_pattern
+
+    @cached_property
+    def _alias_pattern(self) -> str:  # built once: every document's segmenter asks for it
         names = sorted((a for a, n in self.aliases.items() if n != PRESS), key=len, reverse=True)
         return "|".join(re.escape(n) for n in names)
 

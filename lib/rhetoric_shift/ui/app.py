@@ -176,5 +176,5 @@ def target_in(rows: pd.DataFrame, target: str) -> bool:
     """
     if target in compare.known_targets(rows):
         return True
-    st.info(f"No statement about {target} matches the filters. Widen them in the sidebar or choose another target.")
+    st.info(f"No statement about {render.escape_markdown(target)} matches the filters. Widen them in the sidebar or choose another target.")
     return False

@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from rhetoric_shift import build
+from rhetoric_shift.engine import LocalEngine
 from rhetoric_shift.schema import check_table
 
 TABLE_ENV = "RHETORIC_SHIFT_TABLE"
@@ -66,7 +67,7 @@ def _read_prebuilt(path: str, file_stamp: tuple) -> pd.DataFrame:
 @st.cache_data(show_spinner="Building the statement table from the documents (first start only)…", max_entries=4)
 def _build_folder(path: str, file_stamp: tuple) -> pd.DataFrame:
     # The same build as `rhetoric-shift build FOLDER`: it finds the folder's manifest itself.
-    return _with_origin(build.build_table([Path(path)]).table, file_stamp)
+    return _with_origin(build.build_table([Path(path)], engine=LocalEngine(1)).table, file_stamp)  # no workers forked inside the server
 
 
 def _with_origin(table: pd.DataFrame, file_stamp: tuple) -> pd.DataFrame:
@@ -91,7 +92,7 @@ def table_key(table: pd.DataFrame) -> str:
 def read_source(source: TableSource) -> pd.DataFrame:
     """The table of ``source``, cached on its files' stamps. Raises what the reader raises."""
     if not source.path.exists():
-        raise FileNotFoundError(f"{source.path} does not exist")
+        raise FileNotFoundError(f"{source.path.name} does not exist")
     reader = _read_prebuilt if source.prebuilt else _build_folder
     # The stamp is part of the cache key (the path alone is hashed as text): an edited file misses.
     return reader(str(source.path), stamp(source.path))
@@ -103,16 +104,26 @@ def load_table(source: TableSource) -> pd.DataFrame:
     A missing or broken file is the visitor's or deployer's problem to fix, so they get the
     file and the reason, not a traceback.
     """
+    name = source.path.name  # the deployer's file name; its folders stay on the server
     try:
         table = read_source(source)
     except Exception as exc:  # noqa: BLE001 - the UI boundary: every failure becomes one line
-        st.error(f"Cannot load the statement table from {source.path}: {_reason(exc)}")
+        hint = " (check --table or RHETORIC_SHIFT_TABLE)" if isinstance(exc, FileNotFoundError) else ""
+        st.error(f"Cannot load the statement table {name}: {_public(_reason(exc), source.path)}{hint}")
         st.stop()
     problems = check_table(table)
     if problems:
-        st.error(f"The statement table in {source.path} breaks its contract: {problems[0]}")
+        st.error(f"The statement table {name} breaks its contract: {_public(problems[0], source.path)}")
         st.stop()
     return table
+
+
+def _public(line: str, path: Path) -> str:
+    """``line`` with the server's folders left out: visitors see the table's file name only."""
+    for long in (str(path.resolve()), str(path), str(path.resolve().parent), str(path.parent)):
+        if long not in ("", "."):
+            line = line.replace(long, path.name if long.endswith(path.name) else "…")
+    return line
 
 
 def _reason(exc: Exception) -> str:

@@ -17,18 +17,41 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from rhetoric_shift import charts, compare, query
-from rhetoric_shift.ui import cached
+from rhetoric_shift.ui import cached, session
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+# Every character that starts Markdown syntax in Streamlit: emphasis, code, links and images
+# ([]()!), headings, lists, tables, HTML tags (<>) and entities (&), LaTeX ($), colour and
+# emoji directives (:red[...], :smile:), autolinked URLs (their ':' and '.').
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
 
 
 def escape_markdown(text: str) -> str:
-    """``text`` with every Markdown, HTML-tag and LaTeX trigger backslash-escaped, one line."""
+    """``text`` with every Markdown, HTML-tag and LaTeX trigger backslash-escaped, one line.
+
+    The one way data (outlets, targets, speakers, topic labels, URL values) reaches a place
+    Streamlit renders as Markdown: headings, captions, notices, expander and button labels.
+    """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
-def chart(fig: go.Figure, caption: str, *, key: str | None = None, select: bool = False) -> Any:
-    """Draw a figure with its caption (what one mark is); return the selection when ``select``."""
+def download_csv(frame: pd.DataFrame, name: str, *, key: str, label: str = "Download the numbers (CSV)") -> None:
+    """A CSV download of ``frame`` (the numbers behind a chart, card or table), spreadsheet-safe."""
+    st.download_button(label, data=query.to_csv(frame), file_name=f"rhetoric-shift-{_file_part(name)}.csv",
+                       mime="text/csv", key=f"{key}_csv")
+
+
+def _file_part(name: str) -> str:
+    # A download's file name from data (a target): letters, digits, dots and dashes only.
+    return re.sub(r"[^A-Za-z0-9.]+", "-", name).strip("-.")[:80] or "table"
+
+
+def chart(
+    fig: go.Figure, caption: str, *, key: str | None = None, select: bool = False, data: pd.DataFrame | None = None
+) -> Any:
+    """Draw a figure with its caption (what one mark is); return the selection when ``select``.
+
+    ``data``: the numbers the figure draws, offered as a CSV download under the caption.
+    """
     event = st.plotly_chart(
         fig,
         width="stretch",
@@ -38,6 +61,8 @@ def chart(fig: go.Figure, caption: str, *, key: str | None = None, select: bool 
         config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}},
     )
     st.caption(caption)
+    if data is not None:
+        download_csv(data, key or "chart", key=f"{key or 'chart'}_data")
     return event
 
 
@@ -53,12 +78,14 @@ def selected_cells(event: Any) -> list[tuple[str, str]]:
 
 def topic_grid(rows: pd.DataFrame, counting: dict[str, str], *, key: str) -> None:
     """The topic × period share grid and, when a cell is clicked, the statements behind it."""
+    shares = cached.topic_shares(rows, counting["by"], counting["who"])
     event = chart(
-        charts.topic_heatmap(cached.topic_shares(rows, counting["by"], counting["who"])),
+        charts.topic_heatmap(shares),
         "One cell: the share of the period's counted statements in the topic, with the count behind it. "
         "Click a cell to list its statements.",
         key=key,
         select=True,
+        data=shares,
     )
     cell_statements(rows, event, key=f"{key}_rows", counting=counting, cell=topic_period)
 
@@ -85,18 +112,41 @@ def cell_statements(
     key: str,
     counting: dict[str, str],
     cell: Callable[[str, str], dict[str, object]] = target_period,
+    remember: bool = False,
 ) -> None:
     """List the statements behind the selected cell of a cell-grid chart (nothing when none is).
 
     ``counting`` (``{"by": ..., "who": ...}``) must be the one the chart was counted with.
+    ``remember``: the chart is a period × target grid whose selected cell is kept in the URL
+    (``cell=2017:Syria``), so a shared link reopens the same statements.
     """
     cells = selected_cells(event)
+    if remember:
+        cells = _remembered_cell(key, cells)
     if not cells:
         return
     args = cell(*cells[0])
     picked = query.statements_in_cell(rows, **counting, **args)
     st.markdown(f"**Statements behind the cell: {escape_markdown(_cell_title(args))}**")
     statements_table(picked, key=key, measured=bool(args.get("measured")), target=args.get("target"))
+
+
+def _remembered_cell(key: str, cells: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The cell to list: a click (or clearing it) is written to the URL; otherwise the URL's cell.
+
+    A chart opened from a link has no selection of its own, so only a change of the chart's
+    selection since the last run replaces the cell the URL names.
+    """
+    seen_key = f"{key}_seen"
+    now = cells[0] if cells else None
+    if now != st.session_state.get(seen_key):
+        st.session_state[seen_key] = now
+        try:
+            session.update_in_url(cell=(int(now[0]), now[1]) if now else None)
+        except ValueError:  # not a period × target cell: nothing to keep
+            return cells
+    kept = session.current().cell
+    return [(str(kept[0]), kept[1])] if kept else []
 
 
 def _cell_title(args: dict[str, object]) -> str:
@@ -119,7 +169,7 @@ def statements_table(
     terms matched, so the mean can be checked against its rows.
     """
     shown = query.provenance_view(rows, measured=measured, target=target if measured else None)
-    st.dataframe(
+    event = st.dataframe(
         shown,
         key=key,
         hide_index=True,
@@ -128,16 +178,26 @@ def statements_table(
             "text": st.column_config.TextColumn("text", width="large"),
             "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
         },
+        on_select="rerun",
+        selection_mode="single-row",
     )
-    st.caption(caption or f"{len(shown)} statements; one row is one statement with where it comes from.")
+    st.caption((caption or f"{len(shown)} statements; one row is one statement with where it comes from.")
+               + " Select a row to read its whole text below.")
+    full_text(shown, event)
     if download:
-        st.download_button(
-            "Download these rows (CSV)",
-            data=query.to_csv(shown),
-            file_name=f"rhetoric-shift-{key}.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-        )
+        download_csv(query.export_view(rows, shown), key, key=key, label="Download these rows, every column (CSV)")
+
+
+def full_text(shown: pd.DataFrame, event: Any) -> None:
+    """The whole text of the row selected in a statements table, as plain text (never Markdown)."""
+    picked = getattr(getattr(event, "selection", None), "rows", None) or []
+    if not picked or picked[0] >= len(shown):
+        return
+    row = shown.iloc[picked[0]]
+    with st.container(border=True):
+        st.caption(escape_markdown(f"{row.get('speaker') or 'unattributed'} · {row.get('source')} · "
+                                   f"{row.get('statement_id')}"))
+        st.text(str(row["text"]))
 
 
 def quote(q: dict) -> None:
@@ -174,12 +234,14 @@ def changes(frame: pd.DataFrame, *, key: str) -> None:
     if frame.empty:
         st.caption("Choose at least two periods to test changes.")
         return
-    st.dataframe(query.changes_view(frame), key=key, hide_index=True, width="stretch")
+    view = query.changes_view(frame)
+    st.dataframe(view, key=key, hide_index=True, width="stretch")
     st.caption(
         "One row: a change between two periods with its 95% interval and p-value (salience: Fisher exact; tone and "
         "stance: permutation of remarks). Adjusted p: Benjamini-Hochberg across the rows of this table. 'rose' or "
         "'fell' only when the adjusted p is below 0.05; otherwise 'no evidence of change'."
     )
+    download_csv(view, key, key=key)
 
 
 def notices(lines: list[str]) -> None:

@@ -20,6 +20,7 @@ from rhetoric_shift.ui.state import (
     DEFAULT,
     FIELD_OF,
     PAGE_FIELDS,
+    PARAM_OF,
     Allowed,
     ViewState,
     page_fields,
@@ -71,6 +72,23 @@ def sync_url(allowed: Allowed, url_path: str) -> list[str]:
         st.query_params.from_dict(wanted)
     st.session_state[WRITTEN_KEY] = wanted
     return notices
+
+
+def update_in_url(**changes: Any) -> None:
+    """Replace fields of the state during a page's run and write them to the URL at once.
+
+    The entry file wrote the URL before the page ran; a choice made inside the page (a clicked
+    cell) goes to the URL here, and is recorded as written so the next run does not read it back.
+    """
+    update(**changes)
+    for name in changes:
+        param = PARAM_OF[name]
+        value = to_query(current(), (name,)).get(param)
+        if value is not None:
+            st.query_params[param] = value
+        elif param in st.query_params:
+            del st.query_params[param]
+    st.session_state[WRITTEN_KEY] = _query_dict()
 
 
 def link_params(**changes: Any) -> dict[str, str]:

@@ -20,6 +20,9 @@ from rhetoric_shift.schema import KINDS
 
 MEASURES = ("salience", "tone", "stance", "count")
 MAX_QUERY_CHARS = 200
+MAX_VALUE_CHARS = 200  # a URL value longer than this is cut before it is read (a 100 KB value must not cost 16 s)
+SHOWN_VALUE_CHARS = 40  # how much of one ignored value a notice repeats
+SHOWN_VALUES = 5  # how many ignored values a notice lists
 
 # URL parameter name of each ViewState field (the URL is the public, shareable name).
 PARAM_OF: dict[str, str] = {
@@ -35,6 +38,7 @@ PARAM_OF: dict[str, str] = {
     "q": "q",
     "topic": "topic",
     "measure": "measure",
+    "cell": "cell",
 }
 FIELD_OF: dict[str, str] = {param: name for name, param in PARAM_OF.items()}
 
@@ -52,6 +56,7 @@ PARAM_HELP: dict[str, str] = {
     "q": f"search text on Statements (a literal phrase, any case, at most {MAX_QUERY_CHARS} characters)",
     "topic": "one topic id on Topics",
     "measure": "on Heatmaps: `salience`, `tone`, `stance` or `count`",
+    "cell": "on Heatmaps and Overview: the target × period cell whose statements are listed, `PERIOD:TARGET`, e.g. `2017:Syria`",
 }
 
 # Filters drawn in the sidebar of every page; they restrict which statements are counted.
@@ -61,9 +66,9 @@ SHARED_FIELDS: tuple[str, ...] = ("periods", "targets", "actors", "speakers", "k
 # carries the shared filters plus its own fields; a field a page owns is drawn on the page,
 # not in the sidebar (Compare chooses its periods itself).
 PAGE_FIELDS: dict[str, tuple[str, ...]] = {
-    "": (),
+    "": ("cell",),
     "timeline": (),
-    "heatmaps": ("measure", "target"),
+    "heatmaps": ("measure", "target", "cell"),
     "compare": ("target", "periods"),
     "topics": ("topic",),
     "statements": ("q",),
@@ -100,6 +105,7 @@ class ViewState:
     q: str = ""
     topic: int | None = None
     measure: str = "salience"
+    cell: tuple[int, str] | None = None  # (period, target) of the drill-down cell
 
     def with_field(self, name: str, value: object) -> ViewState:
         """A copy with one field replaced (lists become tuples, as the state is hashable)."""
@@ -123,12 +129,19 @@ def _split(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def shown_values(values: Sequence[object]) -> str:
+    """Ignored values as a notice repeats them: the first few, each cut, and how many more."""
+    cut = [v if len(v) <= SHOWN_VALUE_CHARS else v[: SHOWN_VALUE_CHARS - 1] + "…" for v in map(str, values)]
+    more = len(cut) - SHOWN_VALUES
+    return ", ".join(cut[:SHOWN_VALUES]) + (f" and {more} more" if more > 0 else "")
+
+
 def _pick_labels(param: str, raw: str, allowed: Sequence[str], notices: list[str]) -> tuple[str, ...]:
     """Keep the comma-separated labels that are allowed, in the table's order; note the rest."""
     wanted = _split(raw)
     unknown = [w for w in wanted if w not in allowed]
     if unknown:
-        notices.append(f"Ignored {param}={', '.join(unknown)}: not in this table.")
+        notices.append(f"Ignored {param}={shown_values(unknown)}: not in this table.")
     return tuple(a for a in allowed if a in wanted)
 
 
@@ -147,8 +160,22 @@ def _pick_ints(param: str, raw: str, allowed: Sequence[int], notices: list[str])
         else:
             bad.append(part)
     if bad:
-        notices.append(f"Ignored {param}={', '.join(bad)}: not in this table.")
+        notices.append(f"Ignored {param}={shown_values(bad)}: not in this table.")
     return tuple(a for a in allowed if a in keep)
+
+
+def _pick_cell(param: str, raw: str, allowed: Allowed, notices: list[str]) -> tuple[int, str] | None:
+    """A ``PERIOD:TARGET`` cell whose period and target are both in the table, else a notice."""
+    period, _, target = raw.strip().partition(":")
+    try:
+        year = int(period)
+    except ValueError:
+        year = None
+    if year in allowed.periods and target in allowed.targets:
+        return (year, target)
+    notices.append(f"Ignored {param}={shown_values([raw.strip()])}: expected PERIOD:TARGET of this table, e.g. "
+                   f"{allowed.periods[0] if allowed.periods else 2017}:{allowed.targets[0] if allowed.targets else 'Syria'}.")
+    return None
 
 
 def _pick_one(param: str, raw: str, allowed: Sequence[str], notices: list[str]) -> str | None:
@@ -156,7 +183,7 @@ def _pick_one(param: str, raw: str, allowed: Sequence[str], notices: list[str]) 
     if value in allowed:
         return value
     shown = ", ".join(map(str, allowed[:6])) + (", …" if len(allowed) > 6 else "")
-    notices.append(f"Ignored {param}={value[:40]}: expected one of {shown}.")
+    notices.append(f"Ignored {param}={shown_values([value])}: expected one of {shown}.")
     return None
 
 
@@ -174,11 +201,17 @@ def parse_query(params: Mapping[str, str], allowed: Allowed) -> Parsed:
         if name is None:
             continue
         raw = str(raw)
+        if len(raw) > MAX_VALUE_CHARS and name != "q":
+            notices.append(f"Ignored the end of {param}= after {MAX_VALUE_CHARS} characters "
+                           f"({len(raw)} given): {shown_values([raw[MAX_VALUE_CHARS:]])}")
+            raw = raw[:MAX_VALUE_CHARS]
         if name == "periods":
             values[name] = _pick_ints(param, raw, allowed.periods, notices)
         elif name == "topic":
             picked = _pick_ints(param, raw, allowed.topics, notices)
-            values[name] = picked[0] if len(picked) == 1 else None
+            values[name] = picked[0] if picked else None
+            if len(picked) > 1:
+                notices.append(f"Ignored {param}={shown_values(picked[1:])}: one topic at a time; showing topic {picked[0]}.")
         elif name in ("targets", "speakers", "kinds", "sources", "actors"):
             values[name] = _pick_labels(param, raw, getattr(allowed, name), notices)
         elif name == "target":
@@ -189,6 +222,8 @@ def parse_query(params: Mapping[str, str], allowed: Allowed) -> Parsed:
             values[name] = _pick_one(param, raw, COUNT_WHO, notices) or DEFAULT.who
         elif name == "measure":
             values[name] = _pick_one(param, raw, MEASURES, notices) or DEFAULT.measure
+        elif name == "cell":
+            values[name] = _pick_cell(param, raw, allowed, notices)
         elif name == "q":
             if len(raw) > MAX_QUERY_CHARS:
                 notices.append(f"Search text cut to {MAX_QUERY_CHARS} characters.")
@@ -196,7 +231,9 @@ def parse_query(params: Mapping[str, str], allowed: Allowed) -> Parsed:
     return Parsed(replace(DEFAULT, **values), notices)
 
 
-def _serialise(value: object) -> str:
+def _serialise(value: object, name: str = "") -> str:
+    if name == "cell" and isinstance(value, tuple):
+        return f"{value[0]}:{value[1]}"
     if isinstance(value, tuple):
         return ",".join(str(v) for v in value)
     return str(value)
@@ -209,7 +246,7 @@ def to_query(state: ViewState, fields: Sequence[str]) -> dict[str, str]:
         value = getattr(state, name)
         if value == getattr(DEFAULT, name) or value is None:
             continue
-        out[PARAM_OF[name]] = _serialise(value)
+        out[PARAM_OF[name]] = _serialise(value, name)
     return out
 
 

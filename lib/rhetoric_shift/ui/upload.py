@@ -27,8 +27,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from rhetoric_shift import archive, query
+from rhetoric_shift import archive, dates, query
 from rhetoric_shift.build import BuildReport, build_table
+from rhetoric_shift.engine import LocalEngine
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.manifest import FORMATS, MANIFEST_NAME
 from rhetoric_shift.read import SUPPORTED, FileReport, decode_bytes, infer_period, SkipFile
@@ -69,7 +70,7 @@ class Fields:
 
     def entry(self) -> dict[str, object]:
         """The manifest keys these fields fill (``period`` from the date when only a date is given)."""
-        out: dict[str, object] = {"source": one_line(self.outlet) or "unknown", "actor": one_line(self.actor) or "unknown"}
+        out: dict[str, object] = {"source": clean_field(self.outlet) or "unknown", "actor": clean_field(self.actor) or "unknown"}
         period = self.period if self.period is not None else (self.date.year if self.date else None)
         if period is not None:
             out["period"] = int(period)
@@ -77,8 +78,8 @@ class Fields:
             out["date"] = self.date
         if self.format in FORMATS:
             out["format"] = self.format
-        if one_line(self.speaker):
-            out["speaker"] = one_line(self.speaker)
+        if clean_field(self.speaker):
+            out["speaker"] = clean_field(self.speaker)
         return out
 
 
@@ -92,6 +93,11 @@ class Upload:
     n_files: int
     digest: str
     notices: list[str] = field(default_factory=list)
+
+    @property
+    def n_used(self) -> int:
+        """Files that gave documents (a zip's members count one by one)."""
+        return sum(1 for f in self.files if f.status == "used")
 
     def report_frame(self) -> pd.DataFrame:
         """One row per file: used or skipped, the reason or notes, and its statements."""
@@ -114,7 +120,7 @@ class UploadError(Exception):
     """The upload cannot be built at all; the message is one line for the visitor."""
 
 
-def one_line(text: str | None, limit: int = 200) -> str:
+def clean_field(text: str | None, limit: int = 200) -> str:
     """A form value as one clean line: control characters dropped, whitespace collapsed, length bounded."""
     kept = "".join(ch for ch in str(text or "") if unicodedata.category(ch) != "Cc" or ch in " \t\n")
     return " ".join(kept.split())[:limit]
@@ -152,7 +158,8 @@ def build_upload(
             _write_manifest(folder, fields)
         step(0.35, "Segmenting and enriching the statements…")
         try:
-            result = build_table(inputs)
+            # One process: a visitor's build must not fork workers inside the shared server.
+            result = build_table(inputs, engine=LocalEngine(1))
         except InputError as exc:
             raise UploadError(_relative(str(exc), tmp)) from None
         step(0.95, "Checking the table…")
@@ -190,7 +197,7 @@ def _save(files: Sequence[tuple[str, bytes]], tmp: Path, limits: Limits) -> tupl
         name = safe_name(raw_name)
         suffix = Path(name).suffix.lower()
         if not name or name.casefold() in seen:
-            refused.append(FileReport(one_line(raw_name) or "(no name)", "skipped",
+            refused.append(FileReport(clean_field(raw_name) or "(no name)", "skipped",
                                       "a second file with this name, or no usable name; rename it"))
             continue
         seen.add(name.casefold())
@@ -220,7 +227,7 @@ def _save(files: Sequence[tuple[str, bytes]], tmp: Path, limits: Limits) -> tupl
 
 def safe_name(name: str) -> str:
     """An uploaded file's name as one plain file name (the browser's folders and odd characters dropped)."""
-    base = one_line(str(name).replace("\\", "/").rsplit("/", 1)[-1], limit=120)
+    base = clean_field(str(name).replace("\\", "/").rsplit("/", 1)[-1], limit=120)
     return "" if base in ("", ".", "..") else base
 
 
@@ -238,11 +245,14 @@ def _write_manifest(folder: Path, fields: Fields) -> None:
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED):
         relative = path.relative_to(folder).as_posix()
         entry = dict(base)
+        printed = _printed_date(path)
         if "period" not in entry:
-            period = _inferred_period(path)
+            period = printed.year if printed else _inferred_period(path)
             if period is None:
                 continue
             entry["period"] = period
+        if "date" not in entry and printed:
+            entry["date"] = printed  # what the reader finds without a manifest entry, kept with one
         doc_id = relative.rsplit(".", 1)[0]
         entry = {"id": doc_id if doc_id not in used_ids else relative, "file": relative, **entry}
         used_ids.add(entry["id"])
@@ -253,12 +263,22 @@ def _write_manifest(folder: Path, fields: Fields) -> None:
         (folder / MANIFEST_NAME).write_text("\n".join(lines), encoding="utf-8")
 
 
-def _inferred_period(path: Path) -> int | None:
+def _head_text(path: Path) -> str:
+    """The start of a page's text (empty for CSV/JSONL, whose rows carry their own fields)."""
+    if path.suffix.lower() in {".csv", ".jsonl"}:
+        return ""
     try:
-        text, _ = decode_bytes(path.read_bytes()[:20_000])
+        return decode_bytes(path.read_bytes()[:20_000])[0]
     except SkipFile:
-        return None
-    return infer_period(path.name, text if path.suffix.lower() not in {".csv", ".jsonl"} else "")
+        return ""
+
+
+def _inferred_period(path: Path) -> int | None:
+    return infer_period(path.name, _head_text(path))
+
+
+def _printed_date(path: Path) -> dt.date | None:
+    return dates.document_date(path.name, _head_text(path))
 
 
 def toml_value(value: object) -> str:
@@ -282,7 +302,7 @@ def _relative(text: str, tmp: Path) -> str:
     """Paths under the temporary folder as the visitor named them (``a.txt``, ``pages.zip/a.txt``)."""
     for folder in (tmp / LOOSE, tmp / ARCHIVES):
         text = text.replace(str(folder) + "/", "")
-    return text.replace(str(tmp), "upload")
+    return text.replace(str(tmp / LOOSE), "your files").replace(str(tmp), "upload")
 
 
 def _renamed(report: FileReport, tmp: Path) -> FileReport:
@@ -298,7 +318,7 @@ class UploadSource(TableSource):
     n_files: int = 0
 
     def describe(self) -> str:
-        return f"your upload ({self.n_files} files)"
+        return f"your upload ({self.n_files} file{'s' if self.n_files != 1 else ''})"
 
 
 def session_table() -> tuple[pd.DataFrame, TableSource] | None:
@@ -306,7 +326,7 @@ def session_table() -> tuple[pd.DataFrame, TableSource] | None:
     upload = st.session_state.get(UPLOAD_KEY)
     if upload is None:
         return None
-    return upload.table, UploadSource(Path("upload"), prebuilt=True, n_files=upload.n_files)
+    return upload.table, UploadSource(Path("upload"), prebuilt=True, n_files=upload.n_used)
 
 
 def use(upload: Upload | None) -> None:
@@ -326,8 +346,8 @@ def banner() -> None:
     if upload is None:
         st.sidebar.page_link("pages/upload.py", label="Analyse your own texts", icon=":material/upload_file:")
         return
-    n_used = len({f.path for f in upload.files if f.status == "used"})
-    st.sidebar.info(f"Your upload: {len(upload.table)} statements from {n_used} files")
+    n_used = upload.n_used
+    st.sidebar.info(f"Your upload: {len(upload.table)} statements from {n_used} file{'s' if n_used != 1 else ''}")
     st.sidebar.button("Back to the bundled corpus", key="upload_back", on_click=use, args=(None,),
                       icon=":material/undo:")
 
@@ -394,8 +414,7 @@ def build(files: list[tuple[str, bytes]], fields: Fields) -> None:
 def show(upload: Upload) -> None:
     """The build report of the upload in use, a link to the pages, and its downloads."""
     skipped = [f for f in upload.files if f.status != "used"]
-    used = len(upload.files) - len(skipped)
-    st.success(f"Built {len(upload.table)} statements from {used} files; every page now shows them.")
+    st.success(f"Built {len(upload.table)} statements from {upload.n_used} files; every page now shows them.")
     for f in skipped[:20]:
         st.caption(f"⚠️ {render.escape_markdown(f'{f.path}: {f.reason}')}")
     if len(skipped) > 20:
