@@ -121,6 +121,13 @@ def test_user_lexicon_replaces_the_bundled_one(tmp_path: Path):
         ("[[target]]\nlabel = 'A'", "nothing can name it"),
         ("[[target]]\nlabel = 'A'\naliases = ['A']\n[[target]]\nlabel = 'A'\naliases = ['B']", "defined twice"),
         ("[[target]]\nlabel = 'A'\npatterns = ['(unclosed']", "not a valid regular expression"),
+        # patterns that backtrack exponentially (or without end) are refused before any text is read
+        ("[[target]]\nlabel = 'A'\npatterns = ['(a+)+b']", "target 'A': pattern '(a+)+b' has a repeat inside a repeated group"),
+        ("[[target]]\nlabel = 'A'\npatterns = ['(\\w*\\s?)*x']", "has a repeat inside a repeated group"),
+        ("[[target]]\nlabel = 'A'\npatterns = ['(a|ab)*c']", "has alternatives inside an unbounded repeat"),
+        ("[[target]]\nlabel = 'A'\npatterns = ['(x)\\1']", "uses a backreference"),
+        ("[[target]]\nlabel = 'A'\npatterns = ['a*']", "matches an empty string"),
+        ("[[target]]\nlabel = 'A'\npatterns = ['a+b+c+d+e+']", "more than 4 unbounded repeats"),
     ],
 )
 def test_bad_lexicon_file_gives_one_line_naming_file_and_problem(tmp_path: Path, content: str, problem: str):
@@ -129,6 +136,81 @@ def test_bad_lexicon_file_gives_one_line_naming_file_and_problem(tmp_path: Path,
     with pytest.raises(ValueError) as info:
         load_lexicon(path)
     assert_user_error(info.value, path, problem)
+
+
+def test_a_catastrophic_pattern_is_refused_fast(tmp_path: Path):
+    import time
+
+    path = tmp_path / "evil.toml"
+    path.write_text("[[target]]\nlabel = 'Evil'\npatterns = ['(a+)+b']\n", encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(ValueError) as info:
+        load_lexicon(path)
+    assert time.perf_counter() - start < 5  # refused by looking at it, not by running it
+    assert_user_error(info.value, path, "pattern '(a+)+b'")
+
+
+def test_safe_patterns_stay_allowed(tmp_path: Path):
+    from rhetoric_shift.targets import check_pattern
+
+    for pattern in [r"\bMinsk\b(?=[^.;!?]{0,80}\bcontact\s+group\b)", r"Nord\s+Stream(?:\s+\d){0,1}", r"(?:\s\w{1,20}){0,3}x", "gas (?:pipe)?lines?"]:
+        check_pattern(pattern, "here")  # no error
+
+
+def test_required_literal_of_a_pattern():
+    from rhetoric_shift.targets import required_literal
+
+    assert required_literal(r"\bMinsk\b(?=[^.;!?]{0,80}\bcontact\s+group\b)") == "contact"
+    assert required_literal(r"(?:Nord|Turk)\s+Stream") == "stream"
+    assert required_literal(r"ab?c") is None  # no run of three letters every match has
+
+
+@pytest.fixture(scope="module")
+def seed_texts():
+    return build.build_table([SEEDS], enrich=False).table["text"].tolist()
+
+
+def test_fast_matcher_equals_the_single_regex_on_the_seeds(lexicon, seed_texts):
+    from rhetoric_shift.targets import reference_tag
+
+    fast = tag_targets(seed_texts, lexicon)
+    assert fast == [reference_tag(lexicon, t) for t in seed_texts]
+    assert sum(map(bool, fast)) > 100  # most seed statements name a target: the comparison means something
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "THE KOREAS and the koreas, the  Koreas",  # case and runs of spaces
+        "ſyria, SYRIA and ſyrians",  # letters the regex engine folds together (long s)
+        "İran and İRAN",  # a capital with a dot above
+        "counter–terrorism, counter terrorism and counter-terrorism",  # dash, space and hyphen alike
+        "Latin Americans, American, Americas and the U.S.A. and US-Russia",  # exclusions consume their span
+        "another meeting in Minsk of the contact group; the Minsk Group; contact group met in Minsk.",
+        "al-Nusra_ and _Syria and Syria2 and 2Syria",  # underscores and digits are word characters
+        "",
+    ],
+)
+def test_fast_matcher_equals_the_single_regex_on_hard_strings(lexicon, text):
+    from rhetoric_shift.targets import reference_tag
+
+    assert lexicon.tag(text) == reference_tag(lexicon, text)
+
+
+def test_fast_matcher_equals_the_single_regex_on_a_user_lexicon_with_patterns(tmp_path: Path, seed_texts):
+    from rhetoric_shift.targets import reference_tag
+
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        "[[target]]\nlabel = 'Gas'\naliases = ['gas', 'gas pipeline']\npatterns = ['Nord\\s+Stream', '\\bpipe(?:line)?s?\\b']\n"
+        "exclude = ['gas station']\n"
+        "[[target]]\nlabel = 'Talks'\naliases = ['talks']\npatterns = ['[.,;]\\s*we']\n",  # a pattern with no word to index
+        encoding="utf-8",
+    )
+    lexicon = load_lexicon(path)
+    texts = seed_texts + ["Nord Stream gas pipeline talks. We met at a gas station", "pipelines, pipes; we"]
+    assert [lexicon.tag(t) for t in texts] == [reference_tag(lexicon, t) for t in texts]
+    assert lexicon.tag("Nord  Stream") == ["Gas"]
 
 
 def test_missing_lexicon_file(tmp_path: Path):

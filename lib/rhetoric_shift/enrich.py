@@ -30,7 +30,7 @@ from rhetoric_shift.duplicates import DUP_TERMS, DuplicateFinder, term_codes
 from rhetoric_shift.params import is_int
 from rhetoric_shift.schema import conform_table, empty_table
 from rhetoric_shift.targets import Lexicon, context_targets, load_lexicon
-from rhetoric_shift.tokens import content_stems
+from rhetoric_shift.tokens import content_stems, content_words, prime_stems, stem_table
 from rhetoric_shift.tone import stance, tone
 from rhetoric_shift.topics import TOO_SHORT, TOO_SHORT_LABEL, TopicModel
 
@@ -55,6 +55,7 @@ class EnrichModels:
     n_sample: int
     n_table: int
     sample_ids: list[str] = field(default_factory=list, repr=False)
+    stems: dict[str, str] = field(default_factory=dict, repr=False)  # words stemmed while fitting, for workers
 
     def method_text(self) -> str:
         """A short paragraph for the Method page: what was fitted on what, and how k was chosen."""
@@ -114,15 +115,20 @@ def fit_models(
     order = sample_positions(ids, len(ids), random_state)
     texts = table["text"].astype(str).to_numpy()
     chosen: list[int] = []
-    for start in range(0, len(order), max_sample):
-        block = order[start : start + max_sample]
-        stems = [content_stems(texts[i]) for i in block]
-        chosen += [int(i) for i, s in zip(block, stems) if len(s) >= topics.min_words]
-        if len(chosen) >= max_sample:
-            break
-    chosen = chosen[:max_sample]
+    words: list[list[str]] = []
+    start, step = 0, max_sample + max_sample // 4
+    while start < len(order) and len(chosen) < max_sample:
+        block = order[start : start + step]
+        start, step = start + step, max(1, max_sample // 4)
+        for i in block:
+            w = content_words(texts[i])
+            if len(w) >= topics.min_words:
+                chosen.append(int(i))
+                words.append(w)
+    chosen, words = chosen[:max_sample], words[:max_sample]
     sample_texts = [str(texts[i]) for i in chosen]
-    fitted: TopicModel | None = topics.fit(sample_texts) if chosen else None
+    stems = [content_stems(t) for t in sample_texts]  # fills the stem table handed to workers
+    fitted: TopicModel | None = topics.fit(sample_texts, stems=stems, words=words) if chosen else None
     if fitted is None:
         topics._check_params()  # a bad n_topics is an error even when nothing can be clustered
     return EnrichModels(
@@ -133,6 +139,7 @@ def fit_models(
         n_sample=len(chosen),
         n_table=len(table),
         sample_ids=[ids[i] for i in chosen],
+        stems=stem_table(),
     )
 
 
@@ -150,6 +157,7 @@ def apply_models(models: EnrichModels, batch: pd.DataFrame) -> pd.DataFrame:
     if "n_words" not in out:
         out["n_words"] = [len(t.split()) for t in out["text"].astype(str)]
     texts = out["text"].astype(str).tolist()
+    prime_stems(models.stems)  # a fresh worker process starts with the sample's words stemmed
     stems = [content_stems(t) for t in texts]  # tokenised and stemmed once, reused below
     out["targets"] = models.lexicon.tag_many(texts)
     out["context_targets"] = context_targets(out) if len(out) else []
@@ -165,8 +173,7 @@ def _fill_topics(out: pd.DataFrame, model: TopicModel | None, texts: list[str], 
     if model is None or not len(out):
         out["topic"], out["topic_label"], out["map_x"], out["map_y"] = TOO_SHORT, TOO_SHORT_LABEL, 0.0, 0.0
         return
-    topics = model.predict(texts, stems=stems)
-    coords = model.coordinates(texts, stems=stems)
+    topics, coords = model.locate(texts, stems=stems)
     out["topic"] = topics
     out["topic_label"] = model.topic_label(topics)
     out["map_x"], out["map_y"] = coords[:, 0], coords[:, 1]

@@ -88,10 +88,30 @@ def has_content_words(texts: Sequence[str], min_words: int) -> np.ndarray:
     return np.array([len(content_words(t)) >= min_words for t in texts], dtype=bool)
 
 
+class _ContentStems(dict):
+    """word -> its stem if it is a content word, else "" (stop word, one letter, contraction).
+
+    One dict lookup per token decides and stems at once; a new word is worked out on first sight.
+    """
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= _STEM_CACHE_LIMIT:
+            self.clear()  # bounded memory on an unbounded vocabulary
+        words = content_words(token)  # the one definition of a content word
+        value = self[token] = stem(words[0]) if len(words) == 1 and words[0] == _possessive(token) else ""
+        return value
+
+
+def _possessive(token: str) -> str:
+    return token[:-2] if token.endswith("'s") else token
+
+
+_CONTENT_STEMS = _ContentStems()
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the content words of ``text``: the terms of topics, keyness and duplicates."""
-    cache = _STEM_CACHE
-    return [cache.get(w) or stem(w) for w in content_words(text)]
+    return [s for s in map(_CONTENT_STEMS.__getitem__, tokenize(text)) if s]
 
 
 def ngrams(stems: Sequence[str], ngram_range: tuple[int, int]) -> list[str]:
@@ -140,11 +160,34 @@ def surface_forms(texts: Iterable[str]) -> dict[str, str]:
     Stems are for counting; people read words: "agreement" rather than "agreement", "negotiations"
     rather than "negoti".
     """
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for text in texts:
-        for word in content_words(text):
-            counts[stem(word)][word] += 1
-    return {s: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for s, c in counts.items()}
+    return surface_forms_of_words(content_words(text) for text in texts)
+
+
+def surface_forms_of_words(word_lists: Iterable[Sequence[str]]) -> dict[str, str]:
+    """``surface_forms`` from the texts' ``content_words``, when they are already computed."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    for words in word_lists:
+        pairs.update(zip(map(stem, words), words))
+    best: dict[str, tuple[int, str]] = {}
+    for (s, word), n in pairs.items():
+        if s not in best or (-n, word) < (-best[s][0], best[s][1]):
+            best[s] = (n, word)
+    return {s: word for s, (_, word) in best.items()}
+
+
+def stem_table() -> dict[str, str]:
+    """The words stemmed so far in this process (word -> content stem, "" for a non-content word).
+
+    Hand it to ``prime_stems`` in another process (a build's worker) so that process does not
+    stem the corpus's common words again.
+    """
+    return dict(_CONTENT_STEMS)
+
+
+def prime_stems(table: dict[str, str]) -> None:
+    """Add ``table`` (from ``stem_table``) to this process's stems; same results, sooner."""
+    if len(_CONTENT_STEMS) + len(table) < _STEM_CACHE_LIMIT:
+        _CONTENT_STEMS.update(table)
 
 
 def readable(term: str, forms: dict[str, str]) -> str:

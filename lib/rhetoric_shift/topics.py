@@ -4,8 +4,8 @@
 and then applied to any number of batches (``predict``, ``coordinates``); applying is a pure
 function of each row, so the result does not depend on how the corpus is cut into batches:
 
-- terms: content-word stems and stem bigrams (``tokens.content_stems``), TF-IDF with sublinear
-  term frequency over a capped vocabulary (``max_features`` most frequent terms that occur in
+- terms: content-word stems (``tokens.content_stems``; bigrams with ``ngram_range=(1, 2)``, which
+  cost several times more at scale), TF-IDF with sublinear term frequency over a capped vocabulary (``max_features`` most frequent terms that occur in
   at least ``min_df`` fitted statements);
 - space: a truncated SVD of the TF-IDF rows (``n_components`` axes, LSA), rows L2-normalised,
   so Euclidean k-means there clusters by cosine; the first two SVD axes are the topic map;
@@ -37,7 +37,7 @@ from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
 from rhetoric_shift.params import is_int, not_fitted_error, param_error
-from rhetoric_shift.tokens import StemListAnalyzer, content_stems, readable, surface_forms
+from rhetoric_shift.tokens import StemListAnalyzer, content_stems, readable, surface_forms, surface_forms_of_words
 
 TOO_SHORT = -1
 TOO_SHORT_LABEL = "(too short)"
@@ -82,13 +82,13 @@ class TopicModel:
         n_topics: int | None = None,
         k_range: tuple[int, int] = (4, 12),
         min_words: int = 4,
-        ngram_range: tuple[int, int] = (1, 2),
+        ngram_range: tuple[int, int] = (1, 1),
         n_labels: int = 3,
         max_features: int = 50_000,
         min_df: int = 2,
         n_components: int = 100,
         max_share: float = 0.2,
-        n_runs: int = 3,
+        n_runs: int = 5,
         stability_fraction: float = 0.8,
         max_stability_sample: int = 5_000,
         n_init: int = 3,
@@ -151,19 +151,20 @@ class TopicModel:
 
     # -- fitting ---------------------------------------------------------------------------
 
-    def fit(self, texts: Sequence[str], stems: Sequence[Sequence[str]] | None = None) -> TopicModel:
+    def fit(self, texts: Sequence[str], stems: Sequence[Sequence[str]] | None = None, words: Sequence[Sequence[str]] | None = None) -> TopicModel:
         """Learn vocabulary, space, clusters, labels and map axes from ``texts``; returns self.
 
-        ``stems``: the texts' ``content_stems`` when already computed. Raises ValueError when
-        no text has ``min_words`` content words (empty vocabulary).
+        ``stems``, ``words``: the texts' ``content_stems`` and ``content_words`` when already
+        computed (``words`` gives the labels' surface forms). Raises ValueError when no text has
+        ``min_words`` content words (empty vocabulary).
         """
         self._check_params()
         # One thread: k-means' OpenMP threads cost more than they save on these sizes, and
         # builds run one process per core already.
         with threadpool_limits(limits=1):
-            return self._fit(list(texts), stems)
+            return self._fit(list(texts), stems, words)
 
-    def _fit(self, texts: list[str], stems: Sequence[Sequence[str]] | None) -> TopicModel:
+    def _fit(self, texts: list[str], stems: Sequence[Sequence[str]] | None, words: Sequence[Sequence[str]] | None) -> TopicModel:
         stems = self._stems(texts, stems)
         mask = np.array([len(s) >= self.min_words for s in stems], dtype=bool)
         long_stems = [s for s, keep in zip(stems, mask) if keep]
@@ -173,7 +174,10 @@ class TopicModel:
                 "or more content words. Perhaps the statements only contain stop words, or min_words is too high."
             )
         X = self._fit_vectorizer(long_stems)
-        self.surface_forms_ = surface_forms(t for t, keep in zip(texts, mask) if keep)
+        if words is not None:
+            self.surface_forms_ = surface_forms_of_words(w for w, keep in zip(words, mask) if keep)
+        else:
+            self.surface_forms_ = surface_forms(t for t, keep in zip(texts, mask) if keep)
         self.svd_ = None
         n_axes = min(self.n_components, X.shape[1] - 1, X.shape[0] - 1)
         if n_axes >= 2:
@@ -317,6 +321,21 @@ class TopicModel:
             topics[mask] = _nearest(self.transform([t for t, m in zip(texts, mask) if m],
                                                    [s for s, m in zip(stems, mask) if m]), self.cluster_centers_)
         return topics
+
+    def locate(self, texts: Sequence[str], stems: Sequence[Sequence[str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``predict`` and ``coordinates`` at once, from one TF-IDF transform: (topics, (n, 2) map positions)."""
+        self._check_fitted()
+        texts = list(texts)
+        stems = self._stems(texts, stems)
+        topics = np.full(len(texts), TOO_SHORT, dtype=np.int64)
+        if not texts:
+            return topics, np.zeros((0, 2))
+        X = self.vectorizer_.transform(stems)
+        mask = np.array([len(s) >= self.min_words for s in stems], dtype=bool)
+        if mask.any():
+            topics[mask] = _nearest(self._space(X[np.flatnonzero(mask)]), self.cluster_centers_)
+        coords = np.zeros((len(texts), 2)) if self.svd_ is None else np.asarray(X @ self.svd_.components_[:2].T)
+        return topics, coords
 
     def topic_label(self, topics: Sequence[int]) -> list[str]:
         """The readable label of each topic id."""
