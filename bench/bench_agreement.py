@@ -1,7 +1,9 @@
-"""Agreement of stance and tone with a careful reader: the hand-coded seed statements.
+"""Agreement of stance and tone with a careful reader: hand-coded seed statements and UN paragraphs.
 
-Reads ``tests/data/stance_gold.csv`` (coded by reading, see ``stance_gold.md``) and prints, as
-markdown, accuracy and Cohen's kappa (three classes) for
+Reads ``tests/data/stance_gold.csv`` (the seeds' officials' statements) and
+``tests/data/stance_heldout.csv`` (UN General Debate paragraphs no rule was written against), both
+coded by reading (see ``stance_gold.md``), and prints for each, as markdown, accuracy and Cohen's
+kappa (three classes) for
 - stance: the sign of the score toward the coded target against the reader's label
   (cooperative / neutral / confrontational), and
 - tone: the sign of the VADER compound against the reader's tone (positive / neutral / negative),
@@ -37,7 +39,10 @@ from rhetoric_shift.tone import tone
 from rhetoric_shift.tone import STANCE_BAND, TONE_BAND, write_figures
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLD = ROOT / "tests" / "data" / "stance_gold.csv"
+SETS = {  # name shown -> coded file
+    "seeds": ROOT / "tests" / "data" / "stance_gold.csv",
+    "UN General Debate, held out": ROOT / "tests" / "data" / "stance_heldout.csv",
+}
 STANCE_LABELS = {1: "cooperative", 0: "neutral", -1: "confrontational"}
 TONE_LABELS = {1: "positive", 0: "neutral", -1: "negative"}
 
@@ -66,58 +71,60 @@ def agreement(pred: list[int], gold: list[int]) -> tuple[float, float]:
     return accuracy, float(cohen_kappa_score(gold, pred, labels=[-1, 0, 1]))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before", default="2f55220", help="git revision of the 'before' library")
-    parser.add_argument("--no-write", action="store_true")
-    args = parser.parse_args()
-    with GOLD.open(encoding="utf-8") as f:
+def measure_set(path: Path, old, old_lexicon, targets) -> tuple[str, dict]:
+    """The header line and {(measure, version): (predicted signs, reader's signs)} for one coded set."""
+    with path.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     coded = [r for r in rows if r["target"]]
-    first = {r["statement_id"]: r for r in rows}  # tone is per statement
-    statements = list(first.values())
-    inverse = {v: k for k, v in STANCE_LABELS.items()}
-    tone_inverse = {v: k for k, v in TONE_LABELS.items()}
-    stance_gold = [inverse[r["stance"]] for r in coded]
-    tone_gold = [tone_inverse[r["tone"]] for r in statements]
-
-    old, old_lexicon = load_before(args.before)
+    statements = list({r["statement_id"]: r for r in rows}.values())  # tone is per statement
+    stance_gold = [{v: k for k, v in STANCE_LABELS.items()}[r["stance"]] for r in coded]
+    tone_gold = [{v: k for k, v in TONE_LABELS.items()}[r["tone"]] for r in statements]
     texts = [r["text"] for r in coded]
-    lexicon = load_lexicon(None)
-    after_target = [json.loads(s)[r["target"]] if r["target"] in json.loads(s) else 0.0
-                    for s, r in zip(target_stance(texts, [lexicon.tag(t) for t in texts], lexicon), coded)]
+    by_target = target_stance(texts, [targets.tag(t) for t in texts], targets)
+    after_target = [json.loads(s).get(r["target"], 0.0) for s, r in zip(by_target, coded)]
+    tone_texts = [r["text"] for r in statements]
     measures = {
         ("stance", "before: statement stance, stemmed lexicon"): (
             [sign(v, STANCE_BAND) for v in old.stance(texts, old_lexicon)], stance_gold),
         ("stance", "after: statement stance, rules"): ([sign(v, STANCE_BAND) for v in stance(texts)], stance_gold),
         ("stance", "after: target-level stance"): ([sign(v, STANCE_BAND) for v in after_target], stance_gold),
-        ("tone", "before: nltk's VADER port"): (
-            [sign(v, TONE_BAND) for v in old.tone([r["text"] for r in statements])], tone_gold),
-        ("tone", "after: reference VADER"): ([sign(v, TONE_BAND) for v in tone([r["text"] for r in statements])], tone_gold),
+        ("tone", "before: nltk's VADER port"): ([sign(v, TONE_BAND) for v in old.tone(tone_texts)], tone_gold),
+        ("tone", "after: reference VADER"): ([sign(v, TONE_BAND) for v in tone(tone_texts)], tone_gold),
     }
+    header = (f"{path.name}: {len(coded)} (statement, target) pairs over {len({r['statement_id'] for r in coded})} "
+              f"statements for stance, {len(statements)} statements for tone; reader's stance "
+              f"{dict(Counter(r['stance'] for r in coded))}, tone {dict(Counter(r['tone'] for r in statements))}.")
+    return header, measures, coded
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", default="2f55220", help="git revision of the 'before' library")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    old, old_lexicon = load_before(args.before)
+    targets = load_lexicon(None)
+    print(f"Neutral bands: stance |s| < {STANCE_BAND}, tone |compound| < {TONE_BAND}.")
     figures = []
-    print(f"Hand-coded seed statements: {len(coded)} (statement, target) pairs over "
-          f"{len({r['statement_id'] for r in coded})} statements for stance, {len(statements)} statements for tone.")
-    print(f"Reader's stance labels: {dict(Counter(r['stance'] for r in coded))}; tone: {dict(Counter(r['tone'] for r in statements))}")
-    print(f"Neutral bands: stance |s| < {STANCE_BAND}, tone |compound| < {TONE_BAND}.\n")
-    print("| measure | version | n | accuracy | Cohen's kappa | scored 0 |")
-    print("|---|---|---:|---:|---:|---:|")
-    for (measure, version), (pred, gold) in measures.items():
-        acc, kappa = agreement(pred, gold)
-        zeros = sum(p == 0 for p in pred)
-        figures.append({"measure": measure, "version": version, "n": len(gold), "accuracy": round(acc, 3),
-                        "kappa": round(kappa, 3), "neutral": zeros})
-        print(f"| {measure} | {version} | {len(gold)} | {acc:.1%} | {kappa:.2f} | {zeros} |")
-    primary = [i for i, r in enumerate(coded) if r["target"] in ("Syria", "Ukraine", "US", "DPRK")]
-    print("\nPrimary targets only (Syria, Ukraine, US, DPRK):\n")
-    print("| version | n | accuracy | Cohen's kappa |")
-    print("|---|---:|---:|---:|")
-    for (measure, version), (pred, gold) in measures.items():
-        if measure == "stance":
-            acc, kappa = agreement([pred[i] for i in primary], [gold[i] for i in primary])
-            print(f"| {version} | {len(primary)} | {acc:.1%} | {kappa:.2f} |")
+    for name, path in SETS.items():
+        header, measures, coded = measure_set(path, old, old_lexicon, targets)
+        print(f"\n{header}\n")
+        print("| measure | version | n | accuracy | Cohen's kappa | scored neutral |")
+        print("|---|---|---:|---:|---:|---:|")
+        for (measure, version), (pred, gold) in measures.items():
+            acc, kappa = agreement(pred, gold)
+            zeros = sum(p == 0 for p in pred)
+            figures.append({"set": name, "measure": measure, "version": version, "n": len(gold),
+                            "accuracy": round(acc, 3), "kappa": round(kappa, 3), "neutral": zeros})
+            print(f"| {measure} | {version} | {len(gold)} | {acc:.1%} | {kappa:.2f} | {zeros} |")
+        primary = [i for i, r in enumerate(coded) if r["target"] in ("Syria", "Ukraine", "US", "DPRK")]
+        if len(primary) < len(coded):
+            print(f"\nStance, primary targets only (Syria, Ukraine, US, DPRK), n = {len(primary)}: " + "; ".join(
+                f"{version} {agreement([pred[i] for i in primary], [gold[i] for i in primary])[0]:.1%}, "
+                f"kappa {agreement([pred[i] for i in primary], [gold[i] for i in primary])[1]:.2f}"
+                for (measure, version), (pred, gold) in measures.items() if measure == "stance"))
     if not args.no_write:
-        path = write_figures(figures, gold_file="tests/data/stance_gold.csv", before=args.before)
+        path = write_figures(figures, gold_file=", ".join(f"tests/data/{p.name}" for p in SETS.values()), before=args.before)
         print(f"\nwrote {path.relative_to(ROOT)}")
 
 

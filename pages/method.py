@@ -4,6 +4,7 @@ import streamlit as st
 
 from rhetoric_shift import compare, query, ui
 from rhetoric_shift.duplicates import DuplicateFinder
+from rhetoric_shift.tone import validation_figures
 from rhetoric_shift.ui import cached, session
 from rhetoric_shift.ui.state import PARAM_HELP
 
@@ -83,3 +84,11 @@ st.markdown("Every page keeps its choices in the address, so a copied link reope
             "Values not in the table are ignored with a notice.")
 st.table({"parameter": list(PARAM_HELP), "meaning": list(PARAM_HELP.values())})
 session.copy_link(ctx.url_path)
+
+st.subheader("Do tone and stance agree with a careful reader?")
+agreement = validation_figures()
+st.dataframe(agreement, key="method_validation", hide_index=True)
+st.caption("Statements coded by reading (stance toward each target named; tone's sign), against the sign of the score: "
+           "the seeds' officials and UN General Debate paragraphs no rule was written against. Kappa 0 is chance, 1 perfect; "
+           "'neutral' counts scores inside the band. "
+           + agreement.attrs.get("note", "Not measured yet: run bench/bench_agreement.py."))

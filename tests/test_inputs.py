@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,6 +14,7 @@ from conftest import assert_statement_table
 from rhetoric_shift.build import build_table, report_path
 from rhetoric_shift.cli import main
 from rhetoric_shift.errors import InputError
+from rhetoric_shift import read
 from rhetoric_shift.read import html_to_text, read_inputs
 
 GOOD = "Question: Will Russia talk?\n\nSergey Lavrov: We are ready for dialogue with Ukraine.\n"
@@ -73,6 +77,9 @@ def test_build_reports_every_file_and_writes_table_and_report(corpus, tmp_path, 
         ('[[document]]\nid = "gone"\nfile = "gone.txt"\nsource = "X"\nperiod = 2017\nactor = "RUS"\n', "names file 'gone.txt', which does not exist"),
         ('[[document]]\nid = "good"\nfile = "good.txt"\nsource = "X"\nperiod = "2017"\nactor = "RUS"\n', "'period' must be a year"),
         ('[[document]]\nid = "good"\nfile = "good.txt"\nsource = "X"\nperiod = 2017\nactor = "RUS"\nformat = "poem"\n', "'format' must be one of"),
+        ('[[document]]\nid = "good"\nfile = "good.txt"\nsource = "X"\nperiod = 1e999\nactor = "RUS"\n', "'period' must be a year as a whole number from 1 to 9999, got inf"),
+        ('[[document]]\nid = "good"\nfile = "good.txt"\nsource = "X"\nperiod = 20170\nactor = "RUS"\n', "'period' must be a year as a whole number from 1 to 9999, got 20170"),
+        ('[[document]]\nid = "good"\nfile = "good.txt"\nsource = "X"\nperiod = 2017\nactor = "RUS"\ndate = 20150101\n', "'date' must be a date written YYYY-MM-DD, got 20150101"),
     ],
 )
 def test_a_broken_manifest_stops_the_build_with_one_line(corpus, tmp_path, capsys, manifest, message):
@@ -158,10 +165,14 @@ def test_a_file_without_any_year_is_skipped_with_what_to_do(tmp_path):
     assert "give 'period' in manifest.toml" in reason
 
 
-def test_two_documents_with_one_id_are_refused(tmp_path):
+def test_a_second_document_with_a_taken_id_is_skipped_and_reported(tmp_path):
     (tmp_path / "a.jsonl").write_text('{"id": "x", "text": "One.", "period": 2017}\n{"id": "x", "text": "Two.", "period": 2017}\n')
-    with pytest.raises(InputError, match="document id 'x' is also used"):
-        read_inputs([tmp_path])
+    (tmp_path / "x.txt").write_text("Three, 2017.")  # its id is its stem, x, taken by the row above
+    documents, reports = read_inputs([tmp_path])
+    assert [d.text for d in documents] == ["One."]
+    rows, text = reports
+    assert rows.rows_skipped == [{"line": 2, "reason": f"document id 'x' is also used by {tmp_path / 'a.jsonl'}#line=1; give each document its own id"}]
+    assert text.status == "skipped" and text.reason.startswith("document id 'x' is also used")
 
 
 @pytest.mark.parametrize(
@@ -200,3 +211,178 @@ def test_a_manifest_at_the_top_of_a_folder_describes_files_in_subfolders(tmp_pat
     documents, reports = read_inputs([tmp_path])
     assert [(d.doc_id, d.meta.source, d.meta.speaker) for d in documents] == [("un-2014", "UN General Assembly", "Sergey Lavrov")]
     assert reports[0].notes == []  # nothing inferred: the manifest described the file
+
+
+# --- Folders: links, special files and unreadable entries are reported, never read silently ---
+
+def _reasons(reports) -> dict[str, str]:
+    return {r.path.rsplit("/", 1)[-1]: f"{r.status}: {r.reason}" for r in reports}
+
+
+def test_links_are_followed_only_inside_the_input_folder(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("SECRET words of 2017.")
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "speech_2017.txt").write_text("We are ready for dialogue.")
+    (corpus / "to_secret.txt").symlink_to(outside / "secret.txt")
+    (corpus / "to_outside_folder").symlink_to(outside)
+    (corpus / "to_sub").symlink_to(corpus / "sub")
+    (corpus / "again_2017.txt").symlink_to(corpus / "speech_2017.txt")
+    (corpus / "loop.txt").symlink_to(corpus / "loop.txt")
+    (corpus / "broken.txt").symlink_to(corpus / "gone.txt")
+    documents, reports = read_inputs([corpus])
+    assert "SECRET" not in " ".join(d.text for d in documents)
+    reasons = _reasons(reports)
+    assert reasons["to_secret.txt"].startswith("skipped: symbolic link leading outside the input folder")
+    assert reasons["to_outside_folder"].startswith("skipped: symbolic link leading outside the input folder")
+    assert reasons["to_sub"].startswith("skipped: symbolic link to a folder; not followed")
+    assert reasons["loop.txt"] == "skipped: symbolic link loop; not followed"
+    assert reasons["broken.txt"].startswith("skipped: broken symbolic link")
+    assert reasons["again_2017.txt"] == "used: "  # a link inside the folder is read
+    assert sorted(d.doc_id for d in documents) == ["again_2017", "speech_2017"]
+
+
+def test_special_files_and_unreadable_entries_each_get_a_report_line(tmp_path, monkeypatch):
+    (tmp_path / "ok_2017.txt").write_text("We are ready.")
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "locked.txt").write_text("Locked, 2017.")
+    (tmp_path / "closed").mkdir()
+    (tmp_path / "closed" / "inside_2017.txt").write_text("Inside.")
+    (tmp_path / ".git").mkdir()
+    real_read_bytes, real_scandir = Path.read_bytes, os.scandir
+
+    def read_bytes(path):  # root reads through chmod 000, so refuse here as the kernel would
+        if path.name == "locked.txt":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    def scandir(path):
+        if Path(path).name == "closed":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "scandir", scandir)
+    documents, reports = read_inputs([tmp_path])
+    reasons = _reasons(reports)
+    assert [d.doc_id for d in documents] == ["ok_2017"]
+    assert reasons == {
+        ".git": "skipped: hidden folder; not read",
+        "closed": "skipped: folder cannot be read (permission denied); check its permissions",
+        "locked.txt": "skipped: cannot be read (permission denied); check its permissions",
+        "ok_2017.txt": "used: ",
+        "pipe.txt": "skipped: FIFO (named pipe), not a regular file; not read",
+    }
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
+def test_a_file_without_read_permission_is_skipped(tmp_path):
+    (tmp_path / "ok_2017.txt").write_text("We are ready.")
+    locked = tmp_path / "locked_2017.txt"
+    locked.write_text("Locked.")
+    locked.chmod(0)
+    _, reports = read_inputs([tmp_path])
+    assert _reasons(reports)["locked_2017.txt"] == "skipped: cannot be read (permission denied); check its permissions"
+
+
+def test_no_usable_input_names_every_file_grouped_by_reason(tmp_path, capsys):
+    names = [f"empty{i}.txt" for i in range(6)] + [f"doc{i}.pdf" for i in range(3)] + ["a.png.txt", "b.png.txt"]
+    for name in names:
+        path = tmp_path / name
+        path.write_bytes(b"" if name.startswith("empty") else b"\x89PNG\x00\x00" if name.endswith(".png.txt") else b"%PDF")
+    status, printed, err = run_cli(["build", tmp_path, "--out", tmp_path / "t.parquet"], capsys)
+    assert status == 2 and len(err.strip().splitlines()) == 1
+    assert "no usable input in 11 file(s): " in err
+    assert "empty file (6: " in err and "binary file, not text (2: " in err and "unsupported file type .pdf (3: " in err
+    assert all(name in err for name in names)
+    assert sorted(line.split()[1].rsplit("/", 1)[-1].rstrip(":") for line in printed.splitlines()) == sorted(names)
+
+
+# --- Rows: a bad row costs that row, reported with its line number ---------------------------
+
+def test_bad_jsonl_lines_skip_only_their_row(tmp_path):
+    lines = [
+        {"id": "a", "text": "We are ready.", "period": 2017},
+        '{"id": "broken", "text": "unclosed',
+        {"id": "b", "text": "Infinite.", "period": 1e999},
+        {"id": "c", "text": "Number date.", "period": 2015, "date": 20150101},
+        {"id": "d", "text": "Odd format.", "period": 2015, "format": "bogus"},
+        {"id": "e", "text": 5, "period": 2015},
+        '{"id": "f", "text": "One.", "text": "Two.", "period": 2015}',
+        "[" * 100_000 + "]" * 100_000,
+        '["not", "an", "object"]',
+        {"id": "g", "text": "Also ready.", "period": "2016", "date": "2016-03-01"},
+    ]
+    (tmp_path / "rows.jsonl").write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n")
+    documents, (report,) = read_inputs([tmp_path])
+    assert [(d.doc_id, d.meta.period) for d in documents] == [("a", 2017), ("g", 2016)]
+    assert documents[1].meta.date.isoformat() == "2016-03-01"
+    skipped = {row["line"]: row["reason"] for row in report.rows_skipped}
+    assert sorted(skipped) == [2, 3, 4, 5, 6, 7, 8, 9]
+    assert skipped[2] == "not valid JSON at column 26: Unterminated string starting at"
+    assert skipped[3] == "'period' must be a year as a whole number from 1 to 9999, got inf"
+    assert skipped[4] == "'date' must be a date written YYYY-MM-DD, got 20150101"
+    assert skipped[5].startswith("'format' must be one of transcript, liveblog") and skipped[5].endswith("got 'bogus'")
+    assert skipped[6] == "'text' must be text, got int"
+    assert skipped[7] == "key 'text' appears twice; keep one"
+    assert skipped[8] == "not usable JSON (nested too deeply)"
+    assert skipped[9] == "not a JSON object (a list)"
+    assert report.status == "used" and "line 2 skipped: not valid JSON" in report.line()
+
+
+def test_csv_rows_long_cells_and_bad_rows(tmp_path, monkeypatch):
+    long_cell = "word " * 40_000  # 200,000 characters: beyond the csv module's default limit of 131,072
+    (tmp_path / "a.csv").write_text(f'id,text,period\nlong,"{long_cell}",2017\nshort,We are ready.,2017\nwide,"a",2017,extra\n')
+    documents, (report,) = read_inputs([tmp_path])
+    assert [d.doc_id for d in documents] == ["long", "short"] and len(documents[0].text) == len(long_cell)
+    assert report.rows_skipped == [{"line": 4, "reason": "4 fields where the header has 3; quote cells that contain commas"}]
+
+    monkeypatch.setattr(read, "CSV_FIELD_LIMIT", 1000)
+    documents, (report,) = read_inputs([tmp_path])
+    assert [d.doc_id for d in documents] == ["short"]
+    assert report.rows_skipped[0] == {"line": 2, "reason": "not valid CSV (a cell is longer than 1,000 characters (an unclosed quote?))"}
+
+
+def test_a_csv_with_two_text_columns_is_reported_not_halved(tmp_path):
+    (tmp_path / "two.csv").write_text("id,text,period,text\nx,First half.,2017,Second half.\n")
+    (tmp_path / "ok_2017.txt").write_text("We are ready.")
+    _, reports = read_inputs([tmp_path])
+    assert _reasons(reports)["two.csv"] == "skipped: column 'text' appears 2 times (columns 2, 4); rename or remove all but one"
+
+
+def test_row_ids_count_rows_and_periods_come_from_csv_text(tmp_path):
+    (tmp_path / "s.csv").write_text("text,period,date\nOne.,2015.0,2015-02-01T10:00:00\n\nTwo.,1e999,\n")
+    documents, (report,) = read_inputs([tmp_path])
+    assert [(d.doc_id, d.meta.period, str(d.meta.date)) for d in documents] == [("s-1", 2015, "2015-02-01")]
+    assert report.rows_skipped == [{"line": 4, "reason": "'period' must be a year as a whole number from 1 to 9999, got '1e999'"}]
+
+
+# --- Encodings: the plausible decoding, not the detector's first legal one ---------------------
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "language"),
+    [
+        ("Le ministre est arrivé à Genève.", "latin-1", "French"),
+        ("à Genève", "cp1252", "French"),
+        ("El ministro dijo que España está dispuesta a negociar.", "cp1252", "Spanish"),
+        ("Ministr zahraničí řekl, že Česko podporuje Ukrajinu.", "cp1250", "Czech"),
+        ("Minister powiedział, że Polska popiera Ukrainę.", "cp1250", "Polish"),
+        ("Министр заявил, что Россия готова к диалогу.", "cp1251", "Russian"),
+        ("Министр заявил, что Россия готова к диалогу.", "koi8-r", "Russian"),
+        ("Dışişleri Bakanı görüşmelere hazır olduğunu söyledi.", "cp1254", "Turkish"),
+    ],
+)
+def test_a_legacy_encoding_is_decoded_to_the_text_it_was(tmp_path, text, encoding, language):
+    (tmp_path / "speech_2017.txt").write_bytes(text.encode(encoding))
+    (document,), (report,) = read_inputs([tmp_path])
+    assert document.text == text
+    assert f"letters fit {language}" in report.notes[0] and report.notes[0].startswith("not UTF-8: decoded as")
+
+
+def test_csv_in_a_legacy_encoding_is_streamed_in_that_encoding(tmp_path):
+    (tmp_path / "rows.csv").write_bytes("text,period\n\"Réunion à Genève, où l'on a parlé.\",2017\n".encode("latin-1"))
+    (document,), (report,) = read_inputs([tmp_path])
+    assert document.text == "Réunion à Genève, où l'on a parlé."
+    assert "decoded as cp1252 (letters fit French" in report.notes[0]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nltk
+import pandas as pd
 import pytest
-from conftest import assert_user_error
+from conftest import assert_user_error, make_table
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rhetoric_shift import tone as tone_module
+from rhetoric_shift.enrich import enrich
+from rhetoric_shift.targets import load_lexicon
+from rhetoric_shift.stance import inflections, sentences
 from rhetoric_shift.tone import (
     load_stance_lexicon,
     reference_analyzer,
@@ -19,8 +23,11 @@ from rhetoric_shift.tone import (
     stance,
     stance_score,
     stance_terms,
+    target_stance,
     tone,
+    validation_figures,
     vader,
+    write_figures,
 )
 
 
@@ -202,3 +209,173 @@ def test_bad_stance_lexicon(tmp_path: Path, content: str, problem: str):
     with pytest.raises(ValueError) as info:
         load_stance_lexicon(path)
     assert_user_error(info.value, path, problem)
+
+
+# --- stance rules -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("threat", {"threat", "threats", "threated", "threating", "threatted", "threatting"}),
+        ("cooperate", {"cooperate", "cooperates", "cooperated", "cooperating"}),
+        ("agree", {"agree", "agrees", "agreed", "agreeing"}),
+        ("enemy", {"enemy", "enemies", "enemied", "enemying"}),
+        ("approach", {"approach", "approaches", "approached", "approaching", "approachhed", "approachhing"}),
+    ],
+)
+def test_inflections(word, expected):
+    assert inflections(word) == expected
+
+
+@pytest.mark.parametrize(
+    "text, terms",
+    [
+        # derived words that shared a Snowball stem with an entry are no longer caught
+        ("I doubt they will make an exception; it is exceptional.", []),
+        ("The Americans are known for their exceptionalism.", [("exceptionalism", -1)]),
+        ("The text contains provisions on products and production.", []),
+        ("A policy of containment.", [("containment", -1)]),
+        ("The dictator and his dictatorship.", []),
+        ("They dictated their terms.", [("dictated", -1)]),
+        ("A consultant's report; ignorance.", []),
+        ("We consulted our partners; they ignored us.", [("consulted", 1), ("partners", 1), ("ignored", -1)]),
+    ],
+)
+def test_no_stem_collisions(text, terms):
+    assert stance_terms(text) == terms
+
+
+def test_no_form_is_both_cooperation_and_confrontation():
+    lexicon = load_stance_lexicon()
+    signs: dict[str, set[int]] = {}
+    for terms in lexicon.by_first.values():
+        for term in terms:
+            if len(term.words) == 1:
+                for form in term.words[0]:
+                    signs.setdefault(form, set()).add(term.sign)
+    assert not [form for form, s in signs.items() if len(s) > 1]
+
+
+@pytest.mark.parametrize(
+    "text, terms",
+    [
+        ("The Organisation for Security and Cooperation in Europe met in Basel.", []),
+        ("Delegates of the Syrian National Dialogue Congress arrived.", []),
+        ("The Caspian Council for Dialogue and Partnership met.", []),  # a name the lexicon does not list
+        ("Dialogue Congress delegates arrived.", []),  # sentence-initial, followed by a capitalised word
+        ("the shanghai cooperation organisation met.", []),  # listed in `names`
+        ("Cooperation with China is growing.", [("cooperation", 1)]),  # sentence-initial, then lower case
+        ("He said: Dialogue is the only way.", [("dialogue", 1)]),
+        ("RUSSIA READY FOR DIALOGUE", [("dialogue", 1)]),  # a headline in capitals is not a name
+    ],
+)
+def test_terms_inside_proper_names_do_not_count(text, terms):
+    assert stance_terms(text) == terms
+
+
+@pytest.mark.parametrize(
+    "text, terms",
+    [
+        ("Russia and China propose to freeze any confrontation.", [("freeze any confrontation", 1)]),
+        ("They lifted the sanctions.", [("lifted the sanctions", 1)]),
+        ("They suspended cooperation.", [("suspended cooperation", -1)]),
+        ("We prefer dialogue instead of confrontation.", [("dialogue", 1), ("instead of confrontation", 1)]),
+        # a comma or "but" ends the negator's scope
+        ("We will not accept it, dialogue is needed.", [("dialogue", 1)]),
+        ("Not this but sanctions.", [("sanctions", -1)]),
+        ("Not sanctions.", [("not sanctions", 1)]),
+        # a preposition is no reverser: sanctions against someone are still sanctions
+        ("Sanctions against Russia are unacceptable.", [("sanctions", -1), ("unacceptable", -1)]),
+    ],
+)
+def test_negation_scope(text, terms):
+    assert stance_terms(text) == terms
+
+
+@pytest.mark.parametrize(
+    "text, terms",
+    [
+        ("There is a terrorist threat in the region.", []),
+        ("The threat of terrorism grows.", []),
+        ("Pressure on the terrorists must grow.", []),
+        ("The US threat to Iran grows.", [("threat", -1)]),
+        # a threat in another clause is not the terrorists'
+        ("They threaten us, while terrorism spreads.", [("threaten", -1)]),
+    ],
+)
+def test_threats_everyone_shares_are_not_confrontation(text, terms):
+    assert stance_terms(text) == terms
+
+
+def test_sentences_do_not_end_at_initials_or_titles():
+    text = "U.S. officials met Mr. Lavrov. He said no. Then? Yes"
+    assert [text[a:b] for a, b in sentences(text)] == ["U.S. officials met Mr. Lavrov.", "He said no.", "Then?", "Yes"]
+
+
+def test_target_stance_counts_only_the_sentences_naming_the_target():
+    text = "Russia is ready for dialogue with Syria. The US threatens Syria and imposes sanctions. We want trust."
+    # Syria: sentences 1-2: dialogue +, threatens -, sanctions - -> (1 - 2) / 3 = -0.3333
+    # US: sentence 2 only: two confrontation terms -> -1.0; the third sentence names nobody.
+    assert target_stance([text, "No target here."], [["Syria", "US"], []]) == ['{"Syria": -0.3333, "US": -1.0}', "{}"]
+    assert stance([text]) == [pytest.approx((2 - 2) / 4)]
+
+
+def test_target_stance_of_one_sentence_is_its_stance():
+    text = "Russia and Syria agreed on a ceasefire, despite the threats."
+    assert json.loads(target_stance([text], [["Syria"]])[0]) == {"Syria": pytest.approx(stance([text])[0], abs=1e-4)}
+
+
+def test_enrich_fills_target_stance():
+    table = make_table([
+        {"text": "We want dialogue with Syria. Washington threatens everyone."},
+        {"text": "Nothing to see."},
+    ])
+    out = enrich(table)
+    assert list(out["target_stance"]) == ['{"Syria": 1.0, "US": -1.0}', "{}"]
+
+
+def test_validation_figures_round_trip(tmp_path: Path):
+    figures = [{"set": "seeds", "measure": "tone", "version": "after", "n": 3, "accuracy": 0.667, "kappa": 0.5, "neutral": 1}]
+    path = write_figures(figures, gold_file="gold.csv", before="abc", path=tmp_path / "v.toml")
+    frame = validation_figures(path)
+    assert frame.to_dict("records") == figures
+    assert "gold.csv" in frame.attrs["note"] and "abc" in frame.attrs["note"]
+
+
+def test_method_page_shows_the_measured_agreement(tmp_path: Path, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    st.cache_data.clear()
+    path = tmp_path / "t.parquet"
+    make_table([{"text": "We want dialogue with Syria.", "targets": ["Syria"]}]).to_parquet(path)
+    monkeypatch.setenv("RHETORIC_SHIFT_TABLE", str(path))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/method.py")
+    at.run()
+    assert not at.exception
+    shown = next(frame.value for frame in at.dataframe if list(frame.value.columns) == list(validation_figures().columns))
+    expected = validation_figures()
+    assert len(expected) >= 4 and set(expected["measure"]) == {"stance", "tone"}
+    pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected, check_dtype=False)
+
+
+def test_the_hand_coded_set_is_complete_and_well_formed():
+    import csv
+
+    from conftest import ROOT
+
+    with (ROOT / "tests" / "data" / "stance_gold.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    coded = [r for r in rows if r["target"]]
+    assert len(coded) >= 150 and len({r["statement_id"] for r in rows}) >= 150
+    assert {r["stance"] for r in coded} == {"cooperative", "neutral", "confrontational"}
+    assert {r["tone"] for r in rows} == {"positive", "neutral", "negative"}
+    assert {r["kind"] for r in rows} == {"direct", "reported"}
+    lexicon = load_lexicon()
+    # Each coded target is named by its statement; a targets lexicon that stops naming many of them
+    # would leave the benchmark scoring pairs the table no longer has.
+    assert sum(r["target"] in lexicon.tag(r["text"]) for r in coded) >= 0.95 * len(coded)

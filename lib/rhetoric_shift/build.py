@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 from rhetoric_shift import __version__, ungdc
 from rhetoric_shift.engine import Engine, LocalEngine
 from rhetoric_shift.errors import InputError
-from rhetoric_shift.read import Document, FileReport, SkipFile, _check_unique_ids, read_inputs
+from rhetoric_shift.read import Document, FileReport, NoUsableInput, SkipFile, read_inputs
 from rhetoric_shift.schema import COLUMN_NAMES, check_table, conform_table, empty_table, table_from_records
 from rhetoric_shift.segment import segment
 from rhetoric_shift.spans import normalize_whitespace
@@ -290,8 +290,8 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: boo
     if not doc_reports:
         if filtered:
             raise InputError(", ".join(map(str, inputs)), f"no document matches the filters (--actors/--years left out {filtered:,}); widen them")
-        raise InputError(", ".join(map(str, inputs)), "no usable input: " + "; ".join(f.line().strip() for f in files[:5]))
-    _check_unique_ids(doc_reports)  # across inputs and corpora: a report has the doc_id and path it checks
+        raise NoUsableInput(inputs, files)
+    _check_unique_ids(doc_reports)
     table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if enrich and len(table):
         table = _enrich(table, engine, batch_documents, seconds, progress, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
@@ -323,6 +323,14 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
+
+
+def _check_unique_ids(reports: list[DocumentReport]) -> None:
+    """Ids are unique within the files ``read_inputs`` reads and within a corpus; this checks across both."""
+    seen: dict[str, str] = {}
+    for doc in reports:
+        if seen.setdefault(doc.doc_id, doc.path) != doc.path:
+            raise InputError(doc.path, f"document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}; give each document its own id")
 
 
 def _engine_name(engine: Engine) -> str:
@@ -362,19 +370,24 @@ def document_batches(table: pd.DataFrame, documents: int) -> Iterator[pd.DataFra
 
 @contextlib.contextmanager
 def _bar(enabled: bool, total: int, desc: str, unit: str):
-    """A tqdm progress bar with an ETA on stderr, or a stand-in that draws nothing."""
-    if not enabled:
+    """A tqdm progress bar with an ETA on stderr when it is a terminal, or a stand-in that draws nothing."""
+    if not enabled or not sys.stderr.isatty():
         yield _NoBar()
         return
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, mininterval=0.5, leave=True, dynamic_ncols=True)
+    bar = None
     try:
+        bar = tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, mininterval=0.5, leave=True, dynamic_ncols=True)
         yield bar
         if bar.n < total:
             bar.update(total - bar.n)  # archive headers and skipped files count in the total but not in any batch
-    finally:
-        bar.close()
+    except BaseException:
+        if bar is not None:
+            bar.close()
+        sys.stderr.write("\n")  # a signal may cut the bar mid-line: the message that follows starts a line of its own
+        raise
+    bar.close()
 
 
 class _NoBar:
@@ -393,6 +406,12 @@ def writes_dataset(out: Path, n_rows: int) -> bool:
     """Whether ``out`` gets a Parquet dataset partitioned by period: a folder named without a suffix, or a large table."""
     out = Path(out)
     return out.is_dir() or not out.suffix or n_rows > LARGE_TABLE_ROWS
+
+
+def is_dataset(path: Path) -> bool:
+    """Whether ``path`` is a folder holding only ``period=YEAR`` folders: a dataset ``write_table`` may replace."""
+    entries = list(Path(path).iterdir()) if Path(path).is_dir() else []
+    return bool(entries) and all(e.is_dir() and e.name.startswith(f"{PARTITION}=") for e in entries)
 
 
 def write_table(result: BuildResult, out: Path) -> Path:

@@ -1,25 +1,54 @@
 """The command line: ``rhetoric-shift build`` and ``rhetoric-shift compare``.
 
-Every user mistake (a missing path, a broken manifest, an unknown target) prints one line
-``error: <file>: <problem>`` and exits with status 2; nothing prints a traceback.
+Every user mistake (a missing path, a broken manifest, an unknown target, an option out of
+range, an ``--out`` that would overwrite an input) prints one line ``error: <file or option>:
+<problem>`` and exits with status 2; nothing prints a traceback. SIGINT and SIGTERM print one
+line and exit with 130 and 143; a closed pipe (``compare ... | head``) ends quietly.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rhetoric_shift.errors import InputError
 
 DEFAULT_INPUT = Path("seeds")
+MAX_SEED = 2**32 - 1  # numpy's random seeds
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one ``InputError`` line instead of the usage text and an exit."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise InputError(self.prog, f"{message}; see `{self.prog} --help`")
+
+
+def _int_in(low: int, high: int | None, hint: str = "") -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (None: no upper bound)."""
+    allowed = f"a whole number from {low} to {high}" if high is not None else f"a whole number of at least {low}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be {allowed}, got {text!r}{hint}")
+        return value
+
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="rhetoric-shift", description="Attributed statements from foreign-policy texts, and how positions move.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="rhetoric-shift", description="Attributed statements from foreign-policy texts, and how positions move.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     build = commands.add_parser("build", help="read files and folders and write the statement table")
     build.add_argument("inputs", nargs="*", type=Path, help="files and folders (default: seeds/)")
@@ -27,8 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--manifest", type=Path, help="manifest.toml to apply (default: the one beside the inputs)")
     build.add_argument("--targets", type=Path, help="a targets lexicon TOML replacing the bundled one")
     build.add_argument("--speakers", type=Path, help="a speakers TOML replacing the bundled one")
-    build.add_argument("--topics", type=int, help="number of topic clusters (default: chosen by silhouette)")
-    build.add_argument("--random-state", type=int, default=0, help="seed for topic clustering (default 0)")
+    build.add_argument("--topics", type=_int_in(1, None, "; leave it out to choose the number by silhouette"), help="number of topic clusters (default: chosen by silhouette)")
+    build.add_argument("--random-state", type=_int_in(0, MAX_SEED), default=0, help="seed for topic clustering (default 0)")
     build.add_argument("--no-enrich", action="store_true", help="segment only; leave the analysis columns neutral")
     build.add_argument("--quiet", action="store_true", help="print only problems and the summary; no progress bars")
     build.add_argument("--actors", type=_actor_list, help="keep only these actors (ISO codes), e.g. RUS,USA")
@@ -63,48 +92,75 @@ def _year_range(value: str) -> tuple[int, int]:
     return years
 
 
-class Interrupted(Exception):
-    """SIGINT or SIGTERM during a build."""
+class Stopped(BaseException):
+    """SIGTERM (or SIGINT) received: unwinds like KeyboardInterrupt, so files being written are cleaned up."""
 
-
-def _interrupt(signum, frame) -> None:
-    raise Interrupted(signal.Signals(signum).name)
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 success, 2 a user's mistake)."""
-    args = _parser().parse_args(argv)
+    """Run the command line; returns the exit status (0 success, 2 a user's mistake, 128 + N on signal N)."""
+    with _signals_raise():
+        try:
+            args = _parser().parse_args(argv)
+            status = run_build(args) if args.command == "build" else run_compare(args)
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+            return status
+        except InputError as exc:
+            for line in exc.details:  # e.g. one line per skipped file
+                print(line)
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except (KeyboardInterrupt, Stopped) as exc:
+            signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+            print(f"error: stopped by {signal.Signals(signum).name} before finishing; run the command again", file=sys.stderr)
+            return 128 + signum
+        except BrokenPipeError:
+            _quiet_stdout()
+            return 128 + signal.SIGPIPE
+        except MemoryError:
+            print("error: out of memory; build fewer or smaller files at a time", file=sys.stderr)
+            return 1
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """While the command runs, SIGTERM raises ``Stopped`` (its default would kill the process at once)."""
+    def stop(signum, frame):
+        raise Stopped(signum)
+
     try:
-        if args.command == "build":
-            return run_build(args)
-        return run_compare(args)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe, point stdout at /dev/null so the interpreter's final flush stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout replaced (tests) or already gone
+        pass
 
 
 def run_build(args: argparse.Namespace) -> int:
-    """Build and write the table; SIGINT or SIGTERM stops it with one line and the previous table intact."""
-    handlers = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        return _build_and_write(args)
-    except (Interrupted, KeyboardInterrupt) as exc:
-        name = str(exc) if isinstance(exc, Interrupted) else "SIGINT"
-        start = "" if args.quiet else "\r"  # over a progress bar the signal may have cut mid-line
-        print(f"{start}interrupted ({name}): {args.out} and its report left as they were", file=sys.stderr)
-        return 130
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-
-
-def _build_and_write(args: argparse.Namespace) -> int:
-    from rhetoric_shift.build import build_table, write_table
+    """Build and write the table; a signal during either leaves the previous table and report as they were."""
+    from rhetoric_shift.build import build_table, report_path, write_table
     from rhetoric_shift.engine import make_engine
+    from rhetoric_shift.read import check_output
 
     inputs = args.inputs or [DEFAULT_INPUT]
     if not args.inputs and not DEFAULT_INPUT.is_dir():
         raise InputError(DEFAULT_INPUT, "no inputs given and no seeds/ folder here; name the files or folders to build")
+    check_output(args.out, inputs, manifest=args.manifest, also_read=[args.targets, args.speakers], companions=[report_path(args.out)])
     if args.workers is not None and args.workers < 1:
         raise InputError("--workers", f"needs a number of processes >= 1, got {args.workers}")
     try:
@@ -129,7 +185,10 @@ def _build_and_write(args: argparse.Namespace) -> int:
         )
     finally:
         engine.close()
-    report_file = write_table(result, args.out)
+    try:
+        report_file = write_table(result, args.out)
+    except OSError as exc:
+        raise InputError(args.out, f"cannot be written ({(exc.strerror or str(exc)).lower()}); choose a writable place with free space") from None
     for line in result.report.lines():
         if not args.quiet or not line.startswith("used"):
             print(line)

@@ -31,7 +31,7 @@ from rhetoric_shift.params import is_int
 from rhetoric_shift.schema import conform_table, empty_table
 from rhetoric_shift.targets import Lexicon, context_targets, load_lexicon
 from rhetoric_shift.tokens import content_stems, content_words, prime_stems, stem_table
-from rhetoric_shift.tone import stance, tone
+from rhetoric_shift.tone import stance, target_stance, tone
 from rhetoric_shift.topics import TOO_SHORT, TOO_SHORT_LABEL, TopicModel
 
 REQUIRED = ("statement_id", "doc_id", "kind", "text", "period")
@@ -163,6 +163,7 @@ def apply_models(models: EnrichModels, batch: pd.DataFrame) -> pd.DataFrame:
     out["context_targets"] = context_targets(out) if len(out) else []
     out["tone"] = tone(texts)
     out["stance"] = stance(texts)
+    out["target_stance"] = target_stance(texts, out["targets"], models.lexicon)
     _fill_topics(out, models.topics, texts, stems)
     out[DUP_TERMS] = [term_codes(s) for s in stems]
     out["dup_group"] = out["statement_id"].astype(str)

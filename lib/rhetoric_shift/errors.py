@@ -1,14 +1,20 @@
-"""One shape for a user's mistake: the file, the problem, and what to do next."""
+"""One shape for a user's mistake: the file (or option), the problem, and what to do next."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 
 class InputError(ValueError):
-    """A problem with a user's file that stops the build: shown as one line, never a traceback."""
+    """A problem with a user's file or option that stops the build: shown as one line, never a traceback.
 
-    def __init__(self, path: str | Path, problem: str) -> None:
+    ``path`` names the file, row (``file#line=N``) or option (``--topics``); ``details`` are
+    lines the command line prints before the error (e.g. one per skipped file).
+    """
+
+    def __init__(self, path: str | Path, problem: str, details: Iterable[str] = ()) -> None:
         self.path = str(path)
         self.problem = problem
+        self.details = list(details)
         super().__init__(f"{self.path}: {problem}")

@@ -7,6 +7,8 @@ give ``title``, ``date``, ``event``, ``speaker`` (the default speaker) and ``for
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,22 +70,12 @@ def _meta_from_entry(path: Path, where: str, entry: dict) -> DocumentMeta:
     for key in ("id", "file", "source", "actor", "title", "event", "speaker", "format"):
         if key in entry and not isinstance(entry[key], str):
             raise InputError(path, f"{where}: {key!r} must be a string, got {entry[key]!r}")
-    period = entry["period"]
-    if isinstance(period, bool) or not isinstance(period, int):
-        raise InputError(path, f"{where}: 'period' must be a year as a whole number, got {period!r}")
-    fmt = entry.get("format")
-    if fmt is not None and fmt not in FORMATS:
-        raise InputError(path, f"{where}: 'format' must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    date = entry.get("date")
-    if isinstance(date, str):
-        try:
-            date = dt.date.fromisoformat(date)
-        except ValueError:
-            raise InputError(path, f"{where}: 'date' must be YYYY-MM-DD, got {date!r}") from None
-    elif isinstance(date, dt.datetime):
-        date = date.date()
-    elif date is not None and not isinstance(date, dt.date):
-        raise InputError(path, f"{where}: 'date' must be a date (YYYY-MM-DD), got {date!r}")
+    try:
+        period = check_period(entry["period"])
+        fmt = check_format(entry.get("format"))
+        date = check_date(entry.get("date"))
+    except ValueError as exc:
+        raise InputError(path, f"{where}: {exc}") from None
     return DocumentMeta(
         doc_id=entry["id"],
         source=entry["source"],
@@ -95,3 +87,58 @@ def _meta_from_entry(path: Path, where: str, entry: dict) -> DocumentMeta:
         speaker=entry.get("speaker") or None,
         format=fmt,
     )
+
+
+# --- values: one check per field, shared by manifest entries and CSV/JSONL rows ----------------
+# Each raises ValueError with a message that names the field, what is allowed and what came.
+
+def check_period(value: object, *, from_text: bool = False) -> int:
+    """A year from 1 to 9999. With ``from_text`` (CSV cells, JSON numbers) "2015" and 2015.0 count too."""
+    year = value
+    if from_text and isinstance(year, str):
+        try:
+            year = float(year.strip()) if not year.strip().isdigit() else int(year.strip())
+        except ValueError:
+            pass
+    if from_text and isinstance(year, float) and math.isfinite(year) and year.is_integer():
+        year = int(year)
+    if isinstance(year, bool) or not isinstance(year, int) or not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise ValueError(f"'period' must be a year as a whole number from {dt.MINYEAR} to {dt.MAXYEAR}, got {_short(value)}")
+    return year
+
+
+def check_date(value: object) -> dt.date | None:
+    """A date: a TOML date, or text starting YYYY-MM-DD (a timestamp's time is dropped); None stays None."""
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise ValueError(f"'date' must be a date written YYYY-MM-DD, got {_short(value)}")
+
+
+def check_format(value: object) -> str | None:
+    """One of ``FORMATS``, or None to let the segmenter detect it."""
+    if value is None or value in FORMATS:
+        return value
+    raise ValueError(f"'format' must be one of {', '.join(FORMATS)}, got {_short(value)}")
+
+
+def check_text(key: str, value: object) -> str:
+    """A text field: a string, or a number written as one (a CSV/JSON id such as 17)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError(f"{key!r} must be text, got {_short(value)}")
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?![\d])")
+
+
+def _short(value: object, limit: int = 60) -> str:
+    """A value for a message: its repr, cut so one hostile cell cannot flood the report."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -46,6 +46,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("map_y", "float64", "vertical position on the 2-D topic map"),
     Column("tone", "float64", "VADER compound sentiment, -1..1"),
     Column("stance", "float64", "cooperation (+) versus confrontation (-) index, -1..1"),
+    Column("target_stance", "string", 'JSON object: stance of only the sentences naming each target, e.g. {"Syria": -0.5}'),
     Column("dup_group", "string", "shared by reports of the same remark in different documents"),
     Column("n_words", "int64", "word count of text"),
 )
@@ -88,6 +89,7 @@ def neutral_enrichment() -> dict[str, object]:
         "map_y": 0.0,
         "tone": 0.0,
         "stance": 0.0,
+        "target_stance": "{}",
         "dup_group": "",
     }
 

@@ -172,85 +172,83 @@ def _bundled_stance_lexicon() -> StanceLexicon:
     return load_stance_lexicon(None)
 
 
-@dataclass(frozen=True)
-class _Token:
-    start: int
-    end: int
-    word: str  # lower case, straight apostrophe, possessive 's removed
-    capital: bool
-    clause_start: bool  # punctuation or "but" between it and the previous word
-    sentence_start: bool
+class _Tokens:
+    """The words of one text: lower case (straight apostrophe, possessive 's removed), with their
+    spans; clause and sentence starts and capitals are looked up only around candidate terms."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        matches = list(_WORD.finditer(text))
+        self.starts = [m.start() for m in matches]
+        self.ends = [m.end() for m in matches]
+        self.raw = [m.group() for m in matches]
+        words = [w.lower().replace("’", "'") for w in self.raw]
+        self.words = [w[:-2] if w.endswith("'s") else w for w in words]
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def gap(self, i: int) -> str:
+        return self.text[self.ends[i - 1] : self.starts[i]] if i > 0 else ""
+
+    def clause_start(self, i: int) -> bool:
+        """Punctuation or "but" between word ``i`` and the one before it."""
+        return i == 0 or self.words[i - 1] == "but" or bool(_CLAUSE_BREAK.search(self.gap(i)))
+
+    def sentence_start(self, i: int) -> bool:
+        return i == 0 or bool(_SENTENCE_BREAK.search(self.gap(i)))
+
+    def capital(self, i: int) -> bool:
+        return self.raw[i][0].isupper()
 
 
-def _tokenize(text: str) -> list[_Token]:
-    out: list[_Token] = []
-    prev_end, prev_word = 0, ""
-    for m in _WORD.finditer(text):
-        raw = m.group()
-        word = raw.lower().replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        gap = text[prev_end : m.start()]
-        first = not out
-        out.append(
-            _Token(
-                m.start(), m.end(), word, raw[0].isupper(),
-                first or prev_word == "but" or bool(_CLAUSE_BREAK.search(gap)),
-                first or bool(_SENTENCE_BREAK.search(gap)),
-            )
-        )
-        prev_end, prev_word = m.end(), word
-    return out
-
-
-def _match(tokens: list[_Token], i: int, lexicon: StanceLexicon) -> StanceTerm | None:
+def _match(tokens: _Tokens, i: int, lexicon: StanceLexicon) -> StanceTerm | None:
     """The longest lexicon entry starting at token ``i`` (within one clause), or None."""
-    for term in lexicon.by_first.get(tokens[i].word, ()):
+    for term in lexicon.by_first.get(tokens.words[i], ()):
         n = len(term.words)
         if i + n <= len(tokens) and all(
-            tokens[i + k].word in forms and (k == 0 or not tokens[i + k].clause_start) for k, forms in enumerate(term.words)
+            tokens.words[i + k] in forms and (k == 0 or not tokens.clause_start(i + k)) for k, forms in enumerate(term.words)
         ):
             return term
     return None
 
 
-def _name_length(tokens: list[_Token], i: int, lexicon: StanceLexicon) -> int:
-    for name in lexicon.names.get(tokens[i].word, ()):
-        if tuple(t.word for t in tokens[i : i + len(name)]) == name:
+def _name_length(tokens: _Tokens, i: int, lexicon: StanceLexicon) -> int:
+    for name in lexicon.names.get(tokens.words[i], ()):
+        if tuple(tokens.words[i : i + len(name)]) == name:
             return len(name)
     return 0
 
 
-def _in_name(tokens: list[_Token], i: int, shouting: bool) -> bool:
+def _in_name(tokens: _Tokens, i: int, shouting: bool) -> bool:
     """Is token ``i`` part of a proper name, judged by its capital letter?"""
-    if shouting or not tokens[i].capital:
+    if shouting or not tokens.capital(i):
         return False
-    if not tokens[i].sentence_start:
+    if not tokens.sentence_start(i):
         return True
-    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-    return nxt is not None and nxt.capital and not nxt.clause_start
+    return i + 1 < len(tokens) and tokens.capital(i + 1) and not tokens.clause_start(i + 1)
 
 
-def _near_shared_threat(tokens: list[_Token], i: int, end: int, lexicon: StanceLexicon) -> bool:
+def _near_shared_threat(tokens: _Tokens, i: int, end: int, lexicon: StanceLexicon) -> bool:
     """A threat word of everyone's (terrorism) within the window before or after, same clause."""
     j = i
-    while j > 0 and not tokens[j].clause_start and i - j < lexicon.window:
+    while j > 0 and not tokens.clause_start(j) and i - j < lexicon.window:
         j -= 1
-        if tokens[j].word in lexicon.shared_threats:
+        if tokens.words[j] in lexicon.shared_threats:
             return True
     k = end
-    while k < len(tokens) and not tokens[k].clause_start and k - end < lexicon.window:
-        if tokens[k].word in lexicon.shared_threats:
+    while k < len(tokens) and not tokens.clause_start(k) and k - end < lexicon.window:
+        if tokens.words[k] in lexicon.shared_threats:
             return True
         k += 1
     return False
 
 
-def _negator_before(tokens: list[_Token], i: int, lexicon: StanceLexicon) -> int | None:
+def _negator_before(tokens: _Tokens, i: int, lexicon: StanceLexicon) -> int | None:
     j = i
-    while j > 0 and not tokens[j].clause_start and i - j < lexicon.window:
+    while j > 0 and not tokens.clause_start(j) and i - j < lexicon.window:
         j -= 1
-        if lexicon.is_negator(tokens[j].word):
+        if lexicon.is_negator(tokens.words[j]):
             return j
     return None
 
@@ -268,31 +266,31 @@ class Match:
 def stance_matches(text: str, lexicon: StanceLexicon | None = None) -> list[Match]:
     """The counted stance terms of ``text``, left to right (see the module docstring for the rules)."""
     lexicon = lexicon or _bundled_stance_lexicon()
-    tokens = _tokenize(text)
-    if not tokens:
+    tokens = _Tokens(text)
+    words, by_first, names = tokens.words, lexicon.by_first, lexicon.names
+    candidates = [i for i, w in enumerate(words) if w in by_first or w in names]
+    if not candidates:
         return []
-    shouting = sum(t.capital for t in tokens) > 0.8 * len(tokens) and len(tokens) > 2 and text.upper() == text
+    shouting = len(tokens) > 2 and text.upper() == text
     found: list[Match] = []
-    i = 0
-    while i < len(tokens):
+    done = 0  # matches do not overlap: the next one starts at or after ``done``
+    for i in candidates:
+        if i < done:
+            continue
         skip = _name_length(tokens, i, lexicon)
         if skip:
-            i += skip
+            done = i + skip
             continue
         term = _match(tokens, i, lexicon)
         if term is None:
-            i += 1
             continue
-        end = i + len(term.words)
+        end = done = i + len(term.words)
         if _in_name(tokens, i, shouting) or (term.sign < 0 and _near_shared_threat(tokens, i, end, lexicon)):
-            i = end
             continue
         negator = _negator_before(tokens, i, lexicon)
         first = i if negator is None else negator
-        start, stop = tokens[first].start, tokens[end - 1].end
-        shown = " ".join(_tokens_of(text[start:stop]))
-        found.append(Match(start, stop, shown, term.sign if negator is None else -term.sign))
-        i = end
+        start, stop = tokens.starts[first], tokens.ends[end - 1]
+        found.append(Match(start, stop, " ".join(_tokens_of(text[start:stop])), term.sign if negator is None else -term.sign))
     return found
 
 
@@ -340,13 +338,21 @@ def target_scores(
     if not len(targets):
         return {}
     matches = stance_matches(text, lexicon)
-    spans = sentences(text)
-    named = [set(targets_lexicon.tag(text[a:b])) for a, b in spans] if len(spans) > 1 else [set(targets)]
-    out = {}
-    for target in targets:
-        inside = [(a, b) for (a, b), labels in zip(spans, named) if target in labels]
-        out[target] = round(stance_score([m for m in matches if any(a <= m.start < b for a, b in inside)]), 4)
-    return out
+    spans = sentences(text) if matches else []
+    if len(spans) <= 1:  # no term, or one sentence: it names every target the row names
+        score = round(stance_score(matches), 4)
+        return {target: score for target in targets}
+    # Each match's sentence, and the labels that sentence names (tagged once per sentence).
+    labels: dict[int, set[str]] = {}
+    per_target: dict[str, list[Match]] = {target: [] for target in targets}
+    for m in matches:
+        k = next(k for k, (a, b) in enumerate(spans) if m.start < b or k == len(spans) - 1)
+        if k not in labels:
+            labels[k] = set(targets_lexicon.tag(text[spans[k][0] : spans[k][1]]))
+        for target in targets:
+            if target in labels[k]:
+                per_target[target].append(m)
+    return {target: round(stance_score(found), 4) for target, found in per_target.items()}
 
 
 def target_stance(

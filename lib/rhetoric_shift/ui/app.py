@@ -18,7 +18,7 @@ import streamlit as st
 
 from rhetoric_shift import compare, query
 from rhetoric_shift.schema import PRIMARY_TARGETS
-from rhetoric_shift.ui import render, session
+from rhetoric_shift.ui import render, session, upload
 from rhetoric_shift.ui.data import TableSource, load_table, table_source
 from rhetoric_shift.ui.state import Allowed, ViewState, sidebar_fields
 
@@ -77,7 +77,13 @@ def allowed_values(table: pd.DataFrame) -> Allowed:
 
 
 def load(app_root: Path) -> tuple[pd.DataFrame, TableSource]:
-    """The table named by ``--table``, ``RHETORIC_SHIFT_TABLE`` or built from ``seeds/`` (stops on failure)."""
+    """The table named by ``--table``, ``RHETORIC_SHIFT_TABLE`` or built from ``seeds/`` (stops on failure).
+
+    A table the visitor built from an upload replaces it, for that visitor's session only.
+    """
+    uploaded = upload.session_table()
+    if uploaded is not None:
+        return uploaded
     source = table_source(sys.argv[1:], os.environ, app_root / "seeds")
     return load_table(source), source
 
