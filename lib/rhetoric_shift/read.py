@@ -326,7 +326,7 @@ def check_output(out: Path, inputs: list[Path], *, manifest: Path | None = None,
     from rhetoric_shift.build import is_dataset  # build imports this module
 
     if out.is_dir() and not is_dataset(out):
-        raise InputError(out, f"is a folder, not a table written by `build`; give a new name, e.g. --out {out / 'statements.parquet'}")
+        raise InputError(out, f"is a folder; give a file name, e.g. --out {out / 'statements.parquet'}")
     if out.is_file() and not _is_parquet(out):
         raise InputError(out, "exists and is not a Parquet table; choose another --out or remove that file first")
     parent = next((p for p in out.parents if p.exists()), None)
