@@ -3,44 +3,55 @@ period similarity; clicking a cell lists the statements behind it."""
 
 import streamlit as st
 
-from rhetoric_shift import charts, ui
+from rhetoric_shift import charts, compare, query, ui
 from rhetoric_shift.ui import cached, render, session
 from rhetoric_shift.ui.state import MEASURES
 
 ctx = ui.context()
 rows = ctx.rows()
-by = ctx.state.by
+counting = ctx.counting
+by, who = counting["by"], counting["who"]
 shown = ctx.shown_targets()
 
 st.title("Heatmaps")
 ui.require(rows)
+render.composition(query.composition(rows, by, who))
 
 st.subheader("Target × period")
 measure = session.radio("Measure", "measure", MEASURES, horizontal=True)
 if measure in ("tone", "stance"):
-    fig = charts.measure_heatmap(cached.measures(rows, shown, measure, by), measure)
-    caption = (f"One cell: the mean {measure} of the officials' statements about the target in that period "
-               "(n = how many; hover for the 95% interval).")
+    fig = charts.measure_heatmap(cached.measures(rows, shown, measure, by, who), measure)
+    caption = (f"One cell: the mean {measure} of the counted statements about the target in that period (n = "
+               f"remarks; hover for the 95% interval). Outlined cells marked 'no CI': under {compare.MIN_N_FOR_INTERVAL} "
+               "remarks, too few for an interval whose coverage holds.")
 else:
-    frame = cached.salience(rows, shown, by)
+    frame = cached.salience(rows, shown, by, who)
     fig = charts.salience_heatmap(frame) if measure == "salience" else charts.count_heatmap(frame)
-    caption = ("One cell: the share of the period's statements naming the target, with the count behind it."
-               if measure == "salience" else "One cell: how many statements of the period name the target.")
+    caption = ("One cell: the share of the period's counted statements naming the target, with the count behind it."
+               if measure == "salience" else "One cell: how many counted statements of the period name the target.")
 event = render.chart(fig, caption + " Click a cell to list its statements.", key=f"heat_{measure}", select=True)
-render.cell_statements(rows, event, key="heat_target_rows", by=by,
+render.cell_statements(rows, event, key="heat_target_rows", counting=counting,
                        cell=render.interval_point if measure in ("tone", "stance") else render.target_period)
+tested = measure if measure in compare.CHANGE_MEASURES else "salience"
+with st.expander(f"Tested changes of {tested} between periods"):
+    render.changes(cached.changes(rows, shown, (tested,), by, who), key="heat_changes")
 
 st.subheader("Topic × period")
-render.topic_grid(rows, by, key="heat_topics")
+render.topic_grid(rows, counting, key="heat_topics")
 
 st.subheader("Period × period: how alike the words about a target are")
 target = session.selectbox("Target", "target", ctx.allowed.targets, ctx.target())
 if ui.target_in(rows, target):
-    event = render.chart(charts.similarity_heatmap(cached.similarity(rows, target, by), target),
+    event = render.chart(charts.similarity_heatmap(cached.similarity(rows, target, by, who), target),
                          "One cell: cosine similarity of the two periods' average TF-IDF word vectors of the "
-                         "officials' statements about the target (1 = same vocabulary). Click a cell to list "
+                         "counted statements about the target (1 = same vocabulary). Click a cell to list "
                          "the statements of both periods.", key="heat_similarity", select=True)
-    render.cell_statements(rows, event, key="heat_similarity_rows", by=by,
+    render.cell_statements(rows, event, key="heat_similarity_rows", counting=counting,
                            cell=lambda x, y: {"target": target, "period": (int(x), int(y)), "measured": True})
+    st.subheader("Actor × period: how often each state names the target")
+    render.chart(charts.salience_heatmap(cached.actor_salience(rows, target, by, who), row="actor"),
+                 "One cell: the share of the actor's counted statements in that period that name "
+                 f"{render.escape_markdown(target)}, with the count behind it; hover for its 95% Wilson interval. To compare two states on a target and period, "
+                 "choose each in the sidebar's Actors filter and open Compare.", key="heat_actors")
 
 session.copy_link(ctx.url_path)

@@ -5,7 +5,7 @@ import streamlit as st
 from rhetoric_shift import compare, query, ui
 from rhetoric_shift.duplicates import DuplicateFinder
 from rhetoric_shift.tone import validation_figures
-from rhetoric_shift.ui import cached, session
+from rhetoric_shift.ui import session
 from rhetoric_shift.ui.state import PARAM_HELP
 
 ctx = ui.context()
@@ -14,25 +14,51 @@ st.title("Method")
 # The library's default, which `rhetoric-shift build` uses (enrich calls DuplicateFinder()); a table
 # built with another threshold would need it recorded with the table to be shown here.
 threshold = DuplicateFinder().threshold
-st.markdown(f"""
+st.markdown("""
 **One row is one statement**: a sentence or paragraph attributed to a speaker, with its outlet, date, the
 file and character offsets it comes from, and its *kind*: `direct` (the speaker's own words), `reported`
 (an outlet's paraphrase), `question` (a journalist's question) or `context` (headlines, narration).
 The *period* is the year under analysis: a January press conference reviewing 2016 belongs to 2016.
+""")
 
-| number | how it is computed |
+st.subheader("Who is counted")
+st.markdown(f"""
+By default every measure counts **{compare.WHO_LABELS["officials"]}**, and **{compare.BY_LABELS["remark"]}**:
+reports of the same remark in different documents of a period (TF-IDF cosine ≥ {threshold}) form a duplicate
+group that counts once and carries the union of its reports' targets. Headlines, narration and journalists'
+questions are listed on their own (Overview) and can be switched in with *Who is counted* in the sidebar.
+A statement is *about* a target when it names it or answers a heading or question that names it; a statement
+that names another target still keeps its heading's primary target.
+""")
+
+st.subheader("What each measure is")
+st.markdown("""
+| measure | how it is computed |
 |---|---|
-| **salience** | statements of the period that name the target themselves ÷ all statements of the period (all kinds). A target is named through a lexicon of aliases ("Kiev", "Donbass" → Ukraine); a statement under a heading or question naming a target does not count here. |
-| **tone** | VADER compound sentiment (−1…+1) of each statement, averaged over the officials' statements about the target: kind `direct` or `reported`, naming the target or answering a question or heading that names it. |
-| **stance** | (cooperation terms − confrontation terms) ÷ all such terms matched in the statement, from an editable lexicon; a negation shortly before a term flips it. Averaged like tone. The statements behind a tone or stance cell are listed with their tone, stance and the terms matched. |
-| **95% interval** | percentile bootstrap of the mean, {cached.N_BOOT:,} resamples with a fixed seed; no interval under {compare.MIN_N_FOR_INTERVAL} statements (resampling a handful of values gives an interval that looks precise and is not), and then no claim about a change either. |
-| **distinctive terms** | weighted log-odds z-scores with an informative prior (Monroe, Colaresi & Quinn 2008): words typical of one period against the other compared periods, about the target (its own name is not listed). |
-| **new / dropped words** | words used at least twice in one period and never in the previous one. |
-| **representative quotes** | the officials' statements naming the target closest to the period's average TF-IDF vector, one per duplicate group, never the press. |
+| **salience** | counted statements of the period that name the target themselves ÷ counted statements of the period. A target is named through a lexicon of aliases ("Kiev", "Donbass" → Ukraine). |
+| **tone** | VADER compound sentiment (−1…+1) of each statement, averaged over the counted statements about the target. |
+| **stance** | (cooperation terms − confrontation terms) ÷ all such terms matched, from an editable lexicon; toward a target, only the sentences naming it count where the table records that (`target_stance`), else the whole statement. Averaged like tone; the statements behind a tone or stance cell are listed with the values averaged and the terms matched. |
+| **new / dropped words** | words used at least twice in one period and never in the previous one, the target's own names left out. |
 | **similarity** | cosine similarity of two periods' average TF-IDF vectors of the statements about the target (1 = same vocabulary). |
 | **topics** | k-means clusters of TF-IDF vectors of word stems; the label is the cluster's heaviest terms; statements with very few content words are topic −1. The map is a 2-D SVD projection (no units). |
-| **count by unique remark** | reports of the same remark in different documents of a period (TF-IDF cosine ≥ {threshold}) form a group that counts once. |
 """)
+
+st.subheader("Every number and its evidence")
+st.table(query.method_table(ctx.state.by, ctx.state.who))
+st.markdown(f"""
+- **Words follow the evidence.** A change is called *rose* or *fell* only when its Benjamini-Hochberg adjusted
+  p-value is below 0.05; otherwise the page says *no evidence of change*, and *too few statements to test* when
+  a period has fewer than two remarks. The same function tests every change on Overview, Compare, Heatmaps,
+  Timeline and in `rhetoric-shift compare`.
+- **Intervals that keep their promise.** Below {compare.MIN_N_FOR_INTERVAL} remarks no interval is drawn: the
+  point is hollow with its n beside it, since there the measured coverage (below) falls short of 95%.
+- **Composition.** Every page says how many documents and outlets stand behind each period and warns when a
+  period rests on one document or one outlet, or when the periods come from different outlets; a difference
+  between periods may then be a difference between outlets (use the Outlets filter).
+""")
+st.markdown("**Measured coverage of the nominal 95% interval for a mean** (`python bench/bench_coverage.py`: "
+            "samples of n remarks drawn from the seed table's own officials' remarks)")
+st.dataframe(query.coverage_table(), key="method_coverage", hide_index=True, width="content")
 
 st.subheader("Who says it: how statements are attributed")
 st.markdown("""
@@ -60,8 +86,8 @@ st.markdown("""
 - **Translation differences between outlets.** RT, Sputnik, TASS and the ministry translate the same Russian
   remark differently, so tone and terms shift with the translator. Count *each unique remark once* to stop a
   remark reported twice weighing double, and compare outlets with the Outlets filter.
-- **Small samples.** Some periods have few statements (below); intervals are then wide. Overlapping intervals
-  are no evidence of a change.
+- **Small samples.** Some periods have few statements (below); intervals are then wide or absent, and a test
+  may find no evidence of a change that is real. "No evidence of change" is not evidence of no change.
 - **Time stamps** of live blogs are shown as printed, in GMT (Moscow is GMT+3), not converted; entries are
   written minutes after the words were said.
 - **Undated statements.** A source that prints no date (the 2014 ministry archive page) gives statements
@@ -73,7 +99,7 @@ st.caption("Statements per kind and period in the whole table, before any filter
 st.subheader("A classroom walk-through (15 minutes)")
 st.markdown("""
 1. **Overview**: which target dominates which year? Click the *Ukraine · 2014* cell and read the statements behind it.
-2. **Compare**: choose *Ukraine* with *2014* and *2017*. Do the tone intervals overlap? Which words are new?
+2. **Compare**: choose *Ukraine* with *2014* and *2017*. Which changes have evidence? Which words are new?
 3. **Timeline**: in what order did the topics come up on 15 January 2018? Hover for the quotes.
 4. In the sidebar, switch **Count** to *each unique remark once*: which numbers move, and why?
 5. **Statements**: search for *sanctions*; read the words around each hit. Copy the link and share the view.

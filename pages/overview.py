@@ -1,14 +1,15 @@
-"""Overview: what the corpus is, how salient each target is per period, and what changed."""
+"""Overview: what the corpus is, how salient each target is per period, and what changed (with its evidence)."""
 
 import streamlit as st
 
 from rhetoric_shift import charts, compare, query, ui
-from rhetoric_shift.schema import PRIMARY_TARGETS
 from rhetoric_shift.ui import cached, render, session
 
 ctx = ui.context()
 rows = ctx.rows()
-by = ctx.state.by
+counting = ctx.counting
+by, who = counting["by"], counting["who"]
+shown = ctx.shown_targets()
 
 st.title("Rhetoric Shift")
 st.markdown("How did Moscow's positions on **Syria, Ukraine, the US and the DPRK** shift between periods?")
@@ -17,28 +18,37 @@ ui.require(rows)
 numbers = query.corpus_numbers(rows)
 for column, (name, value) in zip(st.columns(len(numbers)), numbers.items()):
     column.metric(name, value)
+st.caption(f"Counting {compare.WHO_LABELS[who]}, {compare.BY_LABELS[by]} (change it in the sidebar).")
+render.composition(query.composition(rows, by, who))
 
 st.subheader("Salience: how often each target is named")
-salience = cached.salience(rows, ctx.shown_targets(), by)
+salience = cached.salience(rows, shown, by, who)
 event = render.chart(
     charts.salience_heatmap(salience),
-    "One cell: the share of a period's statements that name the target, with the count behind it "
-    "(named / all statements). Click a cell to list its statements.",
+    "One cell: the share of a period's counted statements that name the target, with the count behind it "
+    "(named / counted); hover for its 95% Wilson interval. Click a cell to list its statements.",
     key="overview_grid",
     select=True,
 )
-render.cell_statements(rows, event, key="overview_cell", by=by)
+render.cell_statements(rows, event, key="overview_cell", counting=counting)
 
-st.subheader("What changed")
-for target in [t for t in PRIMARY_TARGETS if t in ctx.allowed.targets]:
-    change = cached.change(rows, target, by)
-    if change is None:
-        st.caption("Choose at least two periods to see what changed.")
-        break
-    st.markdown(f"**{target}**, {change.first} → {change.last}\n" +
-                "\n".join(f"- {render.escape_markdown(sentence)}" for sentence in change.sentences))
+st.subheader("What changed, and what the evidence allows one to say")
+found = cached.changes(rows, shown, compare.CHANGE_MEASURES, by, who)
+if found.empty:
+    st.caption("Choose at least two periods to see what changed.")
+for target in [t for t in shown if t in set(found["target"])]:
+    st.markdown(f"**{render.escape_markdown(target)}**\n" +
+                "\n".join(f"- {render.escape_markdown(line)}" for line in query.change_sentences(found, target)))
     st.page_link("pages/compare.py", label=f"Compare {target} across periods", icon=":material/arrow_forward:",
                  query_params=session.link_params(target=target))
+with st.expander("All tested changes as a table"):
+    render.changes(found, key="overview_changes")
+
+if who == "officials":
+    st.subheader("Not counted: headlines, narration and questions naming a target")
+    st.dataframe(query.uncounted(rows, shown, by), key="overview_uncounted", hide_index=True, width="content")
+    st.caption("Statements per period that name the target but are not an official's words (context: headlines and "
+               "narration; question: journalists). Switch them in with 'Who is counted' in the sidebar.")
 
 # The answer first, the corpus description after it: a classroom reads the top of the page.
 st.subheader("Documents")

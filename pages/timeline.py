@@ -3,7 +3,7 @@ and tone and stance per period with their intervals."""
 
 import streamlit as st
 
-from rhetoric_shift import charts, query, ui
+from rhetoric_shift import charts, compare, query, ui
 from rhetoric_shift.ui import cached, render, session
 
 ctx = ui.context()
@@ -36,13 +36,19 @@ if days:
     st.caption("When each target first came up, with how many entries named it and the first quote.")
 
 st.subheader("Tone and stance per period")
-by = ctx.state.by
+counting = ctx.counting
+by, who = counting["by"], counting["who"]
+render.composition(query.composition(rows, by, who))
 for measure, column in zip(("tone", "stance"), st.columns(2)):
     with column:
-        frame = cached.measures(rows, shown, measure, by)
-        event = render.chart(charts.interval_chart(frame, measure), f"One marker: the mean {measure} of the officials' "
-                             "statements about a target in a period; bars: 95% bootstrap interval. Click a marker "
-                             "for its statements.", key=f"timeline_{measure}", select=True)
-        render.cell_statements(rows, event, key=f"timeline_{measure}_rows", by=by, cell=render.interval_point)
+        frame = cached.measures(rows, shown, measure, by, who)
+        event = render.chart(charts.interval_chart(frame, measure), f"One marker: the mean {measure} of the counted "
+                             "statements about a target in a period; bars: 95% interval over remarks. Hollow markers "
+                             f"with n beside them: under {compare.MIN_N_FOR_INTERVAL} remarks, too few for an interval "
+                             "whose coverage holds. Click a marker for its statements.", key=f"timeline_{measure}",
+                             select=True)
+        render.cell_statements(rows, event, key=f"timeline_{measure}_rows", counting=counting, cell=render.interval_point)
+with st.expander("Tested changes of tone and stance between periods"):
+    render.changes(cached.changes(rows, shown, compare.MEASURES, by, who), key="timeline_changes")
 
 session.copy_link(ctx.url_path)

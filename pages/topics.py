@@ -7,7 +7,7 @@ from rhetoric_shift.ui import render, session
 
 ctx = ui.context()
 rows = ctx.rows()
-by = ctx.state.by
+counting = ctx.counting
 
 st.title("Topics")
 ui.require(rows)
@@ -19,12 +19,12 @@ render.chart(charts.topic_map_chart(query.topic_points(rows)),
 st.subheader("Topics and their share per period")
 st.dataframe(query.topic_summary(rows), key="topic_summary", hide_index=True)
 st.caption("One row per topic: its most characteristic terms, its size, and the targets its statements name most.")
-render.topic_grid(rows, by, key="topic_grid")
+render.topic_grid(rows, counting, key="topic_grid")
 
 st.subheader("Statements of one topic")
 names = query.topic_names(rows)
 topic = session.selectbox("Topic", "topic", list(names), ctx.state.topic if ctx.state.topic in names
                           else query.default_topic(rows), format_func=names.get)
-render.statements_table(query.statements_in_cell(rows, topic=topic, by=by), key="topic_rows")
+render.statements_table(query.statements_in_cell(rows, topic=topic, **counting), key="topic_rows")
 
 session.copy_link(ctx.url_path)

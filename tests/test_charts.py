@@ -54,7 +54,7 @@ def test_count_heatmap_cells_are_counts(table: pd.DataFrame) -> None:
 
 
 def test_measure_heatmap_is_diverging_around_zero_and_greys_empty_cells(table: pd.DataFrame) -> None:
-    frame = query.measures(table, ["Ukraine", "US"], "tone", n_boot=50)
+    frame = query.measures(table, ["Ukraine", "US"], "tone")
     fig = charts.measure_heatmap(frame, "tone")
     cells = _cells(fig)
     assert cells[("2017", "Ukraine")] == pytest.approx(np.mean([-0.5, -0.3, 0.1]))
@@ -66,26 +66,19 @@ def test_measure_heatmap_is_diverging_around_zero_and_greys_empty_cells(table: p
     assert "RdBu" in str(trace.marker.colorscale) or trace.marker.colorscale[0][1].startswith("rgb(103")
 
 
-def test_interval_chart_error_bars_are_the_bootstrap_interval(table: pd.DataFrame) -> None:
-    frame = query.measures(table, ["Ukraine"], "stance", n_boot=200)
-    fig = charts.interval_chart(frame, "stance")
-    (trace,) = fig.data
-    measured = frame[frame["n"] > 0]
-    assert list(trace.y) == pytest.approx(list(measured["mean"]))
-    assert list(trace.error_y.array) == pytest.approx(list(measured["ci_high"] - measured["mean"]), nan_ok=True)
-    assert list(trace.customdata) == ["Ukraine"] * len(measured)
-    assert "stance" in fig.layout.yaxis.title.text
-
-
-def test_interval_chart_draws_bars_only_where_there_is_an_interval() -> None:
-    frame = pd.DataFrame({"target": ["US", "US", "US"], "period": [2014, 2016, 2017], "n": [6, 2, 0],
+def test_interval_chart_error_bars_are_the_interval_and_thin_points_are_hollow_with_n() -> None:
+    frame = pd.DataFrame({"target": ["US", "US", "US"], "period": [2014, 2016, 2017], "n": [12, 2, 0], "n_remarks": [11, 2, 0],
                           "mean": [0.1, -0.4, np.nan], "ci_low": [-0.1, np.nan, np.nan], "ci_high": [0.25, np.nan, np.nan]})
-    (trace,) = charts.interval_chart(frame, "tone").data
-    assert list(trace.x) == ["2014", "2016"]  # no marker without statements
-    assert trace.error_y.array[0] == pytest.approx(0.15) and trace.error_y.arrayminus[0] == pytest.approx(0.2)
-    assert np.isnan(trace.error_y.array[1])
-    assert list(trace.hovertext) == ["US, 2014: +0.10 (95% CI -0.10 to +0.25, n=6)",
-                                     "US, 2016: -0.40 (n=2, too few statements for an interval)"]
+    fig = charts.interval_chart(frame, "tone")
+    solid, hollow = fig.data
+    assert list(solid.x) == ["2014"] and solid.marker.symbol == "circle"
+    assert solid.error_y.array[0] == pytest.approx(0.15) and solid.error_y.arrayminus[0] == pytest.approx(0.2)
+    assert list(solid.hovertext) == ["US, 2014: +0.10 (95% CI -0.10 to +0.25, n=11)"]
+    # no marker without statements; no interval under the minimum: hollow, with its n beside it
+    assert list(hollow.x) == ["2016"] and hollow.marker.symbol == "circle-open" and hollow.error_y.array is None
+    assert list(hollow.text) == ["n=2"] and list(hollow.customdata) == ["US"]
+    assert "no interval" in hollow.hovertext[0]
+    assert "tone" in fig.layout.yaxis.title.text
 
 
 def test_topic_and_similarity_heatmaps(table: pd.DataFrame) -> None:

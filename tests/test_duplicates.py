@@ -202,3 +202,20 @@ def test_seed_corpus_rt_and_sputnik_pairs():
         if len(rows) > 1:
             assert rows["doc_id"].nunique() > 1 and rows["period"].nunique() == 1
             assert not (rows["kind"] == "context").any()
+
+
+def test_a_remark_counted_once_keeps_every_target_its_reports_name():
+    table = make_table(
+        [
+            {"text": "The missile defence issue is a dark cloud over our relations with Washington.", "doc_id": "rt",
+             "targets": ["US"], "dup_group": "rt:000000", "statement_id": "rt:000000"},
+            {"text": "Missile defence is a dark cloud over relations with the US and over Korea.", "doc_id": "sp",
+             "targets": ["US", "DPRK"], "context_targets": ["Syria"], "dup_group": "rt:000000", "statement_id": "sp:000000"},
+            {"text": "Another remark about Syria.", "doc_id": "sp", "targets": ["Syria"], "statement_id": "sp:000100"},
+        ]
+    )
+    once = unique_remarks(table)
+    assert once["statement_id"].tolist() == ["rt:000000", "sp:000100"]
+    assert [list(t) for t in once["targets"]] == [["US", "DPRK"], ["Syria"]]
+    assert [list(t) for t in once["context_targets"]] == [["Syria"], []]
+    assert [list(t) for t in table["targets"]] == [["US"], ["US", "DPRK"], ["Syria"]]  # the input is untouched

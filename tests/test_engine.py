@@ -14,6 +14,7 @@ import struct
 import subprocess
 import sys
 import termios
+import textwrap
 import time
 from pathlib import Path
 
@@ -170,6 +171,33 @@ def test_a_signal_during_the_build_prints_one_line_and_keeps_the_old_table(small
     assert process.returncode == 128 + sig, first + rest
     assert lines == [f"error: stopped by {sig.name} before finishing; run the command again"], repr(first + rest)
     assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_the_write_prints_one_line_and_keeps_the_old_table(small_result, tmp_path, sig):
+    out = tmp_path / "t.parquet"
+    write_table(small_result, out)
+    before = _snapshot(tmp_path)
+    # The real build, held at the start of writing so that the signal surely arrives then.
+    script = textwrap.dedent(f"""
+        import sys, time
+        import rhetoric_shift.build as build
+        write = build.write_table
+        def held(*args, **kwargs):
+            print("writing", flush=True)
+            time.sleep(60)
+            return write(*args, **kwargs)
+        build.write_table = held
+        from rhetoric_shift.cli import main
+        sys.exit(main(["build", {str(SEEDS)!r}, "--out", {str(out)!r}, "--workers", "1"]))
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), cwd=ROOT, text=True)
+    assert process.stdout.readline() == "writing\n"
+    process.send_signal(sig)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + sig
+    assert err == f"error: stopped by {sig.name} before finishing; run the command again\n"
+    assert _snapshot(tmp_path) == before  # the previous table and report, and nothing else
 
 
 def test_the_command_line_filters_and_writes_a_dataset(archive, tmp_path):

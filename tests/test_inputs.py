@@ -386,3 +386,30 @@ def test_csv_in_a_legacy_encoding_is_streamed_in_that_encoding(tmp_path):
     (document,), (report,) = read_inputs([tmp_path])
     assert document.text == "Réunion à Genève, où l'on a parlé."
     assert "decoded as cp1252 (letters fit French" in report.notes[0]
+
+
+def test_a_read_error_midway_keeps_the_rows_before_it(tmp_path, monkeypatch):
+    (tmp_path / "rows.csv").write_text("text,period\nFirst.,2017\nSecond.,2017\n")
+    real_rows = read._csv_rows
+
+    def failing_disk(handle):
+        rows = real_rows(handle)
+        yield next(rows)
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(read, "_csv_rows", failing_disk)
+    documents, (report,) = read_inputs([tmp_path])
+    assert [d.text for d in documents] == ["First."]
+    assert report.status == "used" and report.notes == ["reading stopped after line 2 (input/output error); the rows before it are used"]
+
+
+def test_a_manifest_linked_from_outside_the_folder_is_not_read(tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "manifest.toml").write_text(MANIFEST.replace('source = "MFA of Russia"', 'source = "Planted"'))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(GOOD + "2017\n")
+    (corpus / "manifest.toml").symlink_to(tmp_path / "elsewhere" / "manifest.toml")
+    documents, reports = read_inputs([corpus])
+    assert [(d.doc_id, d.meta.source) for d in documents] == [("good", "unknown")]  # not "Planted"
+    assert _reasons(reports)["manifest.toml"].startswith("skipped: symbolic link leading outside the input folder")

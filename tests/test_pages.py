@@ -122,7 +122,8 @@ def test_query_round_trip() -> None:
         ({"target": "Mars"}, "target", None, "Ignored target=Mars"),
         ({"target": "../../etc/passwd"}, "target", None, "Ignored target"),
         ({"kind": "direct,shouting"}, "kinds", ("direct",), "Ignored kind=shouting"),
-        ({"by": "everything"}, "by", "report", "Ignored by=everything"),
+        ({"by": "everything"}, "by", "remark", "Ignored by=everything"),
+        ({"who": "pundits"}, "who", "officials", "Ignored who=pundits"),
         ({"measure": "mood"}, "measure", "salience", "Ignored measure=mood"),
         ({"topic": "7"}, "topic", None, "Ignored topic=7"),
         ({"topic": "1.5"}, "topic", None, "Ignored topic=1.5"),
@@ -152,7 +153,7 @@ EXPECTED = {  # page: (plotly charts at least, dataframes at least)
     "overview": (1, 2),
     "timeline": (4, 2),
     "heatmaps": (3, 0),
-    "compare": (1, 1),
+    "compare": (0, 2),  # no terms chart: no period of the small table has 3 remarks about a target
     "topics": (2, 2),
     "statements": (0, 1),
     "method": (0, 1),
@@ -198,7 +199,7 @@ def test_heatmaps_notice_for_a_target_the_filters_removed(app) -> None:
     assert any("No statement about Afghanistan matches the filters" in i.value for i in at.info)
     assert len(at.get("plotly_chart")) == 2  # target × period and topic × period still drawn
     at = open_page(app(target="Afghanistan"), "heatmaps")
-    assert not at.info and len(at.get("plotly_chart")) == 3
+    assert not at.info and len(at.get("plotly_chart")) == 4  # and similarity, actor × period
 
 
 def test_compare_notice_for_a_target_the_filters_removed(app) -> None:
@@ -216,7 +217,8 @@ def test_compare_url_sets_the_widgets_and_the_cards(app) -> None:
     assert at.multiselect(key="w_periods").label == "Periods" and at.multiselect(key="w_periods").value == [2014, 2017]
     assert [h.value for h in at.subheader][:2] == ["2014", "2017"]
     text = " ".join(m.value for m in at.markdown)
-    assert "2 of 3 statements name Ukraine" in text and "2 of 5 statements name Ukraine" in text
+    # counted once per remark: the RT/Sputnik Minsk pair of 2017 is one of its 4 remarks
+    assert "2 of 3 statements name Ukraine" in text and "1 of 4 statements name Ukraine" in text
     assert at.query_params["target"] == "Ukraine" and at.query_params["periods"] == "2014,2017"
 
 
@@ -300,18 +302,19 @@ def test_selecting_a_heatmap_cell_lists_the_statements_behind_it(app) -> None:
     at = open_page(app(), "overview")
     click_cell(at, "overview_grid", x="2017", y="Ukraine", customdata="Ukraine")
     rows = frame_with(at, "char_start")
-    assert len(rows) == 2 and rows["targets"].str.contains("Ukraine").all() and set(rows["period"]) == {2017}
+    # two reports of one remark: counted once by default
+    assert len(rows) == 1 and rows["targets"].str.contains("Ukraine").all() and set(rows["period"]) == {2017}
 
 
 def test_a_tone_cell_lists_its_statements_with_the_tone_they_average(app) -> None:
     at = open_page(app(measure="tone"), "heatmaps")
     grid = charts_of(at)[0]["data"][-1]
-    labels = dict(zip(zip(grid["x"], grid["y"]), grid["text"]))  # "-0.05<br>n=2": the mean and its n
+    labels = dict(zip(zip(grid["x"], grid["y"]), grid["text"]))  # "+0.00<br>n=1 no CI": the mean and its n
     click_cell(at, "heat_tone", x="2017", y="Ukraine", customdata="Ukraine")
     rows = frame_with(at, "char_start")
     assert {"tone", "stance", "stance terms"} <= set(rows.columns)
-    mean, n = labels[("2017", "Ukraine")].split("<br>n=")
-    assert f"{rows['tone'].mean():+.2f}" == mean and len(rows) == int(n) == 2
+    mean, n = labels[("2017", "Ukraine")].removesuffix(" no CI").split("<br>n=")
+    assert f"{rows['tone'].mean():+.2f}" == mean and len(rows) == int(n) == 1
     assert any("target Ukraine · period 2017" in m.value for m in at.markdown)
 
 
@@ -319,8 +322,9 @@ def test_a_topic_cell_is_read_back_by_its_id_not_its_label(app) -> None:
     at = open_page(app(), "topics")
     click_cell(at, "topic_grid", x="2017", y="1: sanctions · us", customdata="1")
     rows = frame_with(at, "char_start")
-    # topic 1 is every odd row of small_table; of 2017 (rows 6-10), rows 7 and 9
-    assert rows["text"].tolist() == ["Ukraine subscribed to the Minsk accords.", "Syria needs an inclusive dialogue."]
+    # topic 1 is every odd row of small_table; of 2017 (rows 6-10), rows 7 and 9; row 7 is Sputnik's report
+    # of RT's row 6 (topic 0), and the remark counted once is RT's (the smaller statement id)
+    assert rows["text"].tolist() == ["Syria needs an inclusive dialogue."]
 
 
 def test_overview_sentences_and_links_carry_the_target(app) -> None:
@@ -330,7 +334,9 @@ def test_overview_sentences_and_links_carry_the_target(app) -> None:
     assert "target=Ukraine" in compare_links["Compare Ukraine across periods"]
     assert "kind=direct" in compare_links["Compare Ukraine across periods"]
     text = " ".join(m.value for m in at.markdown)
-    assert "named in 2 of 3 statements in 2014" in text
+    from rhetoric_shift.ui.render import escape_markdown
+
+    assert escape_markdown("Salience 2014 → 2016: 67% (n=3 statements)") in text  # Ukraine: 2 of 3 direct
 
 
 def test_heatmaps_measure_and_target_are_in_the_url(app) -> None:
@@ -343,7 +349,7 @@ def test_heatmaps_measure_and_target_are_in_the_url(app) -> None:
 def test_topics_page_lists_the_chosen_topic(app) -> None:
     at = open_page(app(topic="1"), "topics")
     assert at.selectbox(key="w_topic").value == 1
-    assert len(frame_with(at, "char_start")) == 5
+    assert len(frame_with(at, "char_start")) == 4  # the odd rows, Sputnik's report of RT's row 6 counted once
 
 
 # --- loading -----------------------------------------------------------------------------------
@@ -399,3 +405,87 @@ def test_table_source_precedence(tmp_path: Path) -> None:
     assert table_source([], {TABLE_ENV: "env.parquet"}, seeds).path == Path("env.parquet")
     chosen = table_source(["tests/x.py", "-k", "table", "--table", "arg.parquet"], {TABLE_ENV: "env.parquet"}, seeds)
     assert chosen.path == Path("arg.parquet") and chosen.prebuilt
+
+
+# --- quotes, actors ----------------------------------------------------------------------------
+
+PARAPHRASES = [
+    "Lavrov says Russia is ready to help Syria settle the conflict.",
+    "Lavrov notes that Crimea chose to reunite with Russia, Ukraine must accept it.",
+    "Lavrov believes the US should talk to Pyongyang about the DPRK missiles.",
+]
+
+
+def quotes_table() -> pd.DataFrame:
+    """Russia's officials paraphrased by RT (reported) and quoted (direct), and the US's Kerry quoted, in two periods."""
+    rows = []
+    for period in (2014, 2017):
+        for i, text in enumerate(PARAPHRASES):
+            targets = [t for t in ("Syria", "Ukraine", "US", "DPRK") if t in text or (t == "Ukraine" and "Crimea" in text)
+                       or (t == "DPRK" and "Pyongyang" in text)]
+            rows.append({"text": text.replace("Lavrov", f"Lavrov ({period})"), "period": period, "targets": targets,
+                         "kind": "reported", "source": "RT", "doc_id": f"rt{period}", "date": f"{period}-03-0{i + 1}"})
+        rows.append({"text": f"We will keep talking to Syria, {period}.", "period": period, "targets": ["Syria"],
+                     "source": "State Department", "doc_id": f"sd{period}", "actor": "USA", "speaker": "John Kerry",
+                     "date": f"{period}-04-01"})
+    return make_table(rows)
+
+
+def page_text(at: AppTest) -> str:
+    """Everything written on a page (Markdown with its escapes removed) and every chart's JSON."""
+    parts = [e.value for kind in ("title", "subheader", "markdown", "caption", "text", "info", "warning", "success")
+             for e in getattr(at, kind)]
+    def strings(node: object) -> list[str]:
+        if isinstance(node, str):
+            return [node]
+        items = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+        return [text for item in items for text in strings(item)]
+
+    labels = [text for spec in charts_of(at) for text in strings(spec["data"])]  # hover labels and cell texts
+    return "\n".join([p.replace("\\", "") for p in parts] + labels)
+
+
+@pytest.fixture
+def quotes_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import streamlit as st
+
+    st.cache_data.clear()
+    path = tmp_path / "quotes.parquet"
+    quotes_table().to_parquet(path)
+    monkeypatch.setenv("RHETORIC_SHIFT_TABLE", str(path))
+    return lambda **params: (at := AppTest.from_file(ENTRY, default_timeout=60), at.query_params.update(params), at)[2]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_puts_a_paraphrase_in_quotation_marks(quotes_app, page: str) -> None:
+    at = open_page(quotes_app(target="Syria", periods="2014,2017"), page)
+    text = page_text(at)
+    for period in (2014, 2017):
+        for paraphrase in PARAPHRASES:
+            words = paraphrase.replace("Lavrov", f"Lavrov ({period})")[:40]
+            assert f"“{words}" not in text and f'"{words}' not in text and f"«{words}" not in text, page
+    if page == "compare":  # the paraphrase is shown, as one
+        assert "RT, paraphrasing Sergey Lavrov: Lavrov (2017) says Russia is ready" in text
+        assert "“We will keep talking to Syria, 2017.”" in text  # direct speech is quoted
+
+
+def test_actor_filter_compares_one_state_at_a_time(quotes_app) -> None:
+    at = open_page(quotes_app(target="Syria", periods="2014,2017", actor="USA"), "compare")
+    assert at.multiselect(key="w_actors").value == ["USA"]
+    text = page_text(at)
+    assert "John Kerry" in text and "paraphrasing Sergey Lavrov" not in text
+    at = open_page(quotes_app(target="Syria", periods="2014,2017", actor="RUS"), "compare")
+    text = page_text(at)
+    assert "paraphrasing Sergey Lavrov" in text and "John Kerry" not in text
+    at = open_page(quotes_app(actor="XYZ"), "overview")
+    assert "Ignored actor=XYZ" in notices(at)
+
+
+def test_headlines_and_questions_are_their_own_rows_and_can_be_switched_in(app) -> None:
+    table = small_table()
+    at = open_page(app(), "overview")
+    assert at.radio(key="w_who").value == "officials"
+    assert "Not counted: headlines, narration and questions naming a target" in [s.value for s in at.subheader]
+    at = open_page(app(who="all"), "overview")
+    assert at.radio(key="w_who").value == "all" and at.query_params["who"] == "all"
+    assert len(table)  # every statement of small_table is direct: counts agree either way

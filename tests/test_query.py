@@ -65,12 +65,12 @@ def test_a_target_absent_from_the_filtered_rows_counts_zero(table: pd.DataFrame)
     rows = query.filter_table(table, periods=[2014])
     frame = query.salience(rows, ["Ukraine", "Iran"])
     assert frame.set_index("target").loc["Iran", "n_target"] == 0
-    measured = query.measures(rows, ["Ukraine", "Iran"], "tone", n_boot=50)
+    measured = query.measures(rows, ["Ukraine", "Iran"], "tone")
     assert measured.set_index("target").loc["Iran", "n"] == 0
 
 
 def test_measure_cells_list_the_statements_averaged(table: pd.DataFrame) -> None:
-    frame = query.measures(table, ["US", "Ukraine"], "tone", n_boot=100)
+    frame = query.measures(table, ["US", "Ukraine"], "tone")
     for row in frame.itertuples():
         cell = query.statements_in_cell(table, target=row.target, period=row.period, measured=True)
         assert len(cell) == row.n
@@ -143,12 +143,16 @@ def test_provenance_view_and_csv(table: pd.DataFrame) -> None:
     assert "'=HYPERLINK" in csv  # a formula in a statement stays text in a spreadsheet
 
 
-def test_describe_change_carries_its_numbers(table: pd.DataFrame) -> None:
-    change = query.describe_change(table, "Ukraine", n_boot=100)
-    assert (change.first, change.last) == (2014, 2017)
-    assert change.sentences[0] == "Salience fell: named in 1 of 3 statements in 2014 (33%), 1 of 4 in 2017 (25%)."
-    assert "n=1, too few statements for an interval" in change.sentences[1] and "anecdote" in change.sentences[1]
-    assert query.describe_change(query.filter_table(table, periods=[2017]), "Ukraine") is None
+def test_changes_carry_their_numbers_and_say_no_evidence_on_noise(table: pd.DataFrame) -> None:
+    found = query.changes(table, ["Ukraine", "Iran"], by="report")
+    assert set(found["target"]) == {"Ukraine"}  # Iran is never named: nothing to test
+    salience = found[found["measure"] == "salience"].iloc[0]
+    # officials' statements: 1 of 2 in 2014 (the context line is not counted), 1 of 3 in 2017 (nor the question)
+    assert (salience["n_from"], salience["n_to"]) == (2, 3) and salience["verdict"] == "no evidence of change"
+    sentences = query.change_sentences(found, "Ukraine")
+    assert sentences[0].startswith("Salience 2014 → 2017: 50% (n=2 statements) → 33% (n=3)")
+    assert sentences[0].endswith("no evidence of change.")
+    assert query.changes(query.filter_table(table, periods=[2017]), ["Ukraine"]).empty
 
 
 def test_similarity_is_long_and_computed_as_described(table: pd.DataFrame) -> None:
@@ -197,23 +201,40 @@ def test_measured_drill_down_shows_tone_stance_and_the_terms_behind_them() -> No
     view = query.provenance_view(query.statements_in_cell(rows, target="US", period=2017, measured=True), measured=True)
     assert list(view.columns[:4]) == ["text", "tone", "stance", "stance terms"]
     assert view["stance terms"].tolist() == ["dialogue +, not a threat +", "sanctions −, threat −"]
-    assert view["tone"].mean() == pytest.approx(query.measures(rows, ["US"], "tone", n_boot=10)["mean"].iloc[0])
+    assert view["tone"].mean() == pytest.approx(query.measures(rows, ["US"], "tone")["mean"].iloc[0])
     assert "tone" not in query.provenance_view(rows).columns
 
 
 def test_terms_and_shifts_frames() -> None:
-    assert query.terms_frame([("minsk", 2.5), ("kiev", 1.0)]).to_dict("list") == {"term": ["minsk", "kiev"], "z": [2.5, 1.0]}
+    terms = [{"term": "minsk", "stem": "minsk", "z": 2.5, "p": 0.01, "p_adj": 0.02, "significant": True, "n_period": 5,
+              "n_other": 0, "n_remarks": 4}]
+    assert query.terms_frame(terms).to_dict("list") == {"term": ["minsk"], "z": [2.5], "adjusted p": [0.02],
+                                                          "significant": [True], "remarks": [4]}
     shift = compare.TermShift(2014, 2017, ["sanctions", "korea"], ["minsk"])
     assert query.shifts_frame([shift]).iloc[0].to_dict() == {"from": 2014, "to": 2017, "new words": "sanctions, korea", "dropped words": "minsk"}
 
 
-def test_describe_change_makes_no_claim_from_intervals_it_does_not_show() -> None:
-    # Three statements a period: below compare.MIN_N_FOR_INTERVAL, so no interval and no verdict from one.
+def test_a_clear_change_is_said_with_its_evidence() -> None:
+    # Six remarks a period, +0.9 against -0.9: of the C(12, 6) = 924 splits, 2 are this extreme, p = 2/924.
     rows = make_table(
         [{"text": f"Ukraine, point {i}.", "period": period, "targets": ["Ukraine"], "tone": tone}
-         for period, tone in ((2014, 0.9), (2017, -0.9)) for i in range(3)]
+         for period, tone in ((2014, 0.9), (2017, -0.9)) for i in range(6)]
     )
-    change = query.describe_change(rows, "Ukraine", n_boot=50)
-    assert change.sentences[1] == ("Tone went from +0.90 (n=3, too few statements for an interval) to "
-                                   "-0.90 (n=3, too few statements for an interval): with 3 statements in a period "
-                                   "there is no interval, so the change may be noise.")
+    tone = query.changes(rows, ["Ukraine"], measures=["tone"]).iloc[0]
+    assert tone["p"] == pytest.approx(2 / 924) and tone["verdict"] == "fell"
+    assert "no interval: 2014 has 6 remarks and 2017 has 6 remarks" in tone["ci_note"]
+
+
+def test_actor_salience_divides_by_each_actors_own_statements() -> None:
+    rows = make_table(
+        [
+            {"text": "Syria needs peace.", "targets": ["Syria"]},  # RUS
+            {"text": "Trade grows.", "period": 2017},  # RUS
+            {"text": "Syria must stop the fighting.", "targets": ["Syria"], "actor": "USA", "speaker": "John Kerry"},
+            {"text": "What about Syria?", "kind": "question", "speaker": "Press", "actor": None, "targets": ["Syria"]},
+        ]
+    )
+    frame = query.actor_salience(rows, "Syria", who="all").set_index("actor")
+    assert frame.loc["RUS", ["n_target", "n_statements"]].tolist() == [1, 2]  # the press has no actor: not a row
+    assert frame.loc["USA", ["n_target", "n_statements", "salience"]].tolist() == [1, 1, 1.0]
+    assert list(frame.index) == ["RUS", "USA"]

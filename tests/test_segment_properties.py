@@ -53,3 +53,18 @@ def test_segmentation_never_loses_or_overlaps_text(text, fmt, speaker):
 @given(st.text(max_size=300), st.sampled_from([None, *FORMATS]))
 def test_segmentation_of_any_unicode_text(text, fmt):
     check_segmentation(text, fmt)
+
+
+def test_one_enormous_paragraph_becomes_statements_of_bounded_size():
+    from rhetoric_shift.segment import MAX_STATEMENT_WORDS
+
+    sentence = "Russia is ready for dialogue with everyone, the minister said. "  # 10 words
+    text = sentence * 200  # one line of 2,000 words
+    for fmt in ("paragraphs", "news", "transcript"):
+        result = segment(text, format=fmt, speaker="Sergey Lavrov", registry=REGISTRY)
+        sizes = [len(text[s.start:s.end].split()) for s in result.statements]
+        assert max(sizes) <= MAX_STATEMENT_WORDS, fmt
+        check_segmentation(text, fmt)
+    pieces = segment(text, format="paragraphs", speaker="Sergey Lavrov", registry=REGISTRY).statements
+    assert len(pieces) == 7  # 2,000 words in pieces of whole 10-word sentences, at most 300 words each
+    assert all(text[s.end - 1] == "." for s in pieces)  # cut at sentence ends only

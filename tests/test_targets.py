@@ -77,12 +77,15 @@ def test_context_targets_walk_up_to_the_nearest_heading_that_names_targets():
             {"text": "On Syria and the upcoming Astana talks", "kind": "context", "speaker": None, "targets": ["Syria"]},
             {"text": "What do you expect from it?", "kind": "question", "speaker": "Press", "parent_id": "d1:000000"},
             {"text": "We expect a lot.", "parent_id": "d1:000001"},  # question names none: its heading does
-            {"text": "The US will be invited.", "parent_id": "d1:000000", "targets": ["US"]},  # names its own
+            # names its own, and keeps its heading's primary target
+            {"text": "The US will be invited.", "parent_id": "d1:000000", "targets": ["US"]},
             {"text": "Nothing here.", "parent_id": None},
             {"text": "Dangling parent.", "parent_id": "missing"},
         ]
     )
-    assert context_targets(table) == [[], ["Syria"], ["Syria"], [], [], []]
+    assert context_targets(table) == [[], ["Syria"], ["Syria"], ["Syria"], [], []]
+    # only primary targets are kept by a statement that names its own
+    assert context_targets(table, primary=["DPRK"])[3] == []
 
 
 def test_context_targets_stop_on_a_parent_cycle():
@@ -226,7 +229,9 @@ def test_seed_corpus_targets():
     by_doc = {d: {t for v in g["targets"] for t in v} for d, g in table.groupby("doc_id")}
     assert "Ukraine" in by_doc["003_f812aaa87b2870d0"]  # the 2014 Minsk protocol remarks
     for text, targets, ctx in zip(table["text"], table["targets"], table["context_targets"]):
-        assert not (len(targets) and len(ctx)), "a statement inherits targets only when it names none"
+        # a statement naming targets inherits only primary ones it does not name itself
+        assert not set(ctx) & set(targets), text
+        assert not len(targets) or set(ctx) <= {"Syria", "Ukraine", "US", "DPRK"}, text
         if "Latin America" in text and "US" in targets:
             assert "US " in text or "Washington" in text, text
         if "Minsk" in text and "Belarus" in text and "Minsk agreement" not in text:

@@ -29,6 +29,9 @@ from rhetoric_shift.spans import has_words, trim_span
 from rhetoric_shift.speakers import SpeakerRegistry
 
 QUOTE_PAIRS = {'"': '"', "“": "”", "«": "»", "„": "“"}
+_QUOTE_MARK = re.compile("[" + "".join(QUOTE_PAIRS) + "]")
+MAX_QUOTE_CHARS = 20_000  # a quotation mark not closed within this many characters is left open
+_LEAD_WINDOW = 400
 CONNECTIVES = {"but", "and", "or", "then", "while", "yet", "adding", "and added", "but added", "he added", "she added"}
 
 SPEECH_VERBS = (
@@ -44,14 +47,51 @@ SPEECH_VERBS = (
     "observes observed agrees agreed thinks considers considered voices voiced expresses expressed complains discusses discussed "
     "complained concludes concluded reiterating"
 ).split()
-_VERB = r"(?:points? out|pointed out|went on|goes on|" + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True)) + r")"
+_VERB = (
+    r"(?:(?:is|was|has been) quoted as saying|points? out|pointed out|went on|goes on|play(?:s|ed)? down|rul(?:es|ed) out|"
+    r"call(?:s|ed)? (?:for|on)|hit out at|lash(?:es|ed) out at|push(?:es|ed) back|(?:appeared|appears|seemed|seems) to (?:warn|suggest|say|accuse|reject|signal)|"
+    r"questioned|signall?ed|indicated|hinted|vowed|pledged|"
+) + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True)) + r")"
 _ADVERBS = r"(?:(?:also|again|then|further|later|once again|has|had|have|now|repeatedly|however|previously|reportedly|earlier|even)\s+)*"
 _PRONOUN = r"\b(?:[Hh]e|[Ss]he)\b"
 _DESCRIPTION = (
     r"\b(?:[Tt]he\s+)?(?:(?:Russian|Russia['’]s|[Tt]op|[Ff]oreign|[Dd]eputy|[Ff]irst|[Ss]enior|[Rr]ussian)\s+){0,3}"
-    r"(?:[Mm]inister|[Dd]iplomat|[Ss]pokes(?:wo)?man|[Ss]pokesperson)\b"
+    r"(?:[Mm]inister|[Dd]iplomat|[Ss]pokes(?:wo)?man|[Ss]pokesperson|[Ss]ecretary(?: of [Ss]tate)?)\b"
 )
+# A state's institution or officials as a subject: "US officials", "the Russian Embassy", "The U.S.", "the White House".
+_COLLECTIVE = (
+    r"(?:\b[Tt]he\s+)?(?:(?:U\.S\.|US|UK|EU|[A-Z][a-z]+)\s+)?(?:[Ss]tate\s+[Dd]epartment|[Ff]oreign\s+[Oo]ffice|[Ee]mbassy|"
+    r"[Ff]oreign\s+[Mm]inistry|[Dd]efen[cs]e\s+[Mm]inistry|[Mm]inistry|[Oo]fficials|[Gg]overnment|[Aa]uthorities|[Aa]dministration|"
+    r"[Dd]elegation|[Ww]hite\s+[Hh]ouse|Kremlin|Pentagon|Downing\s+Street)\b|\b[Tt]he\s+U\.S\.(?=\s|$)"
+)
+_CONJUNCTIONS = {"But", "And", "Meanwhile", "However", "Yet", "So", "Also", "Now", "Then", "Still", "Later", "Earlier"}
 _NAME = r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2}\b"
+# Somebody the story introduces without a name: "a senior US official", "a spokesman for the ministry".
+_THIRD_PARTY = (
+    r"\b(?:[Aa]n?|[Oo]ne|[Aa]nother)\s+(?:[\w.-]+\s+){0,4}?"
+    r"(?:official|spokes(?:man|woman|person)|diplomat|source|minister|ambassador|envoy|analyst|expert|lawmaker|senator|"
+    r"advis[eo]r|aide|representative|officer|negotiator|commander)\b"
+)
+# "John Smith, a spokesman for the State Department, said": who the speaker is, between commas.
+_APPOSITIVE = r"(?:\s*,\s+(?P<appos>(?:an?|the|[a-z]+|[A-Z][\w'’-]*['’]s)\s[^,.;:!?\"“”]{2,120}),)?"
+# "A senior US official who spoke to reporters on condition of anonymity said".
+_RELATIVE = r"(?:\s+who\s+[^,.;:!?\"“”]{2,100}?(?=\s+(?:also\s+|later\s+)?(?:said|says|told|added)\b))?"
+# An appositive ties a person to a state only when it names a post: "a presidential aide to Ukraine's president".
+_STATE_POST = re.compile(
+    r"\b(?:minister|president|presidential|prime|aide|adviser|advisor|official|spokes(?:man|woman|person)|ambassador|envoy|"
+    r"secretary|general|commander|deputy|senator|lawmaker|diplomat|chancellor|head of state|government)\b",
+    re.I,
+)
+_VAGUE_WORDS = {"a", "an", "one", "another", "senior", "top", "high-ranking", "high-level", "unnamed", "anonymous", "former", "leading"}
+# Words that make a capitalised phrase an institution or a place, not a person ("Foreign Ministry", "White House").
+_NOT_PERSON = set(
+    "Ministry Department Office Kremlin House Council Agency Committee Union Nations Organization Organisation Service "
+    "Government Parliament Duma Senate Congress Embassy Mission Army Forces Press News Times Post Journal Group Party Bank "
+    "University Institute Center Centre Foundation Federation Republic Security States Kingdom Moscow Washington Russia "
+    "America Ukraine Syria Europe Britain China Japan Korea Iran Turkey Israel Germany France Kiev Kyiv Damascus Beijing "
+    "London Paris Berlin Tokyo Ankara Tehran Pyongyang Seoul Brussels Geneva Monday Tuesday Wednesday Thursday Friday "
+    "Saturday Sunday January February March April May June July August September October November December".split()
+)
 
 _QUESTION_CUES = [
     re.compile(r"\b(?:is|was|were|gets|got|being) asked\b", re.I),
@@ -66,6 +106,8 @@ _ABBREVIATIONS = {
     "e.g", "i.e", "vs", "etc", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
     "nov", "dec", "inc", "ltd", "co", "approx", "ed",
 }
+# A reported clause after a speech verb opens with its subject: a determiner or a pronoun.
+_CLAUSE_OPENER = r"(?:the|a|an|it|its|they|there|these|those|we|he|she|his|her|their|our|russia|moscow|washington|kyiv|kiev)\b"
 _PREPOSITIONS_ING = {"during", "following", "regarding", "concerning", "including"}
 _LEAD_BOUNDARY = re.compile(r"[.!?:…][\"”’)\]]*\s+")
 
@@ -88,36 +130,91 @@ class Attributor:
 
     def __init__(self, registry: SpeakerRegistry) -> None:
         self.registry = registry
-        ref = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN})"
-        ref_or_name = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_NAME})"
-        self.frame = re.compile(rf"{ref}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
-        self.frame_named = re.compile(rf"{ref_or_name}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
+        self.people: dict[str, str] = {}  # surname -> full name of people the text introduced
+        self.countries: dict[str, str] = {}  # speakers the text introduced -> the state the text ties them to, "" for none
+        self.collectives: set[str] = set()  # speakers that are institutions, never "he" or "the minister"
+        self.last_person: str | None = None
+        ref = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE})"
+        ref_or_name = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE}|{_NAME})"
+        self.frame = re.compile(rf"{ref}{_APPOSITIVE}{_RELATIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
+        self.frame_named = re.compile(rf"{ref_or_name}{_APPOSITIVE}{_RELATIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
         self.inverted = re.compile(rf"^\W*{_VERB}\s+{ref_or_name}")
         self.according = re.compile(rf"\baccording to\s+{ref}")
+        self.in_words = re.compile(rf"\b[Ii]n\s+{ref}['’]s?\s+(?:words|view|opinion|assessment)\b")
         # "He then turns to Israel-Palestine, saying that ...": the participle carries the frame.
         self.participle = re.compile(rf"^\W*{ref}\b[^.?!]{{0,80}}?,\s+(?:saying|adding|noting|stressing|arguing|insisting|warning|recalling)\b")
         self.asked_and_answers = re.compile(
             rf"\W*{ref}\s+(?:is|was)\s+asked\b[^.?!]*?,?\s+(?P<answer>and\s+(?:then\s+)?(?:lists|says|replies|answers|notes|responds|stresses|insists|explains|recalls)\b)"
         )
-        self.leading = re.compile(rf"^[\s,.;:–—-]*{ref_or_name}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
+        self.leading = re.compile(rf"^[\s,.;:–—-]*{ref_or_name}{_APPOSITIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
 
     # --- frames -------------------------------------------------------------------------
 
     def _resolve(self, ref: str, last_named: str | None, default: str | None) -> str | None:
+        """The speaker a reference names: "he" → the last one named; a known name; a person the
+        story introduces ("John Smith", later "Smith"); "a senior US official" → "US official"; else None."""
         if _is_anaphor(ref):
+            if last_named in self.collectives:  # "he" is a person: the last person named, not "the Kremlin"
+                return self.last_person or default
             return last_named or default
-        return self.registry.resolve(ref)
+        words = ref.split()
+        while len(words) > 1 and words[0] in _CONJUNCTIONS:
+            words.pop(0)
+        ref = " ".join(words)
+        known = self.registry.resolve(ref)
+        if known:
+            return self._person(known)
+        if re.fullmatch(_THIRD_PARTY, ref):
+            return self._introduce(" ".join(w for w in words if w.lower() not in _VAGUE_WORDS), ref)
+        if any(w in _NOT_PERSON for w in words) and not re.fullmatch(_COLLECTIVE, ref):
+            return None  # "Russia considers", "Moscow said": a place is no speaker
+        if re.fullmatch(_COLLECTIVE, ref):
+            country = self.registry.place_country(ref)
+            if country is None:
+                return None  # "the ministry said": no state named, no speaker
+            name = re.sub(r"^[Tt]he\s+", "", ref)
+            self.collectives.add(name)
+            return self._introduce(name, ref)
+        if len(words) >= 2:
+            self.people[words[-1]] = ref
+            return self._person(self._introduce(ref, ""))
+        return self._person(self.people[ref]) if ref in self.people else None
+
+    def _person(self, name: str) -> str:
+        self.last_person = name
+        return name
+
+    def _introduce(self, name: str, description: str) -> str:
+        """A speaker the registry does not know; the state its description names is remembered."""
+        country = self.registry.place_country(description) if description else None
+        if not self.countries.get(name):
+            self.countries[name] = country or ""  # "": speaks for no state the text names
+        return name
+
+    def note_apposition(self, speaker: str | None, m: re.Match) -> None:
+        """"Mykhailo Podolyak, a presidential aide to Ukraine's president, said": the appositive names his state."""
+        appos = m.groupdict().get("appos")
+        if speaker and appos and self.registry.country(speaker) is None and not self.countries.get(speaker) and _STATE_POST.search(appos):
+            country = self.registry.place_country(appos)
+            if country:
+                self.countries[speaker] = country
 
     def frame_speaker(self, sentence: str, last_named: str | None, default: str | None) -> tuple[str | None, bool]:
         """The speaker a frame anywhere in the sentence names, and whether by name (not "he", "the minister")."""
-        for pattern in (self.frame, self.according, self.participle, self.frame_named):
+        # The earliest frame wins: in "Podolyak, an aide to Zelensky, said" the subject comes first.
+        # frame_named also admits unknown capitalised words, so that a misspelling ("Lavov") still
+        # resolves; "Moscow believes" does not resolve and is passed over.
+        best: tuple[int, str, bool] | None = None
+        for pattern in (self.frame, self.according, self.in_words, self.participle, self.frame_named):
             for m in pattern.finditer(sentence):
-                # frame_named also admits unknown capitalised words, so that a misspelling ("Lavov")
-                # still resolves; "Moscow believes" does not resolve and is passed over.
+                if best is not None and m.start() >= best[0]:
+                    break
                 speaker = self._resolve(m["ref"], last_named, default)
                 if speaker:
-                    return speaker, not _is_anaphor(m["ref"])
-        return None, False
+                    self.note_apposition(speaker, m)
+                    best = (m.start(), speaker, not _is_anaphor(m["ref"]))
+                    break
+        return (best[1], best[2]) if best else (None, False)
 
     def leading_frame(self, sentence: str, last_named: str | None, default: str | None) -> str | None:
         """The speaker when the sentence opens with a frame ("Lavrov said ...", "said Lavrov ...")."""
@@ -125,8 +222,9 @@ class Attributor:
         if not m:
             return None
         speaker = self._resolve(m["ref"], last_named, default)
-        if speaker is None and re.fullmatch(_NAME, m["ref"]) and m["ref"].lower() not in {"he", "she"}:
-            speaker = " ".join(m["ref"].split())  # a person the registry does not know yet
+        if speaker is None and re.fullmatch(_NAME, m["ref"]) and " " not in m["ref"] and m["ref"] not in _NOT_PERSON:
+            speaker = m["ref"]  # a surname the registry does not know yet
+        self.note_apposition(speaker, m)
         return speaker
 
     def is_bare_frame(self, sentence: str) -> bool:
@@ -140,6 +238,9 @@ class Attributor:
         participle = re.match(r"(\w+ing)\b", tail)
         if re.search(r"\bthat\b|;|, but\b|, and\b|\?", tail):
             return False
+        addressee = re.search(r"\b(?:told|tells|tell)$", sentence[:m.end()])  # "told an annual news conference"
+        if len(tail.split()) >= 4 and not addressee and re.match(_CLAUSE_OPENER, tail, re.I):
+            return False  # "John Smith, a spokesman, said the talks had been useful": a reported clause
         if participle and participle.group(1).lower() not in _PREPOSITIONS_ING and len(tail.split()) > 6:
             return False  # "Lavrov says, mentioning the recent US steps in pushing RT ..." carries content
         return len(tail.split()) <= 14 and not self.frame.search(tail)
@@ -163,16 +264,16 @@ class Attributor:
         """Attribute the paragraph ``text[start:end]``; return its pieces and the updated last-named speaker."""
         quotes = find_quotes(text, start, end)
         standalone = self._standalone_quotes(text, start, quotes)
-        masked = _mask(text, [q for q in quotes if q not in standalone])
+        masked = _mask(text, start, end, [q for q in quotes if q not in standalone])
         pieces: list[Piece] = []
         cursor = start
         for q_start, q_end, closed in standalone:
-            pieces.extend(self._sentences(masked, cursor, q_start))
+            pieces.extend(self._sentences(masked, start, cursor, q_start))
             inner = _trim_quote(text, q_start, q_end, closed)
             if inner:
                 pieces.append(Piece(inner[0], inner[1], None, None, is_quote=True, outer_end=q_end))
             cursor = q_end
-        pieces.extend(self._sentences(masked, cursor, end))
+        pieces.extend(self._sentences(masked, start, cursor, end))
         pieces = [part for piece in pieces for part in self._split_asked_and_answers(text, piece, last_named, default)]
         last_named = self._assign(text, pieces, last_named, default, next_opens_quote)
         return _merge(pieces), last_named
@@ -194,7 +295,8 @@ class Attributor:
         standalone = []
         previous_end = start
         for q in quotes:
-            lead = text[previous_end:q[0]]
+            # Only the lead's last sentence matters; a window keeps a paragraph of many embedded quotations linear.
+            lead = text[max(previous_end, q[0] - _LEAD_WINDOW):q[0]]
             boundaries = list(_LEAD_BOUNDARY.finditer(lead))
             tail = (lead[boundaries[-1].end():] if boundaries else lead).strip(" \t\n,;–—-")
             if not tail or tail.lower() in CONNECTIVES or lead.rstrip().endswith(":"):
@@ -203,50 +305,69 @@ class Attributor:
         return standalone
 
     @staticmethod
-    def _sentences(masked: str, start: int, end: int) -> list[Piece]:
+    def _sentences(masked: str, base: int, start: int, end: int) -> list[Piece]:
+        """Sentences of ``text[start:end]``, split on ``masked`` (the paragraph from ``base``, embedded quotations hidden)."""
         # Leftover punctuation between quotations (a closing "." or ":") is not a sentence.
-        return [Piece(s, e, None, None) for s, e in split_sentences(masked, start, end) if has_words(masked[s:e])]
+        return [
+            Piece(s + base, e + base, None, None)
+            for s, e in split_sentences(masked, start - base, end - base)
+            if has_words(masked[s:e])
+        ]
+
+    def _quote_frame_speaker(self, text: str, pieces: list[Piece], i: int, last_named: str | None, default: str | None) -> str | None:
+        """The speaker a frame right after (or a bare frame right before) quotation ``pieces[i]`` names."""
+        after = pieces[i + 1] if i + 1 < len(pieces) and not pieces[i + 1].is_quote else None
+        before = pieces[i - 1] if i > 0 and not pieces[i - 1].is_quote else None
+        speaker = None
+        if after is not None and text[after.start:after.end].strip(" ,.;:–—-").lower() not in CONNECTIVES:
+            speaker = self.leading_frame(text[after.start:after.end], last_named, default)
+        if speaker is None and before is not None and before.dropped == "frame":
+            speaker = self.leading_frame(text[before.start:before.end], last_named, default)
+        return speaker
+
+    def _sentence(self, text: str, pieces: list[Piece], i: int, last_named: str | None, default: str | None) -> str | None:
+        """Attribute the sentence ``pieces[i]`` (outside quotation marks); returns the updated last-named speaker."""
+        piece = pieces[i]
+        sentence = text[piece.start:piece.end]
+        beside_quote = (i > 0 and pieces[i - 1].is_quote) or (i + 1 < len(pieces) and pieces[i + 1].is_quote)
+        if sentence.strip(" ,.;:–—-").lower() in CONNECTIVES and beside_quote:
+            piece.dropped = "connective between quotations"
+            return last_named
+        if beside_quote and self.is_bare_frame(sentence):
+            piece.dropped = "frame"
+            return last_named
+        if self.is_question(sentence):
+            piece.kind, piece.speaker = "question", PRESS
+            return last_named
+        speaker, named = self.frame_speaker(sentence, last_named, default)
+        mentioned = self.registry.mentions(sentence)
+        if mentioned and mentioned[-1][1] != speaker:
+            self.last_person = mentioned[-1][1]  # "...responded to Boris Johnson's call. The foreign secretary said"
+        if speaker:
+            piece.kind, piece.speaker = "reported", speaker
+            return speaker if named else last_named
+        if sentence.rstrip().endswith("?"):
+            piece.kind, piece.speaker = "question", PRESS
+        else:
+            piece.kind, piece.speaker = "context", None
+        return last_named
 
     def _assign(self, text: str, pieces: list[Piece], last_named: str | None, default: str | None, next_opens_quote: bool) -> str | None:
-        # Pass 1: sentences — frames, questions, paraphrase, narration.
+        # Pass 1, in text order, so that "he" means the person named last before it: sentences
+        # (frames, questions, paraphrase, narration) and quotations with a frame beside them.
+        nearest: dict[int, str | None] = {}  # the last-named speaker at each unattributed quotation
         for i, piece in enumerate(pieces):
-            if piece.is_quote or piece.kind is not None:
-                continue
-            sentence = text[piece.start:piece.end]
-            beside_quote = (i > 0 and pieces[i - 1].is_quote) or (i + 1 < len(pieces) and pieces[i + 1].is_quote)
-            if sentence.strip(" ,.;:–—-").lower() in CONNECTIVES and beside_quote:
-                piece.dropped = "connective between quotations"
-                continue
-            if beside_quote and self.is_bare_frame(sentence):
-                piece.dropped = "frame"
-                continue
-            if self.is_question(sentence):
-                piece.kind, piece.speaker = "question", PRESS
-                continue
-            speaker, named = self.frame_speaker(sentence, last_named, default)
-            if speaker:
-                piece.kind, piece.speaker = "reported", speaker
-                if named:
+            if piece.is_quote:
+                speaker = self._quote_frame_speaker(text, pieces, i, last_named, default)
+                if speaker is not None:
+                    piece.kind, piece.speaker = "direct", speaker
                     last_named = speaker
+                else:
+                    nearest[i] = last_named
                 continue
-            if sentence.rstrip().endswith("?"):
-                piece.kind, piece.speaker = "question", PRESS
-            else:
-                piece.kind, piece.speaker = "context", None
-        # Pass 2: quotations — the frame beside them, else the next linked quotation, else the last speaker.
-        for i, piece in enumerate(pieces):
-            if not piece.is_quote:
+            if piece.kind is not None:
                 continue
-            after = pieces[i + 1] if i + 1 < len(pieces) and not pieces[i + 1].is_quote else None
-            before = pieces[i - 1] if i > 0 and not pieces[i - 1].is_quote else None
-            speaker = None
-            if after is not None and after.dropped != "connective between quotations":
-                speaker = self.leading_frame(text[after.start:after.end], last_named, default)
-            if speaker is None and before is not None and before.dropped == "frame":
-                speaker = self.leading_frame(text[before.start:before.end], last_named, default)
-            if speaker is not None:
-                piece.kind, piece.speaker = "direct", speaker
-                last_named = speaker
+            last_named = self._sentence(text, pieces, i, last_named, default)
         for i in range(len(pieces) - 1, -1, -1):
             piece = pieces[i]
             if not piece.is_quote or piece.kind is not None:
@@ -263,7 +384,7 @@ class Attributor:
             if (previous is not None and previous.kind == "question") or asks:
                 piece.kind, piece.speaker = "question", PRESS
             else:
-                piece.kind, piece.speaker = "direct", last_named or default
+                piece.kind, piece.speaker = "direct", nearest.get(i) or default
                 if piece.speaker is None:
                     piece.kind = "context"
         # Pass 3: a lead-in ending in ":" belongs with what it introduces ("Back to ties with America: "Does ...?"").
@@ -316,23 +437,22 @@ def find_quotes(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
     the paragraph (the convention for a quotation continued in the next paragraph).
     """
     found = []
-    i = start
-    while i < end:
-        ch = text[i]
-        if ch in QUOTE_PAIRS:
-            close = text.find(QUOTE_PAIRS[ch], i + 1, end)
-            if close == -1 and ch == "“":
-                close = text.find('"', i + 1, end)
-            if close == -1:
-                if not text[start:i].strip() or re.search(r"[.!?:]\s*$", text[start:i]):
-                    found.append((i, end, False))
-                    break
-                i += 1
-                continue
-            found.append((i, close + 1, True))
-            i = close + 1
+    first_word = trim_span(text, start, end)[0]
+    m = _QUOTE_MARK.search(text, start, end)
+    while m:
+        i, ch = m.start(), m.group()
+        limit = min(end, i + 1 + MAX_QUOTE_CHARS)
+        close = text.find(QUOTE_PAIRS[ch], i + 1, limit)
+        if close == -1 and ch == "“":
+            close = text.find('"', i + 1, limit)
+        if close == -1:
+            if i <= first_word or re.search(r"[.!?:]\s*$", text[max(start, i - 20):i]):
+                found.append((i, end, False))
+                break
+            m = _QUOTE_MARK.search(text, i + 1, end)
             continue
-        i += 1
+        found.append((i, close + 1, True))
+        m = _QUOTE_MARK.search(text, close + 1, end)
     return found
 
 
@@ -342,14 +462,18 @@ def _trim_quote(text: str, q_start: int, q_end: int, closed: bool) -> tuple[int,
     return (s, e) if has_words(text[s:e]) else None
 
 
-def _mask(text: str, quotes: list[tuple[int, int, bool]]) -> str:
-    """``text`` with the words inside embedded quotations hidden, so sentence splitting ignores them."""
-    chars = list(text)
+def _mask(text: str, start: int, end: int, quotes: list[tuple[int, int, bool]]) -> str:
+    """The paragraph ``text[start:end]`` with the words inside embedded quotations hidden, so sentence splitting ignores them."""
+    if not quotes:
+        return text[start:end]
+    parts, cursor = [], start
     for q_start, q_end, _ in quotes:
-        for k in range(q_start + 1, max(q_start + 1, q_end - 1)):
-            if not chars[k].isspace():
-                chars[k] = "x"
-    return "".join(chars)
+        inner_end = max(q_start + 1, q_end - 1)
+        parts.append(text[cursor:q_start + 1])
+        parts.append(re.sub(r"\S", "x", text[q_start + 1:inner_end]))
+        cursor = inner_end
+    parts.append(text[cursor:end])
+    return "".join(parts)
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -39,8 +39,8 @@ from rhetoric_shift import __version__, ungdc
 from rhetoric_shift.engine import Engine, LocalEngine
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.read import Document, FileReport, NoUsableInput, SkipFile, read_inputs
-from rhetoric_shift.schema import COLUMN_NAMES, check_table, conform_table, empty_table, table_from_records
-from rhetoric_shift.segment import segment
+from rhetoric_shift.schema import COLUMN_NAMES, PRESS, check_table, conform_table, empty_table, table_from_records
+from rhetoric_shift.segment import findings, segment
 from rhetoric_shift.spans import normalize_whitespace
 from rhetoric_shift.speakers import SpeakerRegistry
 from rhetoric_shift.targets import load_lexicon
@@ -63,6 +63,7 @@ class DocumentReport:
     n_statements: int
     kinds: dict[str, int]
     dropped: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what segmentation found, and hints
     speaker: str | None = None
     post: str | None = None
 
@@ -83,6 +84,7 @@ class BuildReport:
     def lines(self) -> list[str]:
         """One line per input file for the terminal; past ``USED_LINES`` used files, one line per folder or archive."""
         counts = {d.doc_id: d.n_statements for d in self.documents}
+        notes = {d.doc_id: d.notes for d in self.documents}
         used = [f for f in self.files if f.status == "used"]
         out = []
         for f in self.files:
@@ -92,6 +94,8 @@ class BuildReport:
             if f.status == "used":
                 n = sum(counts.get(doc_id, 0) for doc_id in f.doc_ids)
                 line += ("; " if f.notes else ": ") + f"{n} statements"
+                if len(f.doc_ids) == 1 and notes.get(f.doc_ids[0]):
+                    line += "\n         " + "; ".join(notes[f.doc_ids[0]])
             out.append(line)
         if len(used) > USED_LINES:
             by_root = Counter(_root_of(f.path) for f in used)
@@ -131,6 +135,21 @@ class BuildResult:
     report: BuildReport
 
 
+def statement_actor(speaker: str | None, document_actor: str, registry: SpeakerRegistry, found: dict[str, str] | None = None) -> str | None:
+    """The state whose position a statement is: its speaker's country where the registry knows it, or
+    where the text ties the speaker to one (``found``: "a senior US official" → USA; "" for people the
+    text introduces without a state: an NGO head); none for the press; the document's actor otherwise
+    (its own speaker, narration, unknown transcript labels)."""
+    if speaker == PRESS:
+        return None
+    known = registry.country(speaker)
+    if known:
+        return known
+    if speaker in (found or {}):  # a person or body the text introduced: only the state it ties them to
+        return found[speaker] or None
+    return document_actor
+
+
 def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dict], DocumentReport]:
     """The statement records of one document (segmentation columns only) and its report.
 
@@ -149,7 +168,7 @@ def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dic
             "statement_id": statement_id,
             "doc_id": doc.doc_id,
             "source": meta.source,
-            "actor": meta.actor,
+            "actor": statement_actor(seg.speaker, meta.actor, registry, result.countries),
             "speaker": seg.speaker,
             "kind": seg.kind,
             "text": text,
@@ -165,9 +184,10 @@ def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dic
         {"char_start": s, "char_end": e, "reason": d.reason, "text": normalize_whitespace(doc.text[d.start:d.end])}
         for d in result.dropped
         for s, e in [doc.source_span(d.start, d.end)]
-    ]
+    ] + [{"char_start": r.start, "char_end": r.end, "reason": r.reason, "text": r.text} for r in doc.removed]
     kinds = dict(sorted(Counter(r["kind"] for r in records).items()))
-    return records, DocumentReport(doc.doc_id, doc.path, result.format, len(records), kinds, dropped, meta.speaker)
+    notes = findings(result, format_given=meta.format is not None, date=meta.date, removed_before=len(doc.removed))
+    return records, DocumentReport(doc.doc_id, doc.path, result.format, len(records), kinds, dropped, notes, meta.speaker)
 
 
 @dataclass
@@ -222,6 +242,15 @@ def apply_batch(batch: pd.DataFrame, models) -> pd.DataFrame:
     from rhetoric_shift.enrich import apply_models
 
     return apply_models(models, batch)
+
+
+def _check_unique_ids(reports: list[DocumentReport]) -> None:
+    """Document ids are unique within one input (the reader skips repeats); check them across inputs and corpora."""
+    seen: dict[str, str] = {}
+    for report in reports:
+        if report.doc_id in seen:
+            raise InputError(report.path, f"document id {report.doc_id!r} is also used by {seen[report.doc_id]}; give each document its own id")
+        seen[report.doc_id] = report.path
 
 
 def build_table(
@@ -370,7 +399,10 @@ def document_batches(table: pd.DataFrame, documents: int) -> Iterator[pd.DataFra
 
 @contextlib.contextmanager
 def _bar(enabled: bool, total: int, desc: str, unit: str):
-    """A tqdm progress bar with an ETA on stderr when it is a terminal, or a stand-in that draws nothing."""
+    """A tqdm progress bar with an ETA on stderr, or a stand-in that draws nothing.
+
+    Drawn only on a terminal: in a log or a pipe the carriage returns would be noise.
+    """
     if not enabled or not sys.stderr.isatty():
         yield _NoBar()
         return

@@ -98,7 +98,8 @@ def _cell_grid(
     """A heatmap of square markers from ``cells[x, y, value, label, hover]`` (x, y are strings).
 
     An optional ``row`` column is what a selected cell's ``customdata`` carries (default: y), so
-    a click can be read back without parsing a label.
+    a click can be read back without parsing a label. An optional boolean ``hollow`` column draws
+    those cells as outlined squares (a mean too thin for an interval).
 
     Cells whose value is missing (no statements) are grey and say so, in a trace of their own;
     the colour scale is Viridis (from ``bounds`` where given, else the data's range), or RdBu
@@ -135,6 +136,7 @@ def _cell_grid(
             )
         )
     shown = cells[has]
+    hollow = shown["hollow"].to_numpy(dtype=bool) if "hollow" in shown else np.zeros(len(shown), dtype=bool)
     fills = sample_colorscale(scale, [min(max((v - cmin) / (cmax - cmin), 0.0), 1.0) for v in values[has]])
     fig.add_trace(
         go.Scatter(
@@ -142,7 +144,7 @@ def _cell_grid(
             y=shown["y"].astype(str).tolist(),
             mode="markers+text",
             marker={
-                "symbol": "square",
+                "symbol": ["square-open" if h else "square" for h in hollow],
                 "size": CELL_PX - 6,
                 "color": values[has],
                 "colorscale": scale,
@@ -150,10 +152,10 @@ def _cell_grid(
                 "cmax": cmax,
                 "showscale": True,
                 "colorbar": {"title": {"text": value_title, "side": "right"}},
-                "line": {"width": 0},
+                "line": {"width": [5 if h else 0 for h in hollow]},
             },
             text=shown["label"].tolist(),
-            textfont={"size": FONT_SIZE - 2, "color": [_text_colour(f) for f in fills]},
+            textfont={"size": FONT_SIZE - 2, "color": ["black" if h else _text_colour(f) for f, h in zip(fills, hollow)]},
             hovertext=shown["hover"].tolist(),
             hoverinfo="text",
             customdata=shown["row" if "row" in shown else "y"].astype(str).tolist(),
@@ -180,12 +182,15 @@ def _pct(value: float) -> str:
     return f"{100 * value:.0f}%"
 
 
-def salience_heatmap(frame: pd.DataFrame) -> go.Figure:
+def salience_heatmap(frame: pd.DataFrame, row: str = "target") -> go.Figure:
     """Target × period salience from ``frame[target, period, n_target, n_statements, salience]``.
 
     One cell is one target in one period: the share of that period's statements naming the
-    target, labelled with the count behind it ("12% · 9/75").
+    target, labelled with the count behind it ("12% · 9/75"). ``row="actor"`` draws an
+    ``actor_salience`` frame instead: one actor's statements per row.
     """
+    if row != "target":
+        frame = frame.rename(columns={row: "target"})
     cells = pd.DataFrame(
         {
             "x": frame["period"].astype(str),
@@ -196,14 +201,17 @@ def salience_heatmap(frame: pd.DataFrame) -> go.Figure:
                 for s, a, b in zip(frame["salience"], frame["n_target"], frame["n_statements"])
             ],
             "hover": [
-                f"{t}, {p}: {a} of {b} statements ({_pct(s) if b else 'n/a'})"
-                for t, p, a, b, s in zip(
-                    frame["target"], frame["period"], frame["n_target"], frame["n_statements"], frame["salience"]
+                f"{html.escape(str(t))}, {p}: {a} of {b} statements ({_pct(s) if b else 'n/a'})"
+                + (f", 95% CI {_pct(lo)} to {_pct(hi)}" if b and np.isfinite(lo) else "")
+                for t, p, a, b, s, lo, hi in zip(
+                    frame["target"], frame["period"], frame["n_target"], frame["n_statements"], frame["salience"],
+                    frame["ci_low"] if "ci_low" in frame else [np.nan] * len(frame),
+                    frame["ci_high"] if "ci_high" in frame else [np.nan] * len(frame),
                 )
             ],
         }
     )
-    return _cell_grid(cells, x_title="period (year)", y_title="target", value_title="share of statements", bounds=(0.0, None))
+    return _cell_grid(cells, x_title="period (year)", y_title=row, value_title="share of statements", bounds=(0.0, None))
 
 
 def count_heatmap(frame: pd.DataFrame) -> go.Figure:
@@ -225,20 +233,27 @@ def measure_heatmap(frame: pd.DataFrame, measure: str) -> go.Figure:
 
     One cell is the mean over the officials' statements about the target in that period (kind
     direct or reported, naming it or under a heading or question naming it: see
-    ``compare.target_statements``), labelled with the mean and the number of statements; the
-    hover adds the 95% bootstrap interval where there are enough statements for one.
+    ``compare.target_statements``), labelled with the mean and the number of remarks; the
+    hover adds the 95% interval. A cell with too few remarks for an interval is an outlined
+    square marked "no CI": a mean of one or two remarks must not read like the others.
     """
     has = frame["n"] > 0
+    n = frame["n_remarks"] if "n_remarks" in frame else frame["n"]
+    no_ci = has & frame["ci_low"].isna()
     cells = pd.DataFrame(
         {
             "x": frame["period"].astype(str),
             "y": frame["target"].astype(str),
             "value": frame["mean"].where(has).astype(float),
-            "label": [f"{m:+.2f}<br>n={n}" if n else "–" for m, n in zip(frame["mean"], frame["n"])],
+            "hollow": no_ci.to_numpy(dtype=bool),
+            "label": [
+                (f"{m:+.2f}<br>n={k}" + (" no CI" if c else "")) if h else "–"
+                for m, k, h, c in zip(frame["mean"], n, has, no_ci)
+            ],
             "hover": [
-                f"{html.escape(str(t))}, {p}: mean {format_mean(m, (lo, hi), int(n))}" if n else f"{t}, {p}: no statements"
-                for t, p, m, lo, hi, n in zip(
-                    frame["target"], frame["period"], frame["mean"], frame["ci_low"], frame["ci_high"], frame["n"]
+                f"{html.escape(str(t))}, {p}: mean {format_mean(m, (lo, hi), int(k))}" if h else f"{html.escape(str(t))}, {p}: no statements"
+                for t, p, m, lo, hi, k, h in zip(
+                    frame["target"], frame["period"], frame["mean"], frame["ci_low"], frame["ci_high"], n, has
                 )
             ],
         }
@@ -323,12 +338,20 @@ def _outlet_traces(
                 mode="markers",
                 name=str(source),
                 marker={**marker, "color": colours[source]},
-                hovertext=[hover(t, s, v) for t, s, v in zip(group["text"], group["source"], group[x])],
+                hovertext=[hover(t, s, v) + _kind_note(k) for t, s, v, k in
+                           zip(group["text"], group["source"], group[x], group["kind"] if "kind" in group else [None] * len(group))],
                 hoverinfo="text",
                 customdata=group["statement_id"],
             )
         )
     return fig
+
+
+def _kind_note(kind: object) -> str:
+    """How a statement's words are attributed, under its hover text: a paraphrase must not read as a quote."""
+    labels = {"direct": "direct speech", "reported": "reported speech (the outlet's words)",
+              "question": "a journalist's question", "context": "headline or narration"}
+    return f"<br>({labels.get(str(kind), html.escape(str(kind)))})" if kind is not None else ""
 
 
 def timeline_chart(points: pd.DataFrame) -> go.Figure:
@@ -380,36 +403,46 @@ def interval_chart(frame: pd.DataFrame, measure: str) -> go.Figure:
 
     ``frame[target, period, n, mean, ci_low, ci_high]``; one marker is the mean over the
     officials' statements about the target in that period (``compare.target_statements``: kind
-    direct or reported, naming it or under a heading or question naming it), its bar the
-    bootstrap interval (none below ``compare.MIN_N_FOR_INTERVAL`` statements).
+    direct or reported, naming it or under a heading or question naming it), its bar the 95%
+    interval over remarks. Below ``compare.MIN_N_FOR_INTERVAL`` remarks there is no interval: the
+    point is a hollow marker with its n written beside it, in a trace of its own.
     """
     fig = go.Figure()
     targets = list(dict.fromkeys(frame["target"]))
     colours = colour_map(targets)
+    n_col = "n_remarks" if "n_remarks" in frame else "n"
     for target in targets:
         group = frame[(frame["target"] == target) & (frame["n"] > 0)]
-        fig.add_trace(
-            go.Scatter(
-                x=group["period"].astype(str),
-                y=group["mean"],
-                mode="markers",
-                name=target,
-                marker={"size": 13, "color": colours[target]},
-                error_y={
-                    "type": "data",
-                    "array": (group["ci_high"] - group["mean"]).to_numpy(),
-                    "arrayminus": (group["mean"] - group["ci_low"]).to_numpy(),
-                    "thickness": 2,
-                    "width": 6,
-                },
-                customdata=[target] * len(group),
-                hovertext=[
-                    f"{html.escape(str(target))}, {p}: {format_mean(m, (lo, hi), int(n))}"
-                    for p, m, lo, hi, n in zip(group["period"], group["mean"], group["ci_low"], group["ci_high"], group["n"])
-                ],
-                hoverinfo="text",
+        for thin, part in ((False, group[group["ci_low"].notna()]), (True, group[group["ci_low"].isna()])):
+            if thin and part.empty:
+                continue
+            hover = [
+                f"{html.escape(str(target))}, {p}: {format_mean(m, (lo, hi), int(n))}"
+                for p, m, lo, hi, n in zip(part["period"], part["mean"], part["ci_low"], part["ci_high"], part[n_col])
+            ]
+            fig.add_trace(
+                go.Scatter(
+                    x=part["period"].astype(str),
+                    y=part["mean"],
+                    mode="markers+text" if thin else "markers",
+                    name=target if not thin else f"{target} (no interval)",
+                    legendgroup=target,
+                    marker={"size": 13, "color": colours[target], "symbol": "circle-open" if thin else "circle",
+                            "line": {"width": 2.5 if thin else 0}},
+                    text=[f"n={int(n)}" for n in part[n_col]] if thin else None,
+                    textposition="middle right",
+                    error_y=None if thin else {
+                        "type": "data",
+                        "array": (part["ci_high"] - part["mean"]).to_numpy(),
+                        "arrayminus": (part["mean"] - part["ci_low"]).to_numpy(),
+                        "thickness": 2,
+                        "width": 6,
+                    },
+                    customdata=[target] * len(part),
+                    hovertext=hover,
+                    hoverinfo="text",
+                )
             )
-        )
     _layout(fig, height=420)
     periods = sorted(frame["period"].astype(int).unique())
     fig.update_xaxes(title_text="period (year)", type="category", categoryorder="array", categoryarray=[str(p) for p in periods])
@@ -419,17 +452,22 @@ def interval_chart(frame: pd.DataFrame, measure: str) -> go.Figure:
 
 
 def terms_chart(terms: pd.DataFrame, *, title: str | None = None) -> go.Figure:
-    """Distinctive terms of one period as horizontal bars: ``terms[term, z]`` (keyness z-score)."""
+    """Terms of one period as horizontal bars: ``terms[term, z]`` (keyness z-score), optionally ``significant``.
+
+    Words that survive the correction are solid; suggestive ones (``significant`` False) are
+    outlined bars in grey, in a trace of their own named so.
+    """
     ordered = terms.sort_values("z")
-    fig = go.Figure(
-        go.Bar(
-            x=ordered["z"],
-            y=ordered["term"],
-            orientation="h",
-            marker_color=OKABE_ITO[0],
-            hovertemplate="%{y}: z = %{x:.2f}<extra></extra>",
-        )
-    )
+    sig = ordered["significant"].astype(bool) if "significant" in ordered else pd.Series(True, index=ordered.index)
+    fig = go.Figure()
+    for flag, name, style in ((True, "distinctive (adjusted p < 0.05)", {"color": OKABE_ITO[0]}),
+                              (False, "suggestive (not significant after correction)",
+                               {"color": "white", "line": {"color": "#777", "width": 2}})):
+        part = ordered[sig == flag]
+        if part.empty:
+            continue
+        fig.add_trace(go.Bar(x=part["z"], y=part["term"].astype(str), orientation="h", name=name, marker=style,
+                             hovertemplate="%{y}: z = %{x:.2f}<extra></extra>"))
     _layout(fig, title=title, height=90 + 30 * max(len(ordered), 1))
     fig.update_xaxes(title_text="keyness (z-score vs other periods)", showgrid=True, gridcolor="#EEE")
     fig.update_yaxes(title_text=None, type="category")

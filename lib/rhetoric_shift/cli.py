@@ -1,4 +1,4 @@
-"""The command line: ``rhetoric-shift build`` and ``rhetoric-shift compare``.
+"""The command line: ``rhetoric-shift build``, ``rhetoric-shift compare`` and ``rhetoric-shift formats``.
 
 Every user mistake (a missing path, a broken manifest, an unknown target, an option out of
 range, an ``--out`` that would overwrite an input) prints one line ``error: <file or option>:
@@ -63,13 +63,23 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--actors", type=_actor_list, help="keep only these actors (ISO codes), e.g. RUS,USA")
     build.add_argument("--years", type=_year_range, help="keep only these periods, e.g. 2014-2017 or 2017")
     build.add_argument("--dask", metavar="ADDRESS", help="run on a Dask scheduler at ADDRESS, or local:N for N local worker processes")
-    build.add_argument("--workers", type=int, help="local worker processes (default: one per processor)")
+    build.add_argument("--workers", type=_int_in(1, None), help="local worker processes (default: one per processor)")
+
+    commands.add_parser("formats", help="list the input formats the segmenter knows and how each is detected")
 
     compare = commands.add_parser("compare", help="print position cards for one target across periods")
     compare.add_argument("table", type=Path, help="a statement table written by `build`")
     compare.add_argument("--target", required=True, help="a target label, e.g. Ukraine")
     compare.add_argument("--periods", type=int, nargs="+", required=True, help="two or more years, e.g. 2014 2017")
-    compare.add_argument("--by", choices=["report", "remark"], default="report", help="count every report, or each unique remark once")
+    compare.add_argument("--by", choices=["remark", "report"], default="remark",
+                         help="count each unique remark once (default), or every report")
+    compare.add_argument("--who", choices=["officials", "all"], default="officials",
+                         help="count officials' statements, direct and reported (default), or every statement "
+                              "(headlines, narration and questions too)")
+    compare.add_argument("--actor", action="append", default=[], metavar="ACTOR",
+                         help="only statements of this actor, e.g. RUS (repeat for several)")
+    compare.add_argument("--outlet", action="append", default=[], metavar="OUTLET",
+                         help="only statements of this outlet, e.g. RT (repeat for several)")
     compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
     return parser
 
@@ -105,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     with _signals_raise():
         try:
             args = _parser().parse_args(argv)
-            status = run_build(args) if args.command == "build" else run_compare(args)
+            commands = {"build": run_build, "compare": run_compare, "formats": lambda _: run_formats()}
+            status = commands[args.command](args)
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
             return status
         except InputError as exc:
@@ -161,8 +172,6 @@ def run_build(args: argparse.Namespace) -> int:
     if not args.inputs and not DEFAULT_INPUT.is_dir():
         raise InputError(DEFAULT_INPUT, "no inputs given and no seeds/ folder here; name the files or folders to build")
     check_output(args.out, inputs, manifest=args.manifest, also_read=[args.targets, args.speakers], companions=[report_path(args.out)])
-    if args.workers is not None and args.workers < 1:
-        raise InputError("--workers", f"needs a number of processes >= 1, got {args.workers}")
     try:
         engine = make_engine(args.dask, args.workers)
     except ImportError:
@@ -201,15 +210,30 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_formats() -> int:
+    from rhetoric_shift.formats import describe
+
+    for name, summary, cue in describe():
+        print(f"{name:11} {summary}\n{'':11} detected by: {cue}")
+    return 0
+
+
 def run_compare(args: argparse.Namespace) -> int:
     from rhetoric_shift.build import read_table
     from rhetoric_shift.compare import compare_positions, format_comparison
+    from rhetoric_shift.query import actors, filter_table, sources
 
     if len(args.periods) < 2:
         raise InputError(args.table, f"--periods needs two or more years to compare, got {args.periods[0]}")
     table = read_table(args.table)
+    for flag, wanted, allowed in (("--actor", args.actor, actors(table)), ("--outlet", args.outlet, sources(table))):
+        unknown = [w for w in wanted if w not in allowed]
+        if unknown:
+            raise InputError(args.table, f"unknown {flag} {', '.join(unknown)}; allowed: {', '.join(allowed)}")
+    rows = filter_table(table, actors=args.actor, sources=args.outlet)
+    filters = {"actor": list(args.actor), "outlet": list(args.outlet)}
     try:
-        comparison = compare_positions(table, args.target, args.periods, by=args.by)
+        comparison = compare_positions(rows, args.target, args.periods, by=args.by, who=args.who, filters=filters)
     except ValueError as exc:
         raise InputError(args.table, str(exc)) from None
     if args.json:

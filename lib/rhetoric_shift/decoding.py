@@ -60,12 +60,13 @@ _SCRIPTS = {"Chinese": ("CJK",), "Japanese": ("CJK", "HIRAGANA", "KATAKANA"), "K
 _NEUTRAL_SYMBOLS = set("©®™°€£¥§¶×÷±µ·•‰′″№¢")
 _INNER_OK = set("’‑·")  # may stand between two letters of one word
 _SAMPLE_BYTES = 256 * 1024
+PLAUSIBLE = 0.5  # an alternative named in the note must fit a language at least this well
 _NON_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
 
 
 @dataclass(frozen=True)
 class Guess:
-    """The encoding chosen, the language its letters fit best, and the other encodings that decode."""
+    """The encoding chosen, the language its letters fit best, and other plausible encodings."""
 
     encoding: str
     language: str | None
@@ -93,7 +94,7 @@ def guess_encoding(data: bytes) -> Guess | None:
             data.decode(encoding)  # the sample decoded; the whole file must too
         except UnicodeDecodeError:
             continue
-        others = tuple(e for _, _, e, _ in sorted(scored) if e != encoding)
+        others = tuple(e for negative, _, e, _ in sorted(scored) if e != encoding and -negative >= PLAUSIBLE)
         return Guess(encoding, language, others)
     return None
 

@@ -260,9 +260,30 @@ class DuplicateFinder:
 
 
 def unique_remarks(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per ``dup_group``: the one with the smallest statement_id, in the table's row order."""
+    """One row per ``dup_group``: the one with the smallest statement_id, in the table's row order.
+
+    The row kept carries the union of its group's ``targets`` (and of ``context_targets``, less
+    those), in order of first appearance within the group: RT's report of a remark may name the
+    missile-defence target that Sputnik's translation of it does not, and counting the remark
+    once must not drop it.
+    """
     frame = pd.DataFrame(
         {"group": table["dup_group"].to_numpy(), "sid": table["statement_id"].to_numpy(), "pos": np.arange(len(table))}
     )
-    first = frame.sort_values("sid", kind="stable").drop_duplicates("group")["pos"]
-    return table.iloc[np.sort(first.to_numpy())].copy()
+    ordered = frame.sort_values("sid", kind="stable")
+    first = ordered.drop_duplicates("group")["pos"]
+    out = table.iloc[np.sort(first.to_numpy())].copy()
+    sizes = frame["group"].value_counts()
+    if len(out) == len(table) or not (sizes > 1).any():
+        return out
+    members = ordered[ordered["group"].map(sizes) > 1]
+    unions: dict[str, tuple[list[str], list[str]]] = {}
+    targets, inherited = table["targets"].to_numpy(), table["context_targets"].to_numpy()
+    for group, pos in zip(members["group"], members["pos"]):
+        own, ctx = unions.setdefault(group, ([], []))
+        own += [t for t in targets[pos] if t not in own]
+        ctx += [t for t in inherited[pos] if t not in ctx]
+    merged = [unions.get(g) for g in out["dup_group"]]
+    out["targets"] = [list(u[0]) if u else list(t) for u, t in zip(merged, out["targets"])]
+    out["context_targets"] = [[t for t in u[1] if t not in u[0]] if u else list(t) for u, t in zip(merged, out["context_targets"])]
+    return out

@@ -17,4 +17,12 @@ class InputError(ValueError):
         self.path = str(path)
         self.problem = problem
         self.details = list(details)
-        super().__init__(f"{self.path}: {problem}")
+        super().__init__(one_line(f"{self.path}: {problem}"))
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped, so a hostile file name or
+    cell cannot split a message or a report line in two."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)

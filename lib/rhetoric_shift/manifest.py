@@ -14,15 +14,16 @@ from pathlib import Path
 
 from rhetoric_shift.datafiles import read_toml
 from rhetoric_shift.errors import InputError
+from rhetoric_shift.formats import NAMES
 
 MANIFEST_NAME = "manifest.toml"
 
-FORMATS = ("transcript", "liveblog", "news", "digest", "paragraphs")
+FORMATS = NAMES  # one module each in rhetoric_shift.formats
 REQUIRED = ("id", "file", "source", "period", "actor")
 OPTIONAL = ("title", "date", "event", "speaker", "format")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentMeta:
     """What the manifest (or the reader, without one) says about one document."""
 

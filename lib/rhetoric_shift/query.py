@@ -22,7 +22,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
-from rhetoric_shift import compare
+from rhetoric_shift import compare, stats
 from rhetoric_shift.schema import KINDS
 from rhetoric_shift.tone import stance_terms
 
@@ -42,6 +42,15 @@ def speakers(table: pd.DataFrame) -> tuple[str, ...]:
 def sources(table: pd.DataFrame) -> tuple[str, ...]:
     """Outlets, alphabetically."""
     return tuple(sorted(table["source"].dropna().unique()))
+
+
+def actors(table: pd.DataFrame) -> tuple[str, ...]:
+    """Actors (whose position a statement is: ISO codes such as RUS, USA), most statements first.
+
+    The press has no actor (null) and is never offered; "unknown" (a document without one) is.
+    """
+    counts = table["actor"].dropna().astype(str).value_counts()
+    return tuple(sorted(counts.index, key=lambda a: (-counts[a], a)))
 
 
 def empty_periods(table: pd.DataFrame, wanted: Sequence[int]) -> list[int]:
@@ -71,15 +80,16 @@ def filter_table(
     speakers: Sequence[str] = (),
     kinds: Sequence[str] = (),
     sources: Sequence[str] = (),
+    actors: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """The statements said in ``periods``, by ``speakers``, of ``kinds``, in ``sources``.
+    """The statements said in ``periods``, by ``speakers``, of ``kinds``, in ``sources``, of ``actors``.
 
     An empty sequence means no restriction. Targets are deliberately not a filter here: they
     choose which targets an aggregate shows, while the denominator of a share (all statements
     of a period) must stay whole.
     """
     mask = np.ones(len(table), dtype=bool)
-    for column, wanted in (("period", periods), ("speaker", speakers), ("kind", kinds), ("source", sources)):
+    for column, wanted in (("period", periods), ("speaker", speakers), ("kind", kinds), ("source", sources), ("actor", actors)):
         if wanted:
             mask &= table[column].isin(list(wanted)).to_numpy(dtype=bool, na_value=False)
     return table[mask]
@@ -142,41 +152,64 @@ def _known(table: pd.DataFrame, wanted: Sequence[str]) -> tuple[list[str], list[
     return [t for t in wanted if t in known], [t for t in wanted if t not in known]
 
 
-def salience(table: pd.DataFrame, wanted: Sequence[str], by: str = "report") -> pd.DataFrame:
-    """``[target, period, n_target, n_statements, salience]`` for every wanted target and period.
+def salience(table: pd.DataFrame, wanted: Sequence[str], by: str = "report", who: str = "all") -> pd.DataFrame:
+    """``compare.SALIENCE_COLUMNS`` for every wanted target and period (counted ``by`` and ``who``).
 
     A target the (filtered) table never names gets counts of zero rather than an error.
     """
     known, absent = _known(table, wanted)
-    out = compare.salience_by_period(table, targets=known, by=by)
+    out = compare.salience_by_period(table, targets=known, by=by, who=who)
     if absent:
-        totals = compare.counted_rows(table, by).groupby("period").size()
+        totals = compare.counted_rows(table, by, who).groupby("period").size()
         zeros = pd.DataFrame(
-            [{"target": t, "period": int(p), "n_target": 0, "n_statements": int(n), "salience": 0.0} for t in absent for p, n in totals.items()]
+            [{"target": t, "period": int(p), "n_target": 0, "n_statements": int(n), "salience": 0.0,
+              "ci_low": stats.wilson_interval(0, int(n))[0], "ci_high": stats.wilson_interval(0, int(n))[1]}
+             for t in absent for p, n in totals.items()]
         )
         out = pd.concat([out, zeros], ignore_index=True)
     order = {t: i for i, t in enumerate(wanted)}
     return out.sort_values(["target", "period"], key=lambda s: s.map(order) if s.name == "target" else s, ignore_index=True)
 
 
-MEASURE_COLUMNS = ["target", "period", "n", "mean", "ci_low", "ci_high"]
+def actor_salience(table: pd.DataFrame, target: str, by: str = "remark", who: str = "officials") -> pd.DataFrame:
+    """Actor × period salience of one target: ``[actor, period, n_target, n_statements, salience, ci_low, ci_high]``.
+
+    Each actor's share of its own counted statements that name ``target`` (Wilson interval), for
+    every period of the table; statements without an actor (the press) are left out. Actors with
+    the most statements first.
+    """
+    rows = compare.counted_rows(table, by, who)
+    rows = rows[rows["actor"].notna()]
+    named = compare.names_target(rows, target)
+    totals = rows.groupby(["actor", "period"]).size()
+    hits = rows[named].groupby(["actor", "period"]).size()
+    records = []
+    for actor in actors(rows):
+        for p in compare.known_periods(table):
+            n_all, n_t = int(totals.get((actor, p), 0)), int(hits.get((actor, p), 0))
+            low, high = stats.wilson_interval(n_t, n_all)
+            records.append({"actor": actor, "period": p, "n_target": n_t, "n_statements": n_all,
+                            "salience": n_t / n_all if n_all else np.nan, "ci_low": low, "ci_high": high})
+    return pd.DataFrame(records, columns=["actor", "period", "n_target", "n_statements", "salience", "ci_low", "ci_high"])
 
 
-def measures(
-    table: pd.DataFrame, wanted: Sequence[str], measure: str, by: str = "report", n_boot: int = 2000
-) -> pd.DataFrame:
-    """``[target, period, n, mean, ci_low, ci_high]``: mean tone or stance with its 95% interval.
+MEASURE_COLUMNS = ["target", "period", "n", "n_remarks", "mean", "ci_low", "ci_high"]
 
-    Over the officials' statements about each target (``compare.target_statements``); a target
+
+def measures(table: pd.DataFrame, wanted: Sequence[str], measure: str, by: str = "report", who: str = "officials") -> pd.DataFrame:
+    """``MEASURE_COLUMNS``: mean tone or stance with its 95% interval (none under the minimum of remarks).
+
+    Over the counted statements about each target (``compare.target_statements``); a target
     the table never names gets n = 0 and no mean.
     """
     known, absent = _known(table, wanted)
     frames = [
-        compare.measure_by_period(table, target, measure=measure, n_boot=n_boot, by=by).assign(target=target)
+        compare.measure_by_period(table, target, measure=measure, by=by, who=who).assign(target=target)
         for target in known
     ]
     frames += [
-        pd.DataFrame({"target": t, "period": compare.known_periods(table), "n": 0, "mean": np.nan, "ci_low": np.nan, "ci_high": np.nan})
+        pd.DataFrame({"target": t, "period": compare.known_periods(table), "n": 0, "n_remarks": 0, "mean": np.nan,
+                      "ci_low": np.nan, "ci_high": np.nan})
         for t in absent
     ]
     if not frames:
@@ -193,6 +226,7 @@ def statements_in_cell(
     period: int | Sequence[int] | None = None,
     topic: int | None = None,
     by: str = "report",
+    who: str = "all",
     measured: bool = False,
 ) -> pd.DataFrame:
     """The statements behind one cell of a heatmap (any of target, period(s), topic may be given).
@@ -202,9 +236,9 @@ def statements_in_cell(
     (``compare.target_statements``: officials' words about it); otherwise those naming it.
     """
     if target is not None and measured:
-        table = compare.target_statements(table, target, by)
+        table = compare.target_statements(table, target, by, who)
     else:
-        table = compare.counted_rows(table, by)
+        table = compare.counted_rows(table, by, who)
     mask = pd.Series(True, index=table.index)
     if target is not None and not measured:
         mask &= compare.names_target(table, target)
@@ -218,9 +252,9 @@ def statements_in_cell(
 # --- topics ------------------------------------------------------------------------------------
 
 
-def topic_shares(table: pd.DataFrame, by: str = "report") -> pd.DataFrame:
+def topic_shares(table: pd.DataFrame, by: str = "report", who: str = "all") -> pd.DataFrame:
     """``[topic, topic_label, period, n_topic, n_statements, share]`` for every topic and period."""
-    rows = compare.counted_rows(table, by)
+    rows = compare.counted_rows(table, by, who)
     totals = rows.groupby("period").size()
     labels = rows.groupby("topic")["topic_label"].first()
     counts = rows.groupby(["topic", "period"]).size()
@@ -274,8 +308,8 @@ def topic_points(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def timeline_points(table: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
-    """One row per dated statement and wanted target it names: ``[statement_id, target, date, source, speaker, text]``."""
-    rows = table[table["date"].notna()][["statement_id", "targets", "date", "source", "speaker", "text"]]
+    """One row per dated statement and wanted target it names: ``[statement_id, target, date, source, speaker, kind, text]``."""
+    rows = table[table["date"].notna()][["statement_id", "targets", "date", "source", "speaker", "kind", "text"]]
     long = rows.explode("targets").rename(columns={"targets": "target"})
     long = long[long["target"].isin(list(wanted))]
     order = {t: i for i, t in enumerate(wanted)}
@@ -300,7 +334,7 @@ def live_blog_days(table: pd.DataFrame) -> list[dt.date]:
 
 
 def conference_points(table: pd.DataFrame, day: dt.date, wanted: Sequence[str]) -> pd.DataFrame:
-    """The time-stamped statements of one day: ``[statement_id, time, clock, label, source, text]``.
+    """The time-stamped statements of one day: ``[statement_id, time, clock, label, source, kind, text]``.
 
     ``label`` is the first wanted target the statement names (or ``NO_TARGET``); ``clock`` the
     printed time on that day. Times are as the live blogs print them (GMT), not converted.
@@ -316,6 +350,7 @@ def conference_points(table: pd.DataFrame, day: dt.date, wanted: Sequence[str]) 
             "clock": clock,
             "label": labels,
             "source": rows["source"],
+            "kind": rows["kind"],
             "text": rows["text"],
         }
     )
@@ -373,20 +408,22 @@ def kwic_view(found: pd.DataFrame) -> pd.DataFrame:
 # --- rows for display --------------------------------------------------------------------------
 
 
-def provenance_view(rows: pd.DataFrame, *, measured: bool = False) -> pd.DataFrame:
+def provenance_view(rows: pd.DataFrame, *, measured: bool = False, target: str | None = None) -> pd.DataFrame:
     """Statements with their provenance (file offsets, outlet, date, speaker, kind), for tables and CSV.
 
     ``measured`` (the rows behind a mean tone or stance) adds, after the text, each statement's
     ``tone``, ``stance`` and the ``stance terms`` that produced it ("dialogue +, threat −", matched
     with the bundled lexicon, the one the build scores with), so a cell's mean can be recomputed
-    from the rows it lists.
+    from the rows it lists. With ``target``, stance is the stance toward it (``compare.measure_values``),
+    the value the mean averages.
     """
     out = rows[list(PROVENANCE)].copy()
     out["targets"] = out["targets"].map(lambda names: ", ".join(names))
     if measured:
         terms = [", ".join(f"{term} {'+' if sign > 0 else '−'}" for term, sign in stance_terms(text)) for text in rows["text"]]
         out.insert(1, "tone", rows["tone"].to_numpy())
-        out.insert(2, "stance", rows["stance"].to_numpy())
+        stance = compare.measure_values(rows, "stance", target) if target is not None else rows["stance"].to_numpy()
+        out.insert(2, "stance", stance)
         out.insert(3, "stance terms", terms)
     return out.reset_index(drop=True)
 
@@ -410,13 +447,13 @@ def _inert_cell(value: object) -> object:
 # --- comparisons -------------------------------------------------------------------------------
 
 
-def similarity(table: pd.DataFrame, target: str, by: str = "report") -> pd.DataFrame:
+def similarity(table: pd.DataFrame, target: str, by: str = "report", who: str = "officials") -> pd.DataFrame:
     """How alike the words about ``target`` are between periods: ``[period_a, period_b, similarity]``.
 
     Cosine similarity of the periods' TF-IDF centroids (``compare.centroid_similarity``); NaN
     where a period has no statements about the target.
     """
-    matrix = compare.centroid_similarity(table, target, by=by)
+    matrix = compare.centroid_similarity(table, target, by=by, who=who)
     return (
         matrix.rename_axis(index="period_a", columns="period_b")
         .stack()
@@ -425,64 +462,74 @@ def similarity(table: pd.DataFrame, target: str, by: str = "report") -> pd.DataF
     )
 
 
-@dataclass(frozen=True)
-class Change:
-    """What changed about one target between two periods, with the numbers behind it."""
+def changes(
+    table: pd.DataFrame, wanted: Sequence[str], measures: Sequence[str] = compare.CHANGE_MEASURES,
+    by: str = "remark", who: str = "officials",
+) -> pd.DataFrame:
+    """``compare.changes`` of the wanted targets over the table's periods (BH across all rows returned).
 
-    target: str
-    first: int
-    last: int
-    sentences: tuple[str, ...]
-
-
-def _verdict(x: pd.Series, y: pd.Series) -> str:
-    """What two period means with intervals allow one to say."""
-    fewest = min(x["n"], y["n"])
-    if fewest < 2:
-        return "one statement is an anecdote, not a trend"
-    if fewest < compare.MIN_N_FOR_INTERVAL:
-        return f"with {int(fewest)} statements in a period there is no interval, so the change may be noise"
-    if not (x["ci_high"] < y["ci_low"] or y["ci_high"] < x["ci_low"]):
-        return "the intervals overlap, so the change may be noise"
-    small = " (but few statements)" if fewest < 10 else ""
-    return "the intervals do not overlap" + small
-
-
-def _mean_of(row: pd.Series) -> str:
-    return compare.format_mean(row["mean"], (row["ci_low"], row["ci_high"]), int(row["n"]))
-
-
-def describe_change(table: pd.DataFrame, target: str, by: str = "report", n_boot: int = 2000) -> Change | None:
-    """Two or three sentences on how ``target`` changed between the first and last period.
-
-    Each sentence carries its numbers: salience with the counts behind it, tone and stance
-    with their 95% intervals and sample sizes, and what the intervals allow one to say.
-    ``None`` when the table has under two periods.
+    Targets the (filtered) table never names are left out: there is nothing to test.
     """
-    present = compare.known_periods(table)
-    if len(present) < 2:
-        return None
-    first, last = present[0], present[-1]
-    sal = salience(table, [target], by=by).set_index("period")
-    a, b = sal.loc[first], sal.loc[last]
-    direction = "rose" if b["salience"] > a["salience"] else "fell" if b["salience"] < a["salience"] else "held"
-    sentences = [
-        f"Salience {direction}: named in {int(a['n_target'])} of {int(a['n_statements'])} statements in {first} "
-        f"({a['salience']:.0%}), {int(b['n_target'])} of {int(b['n_statements'])} in {last} ({b['salience']:.0%})."
-    ]
-    for measure, name in (("tone", "Tone"), ("stance", "Stance")):
-        frame = compare.measure_by_period(table, target, measure=measure, n_boot=n_boot, by=by).set_index("period")
-        x, y = frame.loc[first], frame.loc[last]
-        if x["n"] == 0 or y["n"] == 0:
-            sentences.append(f"{name}: no statements about {target} in {first if x['n'] == 0 else last} to compare.")
-            continue
-        sentences.append(f"{name} went from {_mean_of(x)} to {_mean_of(y)}: {_verdict(x, y)}.")
-    return Change(target, first, last, tuple(sentences))
+    known, _ = _known(table, wanted)
+    if len(compare.known_periods(table)) < 2:
+        return pd.DataFrame(columns=compare.CHANGE_COLUMNS)
+    return compare.changes(table, known, measures=measures, by=by, who=who)
 
 
-def terms_frame(terms: Sequence[tuple[str, float]]) -> pd.DataFrame:
-    """A position card's distinctive terms ``[(term, z), ...]`` as ``[term, z]`` rows."""
-    return pd.DataFrame(list(terms), columns=["term", "z"])
+def change_sentences(frame: pd.DataFrame, target: str) -> list[str]:
+    """The sentences of one target's changes (``compare.change_sentence``), in the frame's order."""
+    return [compare.change_sentence(r) for r in frame[frame["target"] == target].to_dict("records")]
+
+
+def changes_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """A changes frame as the readable table every page shows (``compare.changes_view``)."""
+    return compare.changes_view(frame)
+
+
+def composition(table: pd.DataFrame, by: str = "remark", who: str = "officials") -> pd.DataFrame:
+    """Documents and outlets behind each period of the counted rows (``compare.composition``)."""
+    rows = compare.counted_rows(table, by, who)
+    return compare.composition(rows, compare.known_periods(table))
+
+
+def composition_warnings(comp: pd.DataFrame) -> list[str]:
+    """The warnings a composition frame calls for (``compare.composition_warnings``)."""
+    return compare.composition_warnings(comp)
+
+
+def composition_lines(comp: pd.DataFrame) -> list[str]:
+    """One line per period: "2014: 1 document, 1 outlet (MFA of Russia)"."""
+    return [compare.composition_line(r) for r in comp.to_dict("records")]
+
+
+def uncounted(table: pd.DataFrame, wanted: Sequence[str], by: str = "remark") -> pd.DataFrame:
+    """Statements not counted by default, as their own rows: ``[target, kind, <period>...]``.
+
+    Headlines and narration (``context``) and questions (and anything the press says) that name
+    each wanted target, per period; they count only when "every statement" is chosen.
+    """
+    rows = compare.counted_rows(table, by, "all")
+    rows = rows[~compare.officials(rows)]
+    periods = [str(p) for p in compare.known_periods(table)]
+    records = []
+    for target in wanted:
+        named = rows[compare.names_target(rows, target)]
+        for kind, group in named.groupby("kind", sort=True):
+            counts = group.groupby("period").size()
+            records.append({"target": target, "kind": kind, **{p: int(counts.get(int(p), 0)) for p in periods}})
+    return pd.DataFrame(records, columns=["target", "kind", *periods])
+
+
+def quotes_view(quotes: Sequence[dict]) -> list[tuple[str, str]]:
+    """Representative quotes as (words, attribution) lines: direct speech quoted, paraphrase never."""
+    return [compare.quote_line(q) for q in quotes]
+
+
+def terms_frame(terms: Sequence[dict]) -> pd.DataFrame:
+    """A position card's terms (``compare.TERM_COLUMNS`` records) as ``[term, z, adjusted p, significant, remarks]`` rows."""
+    frame = pd.DataFrame(list(terms), columns=compare.TERM_COLUMNS)
+    return pd.DataFrame({"term": frame["term"], "z": frame["z"].astype(float), "adjusted p": frame["p_adj"].astype(float),
+                         "significant": frame["significant"].astype(bool), "remarks": frame["n_remarks"].astype(int)})
 
 
 def shifts_frame(shifts: Sequence[compare.TermShift]) -> pd.DataFrame:
@@ -491,3 +538,23 @@ def shifts_frame(shifts: Sequence[compare.TermShift]) -> pd.DataFrame:
         [{"from": s.from_period, "to": s.to_period, "new words": ", ".join(s.new), "dropped words": ", ".join(s.dropped)} for s in shifts],
         columns=["from", "to", "new words", "dropped words"],
     )
+
+
+# --- method ------------------------------------------------------------------------------------
+
+
+def method_table(by: str = "remark", who: str = "officials") -> pd.DataFrame:
+    """Every choice behind the numbers (``compare.method``) as ``[choice, how]`` rows for the Method page."""
+    rows = [(k.replace("_", " "), v) for k, v in compare.method(by, who).items() if isinstance(v, str)]
+    return pd.DataFrame(rows, columns=["choice", "how"])
+
+
+def coverage_table() -> pd.DataFrame:
+    """The measured coverage of the 95% interval for a mean: ``[n remarks, tone, stance, interval drawn]``."""
+    sizes = sorted(stats.MEASURED_COVERAGE["tone"])
+    return pd.DataFrame({
+        "n remarks": sizes,
+        "tone": [stats.MEASURED_COVERAGE["tone"][n] for n in sizes],
+        "stance": [stats.MEASURED_COVERAGE["stance"][n] for n in sizes],
+        "interval drawn": ["yes" if n >= stats.MIN_N_FOR_INTERVAL else "no" for n in sizes],
+    })

@@ -22,13 +22,15 @@ import stat
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from html.parser import HTMLParser
 from html import unescape
 from pathlib import Path
 
+from rhetoric_shift import dates
 from rhetoric_shift.decoding import guess_encoding
-from rhetoric_shift.errors import InputError
+from rhetoric_shift.errors import InputError, one_line
+from rhetoric_shift.html_content import keep_main_content
 from rhetoric_shift.manifest import (
     MANIFEST_NAME, DocumentMeta, check_date, check_format, check_period, check_text, load_manifest,
 )
@@ -42,7 +44,7 @@ CSV_FIELD_LIMIT = 16 * 1024 * 1024  # characters in one cell; a longer one is mo
 ROWS_LISTED = 10  # skipped rows named one by one in a file's notes; the build report lists them all
 
 
-@dataclass
+@dataclass(slots=True)  # no per-instance dict: a million CSV rows are a million documents
 class Document:
     """One text to segment, with its metadata and where it came from.
 
@@ -58,6 +60,7 @@ class Document:
     meta: DocumentMeta
     starts: array | None = None
     ends: array | None = None
+    removed: list = field(default_factory=list)  # html_content.Removed: blocks left out of ``text``
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of ``text`` to the decoded source file."""
@@ -83,7 +86,7 @@ class FileReport:
 
     def line(self) -> str:
         detail = self.reason or ", ".join(self.notes)
-        return f"{self.status:8} {self.path}" + (f": {detail}" if detail else "")
+        return one_line(f"{self.status:8} {self.path}" + (f": {detail}" if detail else ""))
 
     def skip_row(self, line: int, reason: str) -> None:
         """Record a row that was left out; the file's other rows are still read."""
@@ -132,8 +135,13 @@ def read_inputs(inputs: list[Path], manifest: Path | None = None) -> tuple[list[
 
 
 def _read_all(inputs: list[Path], manifest: Path | None) -> tuple[list[Document], list[FileReport]]:
+    from rhetoric_shift import ungdc  # a corpus with its own layout, read without a manifest
+
+    documents: list[Document] = []
     reports: list[FileReport] = []
-    documents = list(iter_documents(inputs, manifest, reports))
+    for corpus in [p for p in inputs if ungdc.is_corpus(p)]:
+        documents.extend(ungdc.corpus_documents(corpus, reports))
+    documents.extend(iter_documents([p for p in inputs if not ungdc.is_corpus(p)], manifest, reports))
     return documents, reports
 
 
@@ -145,11 +153,7 @@ def iter_documents(inputs: list[Path], manifest: Path | None, reports: list[File
     """
     manifests = _ManifestFinder(manifest)
     seen: dict[str, str] = {}
-    from rhetoric_shift import ungdc  # a corpus with its own layout, read without a manifest
-
-    for corpus in [Path(p) for p in inputs if ungdc.is_corpus(p)]:
-        yield from ungdc.corpus_documents(corpus, reports)
-    for item in _expand([Path(p) for p in inputs if not ungdc.is_corpus(p)]):
+    for item in _expand([Path(p) for p in inputs]):
         if isinstance(item, FileReport):
             reports.append(item)
             continue
@@ -205,7 +209,7 @@ class _ManifestFinder:
     def meta_for(self, path: Path, root: Path) -> DocumentMeta | None:
         for candidate in self._candidates(path, root):
             if candidate not in self.loaded:
-                self.loaded[candidate] = load_manifest(candidate) if candidate.is_file() else {}
+                self.loaded[candidate] = load_manifest(candidate) if _readable_manifest(candidate, root) else {}
             meta = self.loaded[candidate].get(_relative_name(path, candidate.parent))
             if meta is not None or self.loaded[candidate]:
                 return meta  # the nearest manifest speaks for the files below it
@@ -221,6 +225,14 @@ class _ManifestFinder:
 
 
 # --- Finding the files: links, special files and unreadable folders are reported ------------
+
+def _readable_manifest(candidate: Path, root: Path) -> bool:
+    """A manifest found in a folder is read under the rule for every other file there: a link
+    only to a file inside the input folder (one that is not has its own skipped line)."""
+    if candidate.is_symlink():
+        return _link_problem(candidate, root.resolve()) is None
+    return candidate.is_file()
+
 
 def _expand(inputs: list[Path]) -> Iterator[tuple[Path, Path] | FileReport]:
     """Every regular file to read, with the folder it was found under (a file given directly:
@@ -384,7 +396,10 @@ def read_file(path: Path, meta: DocumentMeta | None, report: FileReport) -> Iter
             raise SkipFile(f"the HTML could not be read ({type(exc).__name__}); check the file") from None
         if _blank(plain):
             raise SkipFile("HTML page without text")
-        yield _document(path, plain, meta, starts, ends, report)
+        plain, starts, ends, removed = keep_main_content(text, plain, starts, ends)
+        document = _document(path, plain, meta, starts, ends, report)
+        document.removed = removed
+        yield document
         return
     yield _document(path, text, meta, None, None, report)
 
@@ -409,11 +424,12 @@ def _blank(text: str) -> bool:
 
 def _document(path: Path, text: str, meta: DocumentMeta, starts, ends, report: FileReport) -> Document:
     if meta.period is None:
-        period = infer_period(path.name, text)
+        found = meta.date or dates.document_date(path.name, text)
+        period = found.year if found else infer_period(path.name, text)
         if period is None:
             raise SkipFile("no period: no year in the file name or text; give 'period' in manifest.toml")
-        meta = replace(meta, period=period)
-        report.notes.append(f"period {period} inferred (no manifest entry)")
+        meta = replace(meta, period=period, date=found)
+        report.notes.append(f"period {period} inferred" + (f" from the date {found.isoformat()}" if found else "") + " (no manifest entry)")
     return Document(meta.doc_id, str(path), text, meta, starts, ends)
 
 
@@ -473,16 +489,9 @@ def _stream_encoding(path: Path, report: FileReport) -> str:
     return guess.encoding
 
 
-_YEAR = re.compile(r"(?<!\d)(19[4-9]\d|20\d\d)(?!\d)")
-
-
 def infer_period(name: str, text: str) -> int | None:
-    """The year under analysis when no manifest says: the last year in the file name, else the first in the text."""
-    in_name = _YEAR.findall(name)
-    if in_name:
-        return int(in_name[-1])
-    in_text = _YEAR.search(text[:5000])
-    return int(in_text.group(1)) if in_text else None
+    """The year under analysis when no manifest says (see ``dates.document_year``)."""
+    return dates.document_year(name, text)
 
 
 # --- CSV and JSONL: one document per row; a bad row costs that row ----------------------------
@@ -490,9 +499,15 @@ def infer_period(name: str, text: str) -> int | None:
 def _read_rows(path: Path, meta: DocumentMeta | None, report: FileReport) -> Iterator[Document]:
     encoding = _stream_encoding(path, report)
     rows = _csv_rows if path.suffix.lower() == ".csv" else _jsonl_rows
+    defaults = asdict(meta or DocumentMeta(doc_id=path.stem))
+    where = f"{path}#line="
     n_rows = empty = 0
-    with path.open(encoding=encoding, newline="") as handle:
-        for line, row in rows(handle):
+    try:
+        handle = path.open(encoding=encoding, newline="")
+    except OSError as exc:
+        raise SkipFile(f"cannot be read ({_os_reason(exc)}); check its permissions") from None
+    with handle:
+        for line, row in _stop_on_read_error(rows(handle), report):
             n_rows += 1
             if isinstance(row, str):
                 report.skip_row(line, row)
@@ -504,16 +519,26 @@ def _read_rows(path: Path, meta: DocumentMeta | None, report: FileReport) -> Ite
             try:
                 if not isinstance(body, str):
                     raise ValueError(f"'text' must be text, got {type(body).__name__}")
-                doc = _document(path, body, _row_meta(path, n_rows, row, meta), None, None, report)
+                doc = _document(path, body, _row_meta(defaults, n_rows, row), None, None, report)
             except (ValueError, SkipFile) as exc:
                 report.skip_row(line, str(exc))
                 continue
-            doc.path = f"{path}#line={line}"
+            doc.path = f"{where}{line}"
             yield doc
     if not n_rows:
         raise SkipFile("no rows")
     if empty:
         report.notes.append(f"{empty} row(s) without text skipped")
+
+
+def _stop_on_read_error(rows: Iterator[tuple[int, dict | str]], report: FileReport) -> Iterator[tuple[int, dict | str]]:
+    """The rows until the file fails to read (it changed or the disk failed): a note, not a traceback."""
+    line = 0
+    try:
+        for line, row in rows:
+            yield line, row
+    except (OSError, UnicodeDecodeError) as exc:
+        report.notes.append(f"reading stopped after line {line} ({_os_reason(exc)}); the rows before it are used")
 
 
 def _csv_rows(handle) -> Iterator[tuple[int, dict | str]]:
@@ -581,15 +606,15 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
     return row
 
 
-def _row_meta(path: Path, number: int, row: dict, meta: DocumentMeta | None) -> DocumentMeta:
-    """The metadata of row ``number``: its own columns over the manifest's (or the file's) defaults.
-
-    Raises ``ValueError`` naming the column for a value that cannot be used.
+def _row_meta(defaults: dict, number: int, row: dict) -> DocumentMeta:
+    """The metadata of row ``number``: its own columns over ``defaults`` (the fields of the
+    manifest's entry, or the file's). Raises ``ValueError`` naming the column for a value that cannot be used.
     """
-    base = meta or DocumentMeta(doc_id=path.stem)
-    values = {k: row[k] for k in ROW_META_COLUMNS if row.get(k) not in (None, "")}
-    fields: dict[str, object] = {"doc_id": f"{base.doc_id}-{number}"}
-    for key, value in values.items():
+    fields = dict(defaults, doc_id=f"{defaults['doc_id']}-{number}")
+    for key in ROW_META_COLUMNS:
+        value = row.get(key)
+        if value is None or value == "":
+            continue
         if key == "period":
             fields[key] = check_period(value, from_text=True)
         elif key == "date":
@@ -598,7 +623,7 @@ def _row_meta(path: Path, number: int, row: dict, meta: DocumentMeta | None) -> 
             fields[key] = check_format(value.strip() if isinstance(value, str) else value)
         else:
             fields["doc_id" if key == "id" else key] = check_text(key, value)
-    return replace(base, **fields)
+    return DocumentMeta(**fields)
 
 
 # --- HTML ----------------------------------------------------------------------------------

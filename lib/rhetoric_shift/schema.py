@@ -28,7 +28,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("statement_id", "string", "stable across rebuilds of the same input: <doc_id>:<char_start>"),
     Column("doc_id", "string", "the document's id in the manifest (the file stem)"),
     Column("source", "string", "outlet or publisher (TASS, RT, Sputnik, MFA of Russia, ...)"),
-    Column("actor", "string", "the state whose position it is (ISO 3166 alpha-3, e.g. RUS)"),
+    Column("actor", "string", "the state whose position it is (ISO 3166 alpha-3): the speaker's where known, else the document's; null for the press", nullable=True),
     Column("speaker", "string", "canonical name; 'Press' for journalists; null where nobody speaks", nullable=True),
     Column("kind", "string", "direct, reported, question or context"),
     Column("text", "string", "the statement, whitespace-normalised"),

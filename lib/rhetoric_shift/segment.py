@@ -1,64 +1,46 @@
 """Segmentation: one document's text becomes statements with speaker, kind, date, time and span.
 
-The parsers are per *format*, not per file, so similar pages of other outlets work too:
-
-- ``transcript``: speaker labels ("Question:", "Q:", "Sergey Lavrov:"); unlabelled paragraphs
-  continue the current speaker; a salutation ("Ladies and gentlemen,") opens a new speech of the
-  document's speaker.
-- ``liveblog``: entries under clock stamps ("• 10:19") or none; headlines and reporting prose.
-- ``news``: a dateline ("MOSCOW, January 17. /TASS/."), section headings and reporting prose.
-- ``digest``: dated items ("20.02.2017 - Title"); an item's title names its speaker
-  ("Sergey Lavrov's remarks ...") or none (a press release is narration).
-- ``paragraphs``: the fallback; each paragraph is one statement of the document's speaker.
+The parsers are per *format*, not per file, so similar pages of other outlets work too; each
+format is one module in ``rhetoric_shift.formats`` (``rhetoric-shift formats`` lists them).
+This module is the engine they share: it classifies lines (``rhetoric_shift.furniture``), keeps
+the reading state (date, clock time, current speaker, the heading or question a statement
+belongs to), hands each paragraph to the format and collects what it emits.
 
 Every character with a letter or digit ends up in a statement or in a dropped span that says why
-(page furniture, a bare frame such as "he said", a speaker label, a dateline, a stamp).
+(page furniture, a bare frame such as "he said", a speaker label, a stage note such as
+"(inaudible)", a dateline, a stamp). A statement longer than ``MAX_STATEMENT_WORDS`` words is
+split at sentence boundaries, so one enormous paragraph costs time linear in its length.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from rhetoric_shift import dates
-from rhetoric_shift.attribute import Attributor
-from rhetoric_shift.manifest import FORMATS
+from rhetoric_shift import dates, formats
+from rhetoric_shift.attribute import Attributor, split_sentences
+from rhetoric_shift.formats.base import Format
+from rhetoric_shift.formats.titles import document_title_speaker, glued_title_end, is_heading, title_speaker
+from rhetoric_shift.formats.transcript import LABEL_WORDS, is_salutation, label_pattern
+from rhetoric_shift.furniture import Line, classify_lines
 from rhetoric_shift.schema import PRESS
 from rhetoric_shift.spans import has_words, normalize_whitespace, trim_span
 from rhetoric_shift.speakers import SpeakerRegistry
 
-FURNITURE_LINES = {
-    "all news", "listen live", "get short url", "new messages", "all messages", "community standards",
-    "discussion", "community standardsdiscussion", "editor's column", "editor’s column", "golden collection",
-    "all tags", "archive material", "mfa russia news", "share", "print", "subscribe", "read more", "related",
-    "advertisement", "comments", "tags", "most read", "latest news", "follow us", "main news", "top stories",
-    "load more", "show more", "back to top", "skip to content", "menu", "search", "home",
-}
-FURNITURE_PATTERNS = [
-    ("archive menu", re.compile(rf"^{dates.MONTH_NAME}\s+\d{{4}}\s*\(\d+\)$")),
-    ("clock", re.compile(r"^[A-Z][a-z]+(?:\s[A-Z][a-z]+)?:\s*\d{1,2}:\d{2}$")),
-    ("phone number", re.compile(r"^(?:(?:tel|phone|fax)\.?:?\s*)?\+?\(?\d[\d\s()\-./]{6,}\d$", re.I)),
-    ("contact label", re.compile(r"^(?:consular|press|media|general|visa)\s+(?:queries|enquiries|inquiries|contacts?|office)\s*:?$", re.I)),
-    ("copyright line", re.compile(r"^(?:©|\(c\)\s|copyright\b|all rights reserved)", re.I)),
-    ("page save stamp", dates.SAVE_STAMP),
-]
+__all__ = ["Segment", "Dropped", "Segmentation", "segment", "detect_format", "glued_title_end", "title_speaker"]
+
 LONG_LINE = 100  # characters: longer than any hard-wrapped line
-_LABEL_WORDS = r"Question|Q|Answer|A|Journalist|Reporter|Correspondent|Moderator"
-_SALUTATION = re.compile(
-    r"^(?:(?:Dear|Distinguished|Respected|Esteemed)\s.{1,60}|Ladies and [Gg]entlemen|Mr\.?\s+\w+(?:\s\w+)?|"
-    r"Madam\s+\w+(?:\s\w+)?|Secretary[- ]General|Your (?:Excellency|Excellencies|Majesty|Highness)|Excellenc(?:y|ies)|"
-    r"Colleagues|Friends|President of .{1,60}|Good (?:morning|afternoon|evening))[,.!:]?$"
-)
-_NO_SPEAKER_TITLE = re.compile(r"^(?:press release|concept paper|joint statement|statement on|communiqu[eé]|agenda|schedule)\b", re.I)
-_TITLE_POSSESSIVE = re.compile(
-    r"(?P<name>(?:[A-Z][\w.-]*\s+){0,5}[A-Z][\w-]+)['’]s\s+(?:opening\s+|closing\s+|introductory\s+)?"
-    r"(?:answers?|remarks|comments?|interview|reply|replies|statement|speech|article|address|briefing|message|op-ed|responses?)\b"
-)
-_TITLE_BY = re.compile(r"^(?:Briefing|Comment|Statement|Remarks|Interview|Speech|Article|Address|Answers?)s?\s+by\s+(?:the\s+)?(?P<name>.+?)(?:,|\s+on\s+|\s+at\s+|$)")
-_SECTION_CUE = re.compile(
-    r"^(?:(?:the\s+)?(?:topic|discussion|conversation)\s+(?:then\s+)?turns?\s+to|back to|more on|moving on(?:to)?|still on|on to"
-    r"|(?:[\w-]+\s+){1,3}(?:continues|moves on|turns) (?:on|to) (?:the )?(?:theme|topic|subject|issue)s?\b)",
+MAX_STATEMENT_WORDS = 300
+# Notes a transcript prints about the recording, not words anybody said.
+STAGE_NOTE = re.compile(
+    r"[(\[]\s*(?:inaudible|indistinct|unintelligible|indiscernible|applause|laughter|laughs|chuckles|crosstalk|cross-talk|"
+    r"off[- ]mic(?:rophone)?|pause|silence|no audio|audio (?:gap|cut|drops?)|technical (?:difficulties|problems|glitch)|"
+    r"(?:speaks?|speaking|spoke|in) (?:in )?(?:English|Russian|French|German|Arabic|Chinese|Spanish|Ukrainian|Korean|Japanese|Turkish|Persian)|"
+    r"(?:through|via|by) (?:an? |the )?(?:translator|interpreter|interpretation|translation)|as translated|translated|interpreted|"
+    r"(?:simultaneous|consecutive) (?:interpretation|translation)|(?:begin|end)(?: of)? (?:video|clip|transcript|audio)|video (?:clip|plays?)|"
+    r"(?:the )?following is an? (?:unofficial )?translation|in progress|transcript in progress|recording)[^)\]\n]{0,40}[)\]]"
+    r"|\[\d{1,2}:\d{2}(?::\d{2})?\]",  # a broadcast transcript's time code: "[14:00:00]"
     re.I,
 )
 
@@ -90,21 +72,13 @@ class Segmentation:
     format: str
     statements: list[Segment] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
+    countries: dict[str, str] = field(default_factory=dict)  # speakers the registry lacks -> the state the text ties them to
 
 
 @dataclass
-class _Line:
-    start: int
-    end: int
-    role: str  # content, blank, furniture, stamp, dateonly, entry
-    reason: str = ""
-    time: str | None = None
-    date: dt.date | None = None
-    title_start: int = 0
+class State:
+    """What the parser knows at the current point of the text."""
 
-
-@dataclass
-class _State:
     date: dt.date | None
     default_speaker: str | None
     time: str | None = None
@@ -118,18 +92,8 @@ class _State:
 
 
 def detect_format(text: str) -> str:
-    """Guess the format of a text whose manifest does not say (see the module docstring)."""
-    lines = [ln.strip() for ln in text.splitlines()]
-    if sum(1 for ln in lines if dates.ENTRY_HEADER.match(ln)) >= 2:
-        return "digest"
-    if sum(1 for ln in lines if dates.time_stamp(ln)) >= 2:
-        return "liveblog"
-    labelled = sum(1 for ln in lines if re.match(rf"^(?:{_LABEL_WORDS}|[A-Z][a-z]+ [A-Z][a-z]+)\s*:\s", ln))
-    if labelled >= 2:
-        return "transcript"
-    if any(dates.DATELINE.match(ln) for ln in lines[:40]) or re.search(r"[\"”],?\s+(?:he|she|[A-Z][a-z]+)\s+(?:said|says)\b", text):
-        return "news"
-    return "paragraphs"
+    """Guess the format of a text whose manifest does not say (see ``rhetoric_shift.formats``)."""
+    return formats.detect(text).name
 
 
 def segment(
@@ -143,33 +107,41 @@ def segment(
 ) -> Segmentation:
     """Split ``text`` into statements.
 
-    ``format`` is one of ``FORMATS`` (detected when None); ``speaker`` is the document's default
+    ``format`` is one of ``formats.NAMES`` (detected when None); ``speaker`` is the document's default
     speaker; ``date`` its fallback date; ``year`` fills datelines printed without one (defaults to
     ``date``'s year). Returns the statements in text order and the dropped spans with reasons.
     """
-    fmt = format or detect_format(text)
-    if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    fmt = formats.BY_NAME.get(format) if format else formats.detect(text)
+    if fmt is None:
+        raise ValueError(f"format must be one of {', '.join(formats.NAMES)}, got {format!r}")
     registry = registry or SpeakerRegistry.load()
-    parser = _Parser(text, fmt, registry, speaker, date, year if year is not None else (date.year if date else None))
+    parser = Parser(text, fmt, registry, speaker, date, year if year is not None else (date.year if date else None))
     return parser.run()
 
 
-class _Parser:
-    def __init__(self, text, fmt, registry, speaker, date, year) -> None:
+class Parser:
+    """Reads one text line by line and paragraph by paragraph; the format decides what each paragraph says."""
+
+    def __init__(self, text: str, fmt: Format, registry: SpeakerRegistry, speaker: str | None, date: dt.date | None, year: int | None) -> None:
         self.text = text
-        self.fmt = fmt
+        self.format = fmt
         self.registry = registry
         self.attributor = Attributor(registry)
         self.year = year
-        self.state = _State(date=date, default_speaker=speaker, turn_speaker=speaker)
-        self.result = Segmentation(fmt)
-        self.entries_unmarked = fmt == "liveblog" and not any(dates.time_stamp(line) for line in text.splitlines())
+        self.state = State(date=date, default_speaker=speaker, turn_speaker=speaker)
+        self.result = Segmentation(fmt.name)
+        self.entries_unmarked = fmt.name == "liveblog" and not any(dates.time_stamp(line) for line in text.splitlines())
         self.salutation_start: int | None = None
         self.salutation_end = 0
-        self.label_re = re.compile(
-            rf"(?P<label>{_LABEL_WORDS}|{registry.alias_pattern()}|[A-Z][a-z]+(?:\s[A-Z][a-z'’-]+){{1,2}})\s*:(?=\s)"
-        )
+        self.label_re = label_pattern(registry)
+        self.last_paragraph = (0, 0, 0)  # the latest paragraph's start and its statements' index range
+
+    def reattribute(self, first: int, last: int, speaker: str) -> None:
+        """Give statements ``first:last`` to ``speaker`` as direct speech (an attribution printed after them)."""
+        for i in range(first, last):
+            seg = self.result.statements[i]
+            if seg.kind in ("direct", "context"):
+                self.result.statements[i] = replace(seg, kind="direct", speaker=speaker)
 
     # --- output -------------------------------------------------------------------------
 
@@ -179,6 +151,40 @@ class _Parser:
             self.result.dropped.append(Dropped(start, end, reason))
 
     def emit(self, start: int, end: int, kind: str, speaker: str | None, role: str = "statement") -> int | None:
+        """Emit one statement (split around stage notes and into bounded pieces); the index of the first piece."""
+        start, end = trim_span(self.text, start, end)
+        first = None
+        for s, e in self._without_notes(start, end):
+            for a, b in self._bounded(s, e):
+                index = self._emit_one(a, b, kind, speaker, role)
+                first = index if first is None else first
+        return first
+
+    def _without_notes(self, start: int, end: int) -> list[tuple[int, int]]:
+        pieces, cursor = [], start
+        if "(" in self.text[start:end] or "[" in self.text[start:end]:
+            for m in STAGE_NOTE.finditer(self.text, start, end):
+                pieces.append((cursor, m.start()))
+                self.drop(m.start(), m.end(), "stage note")
+                cursor = m.end()
+        pieces.append((cursor, end))
+        return pieces
+
+    def _bounded(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The span cut at sentence ends into pieces of at most ``MAX_STATEMENT_WORDS`` words (a sentence is never cut)."""
+        if end - start < MAX_STATEMENT_WORDS * 4 or len(self.text[start:end].split()) <= MAX_STATEMENT_WORDS:
+            return [(start, end)]
+        pieces, piece_start, words = [], start, 0
+        for s, e in split_sentences(self.text, start, end):
+            n = len(self.text[s:e].split())
+            if words and words + n > MAX_STATEMENT_WORDS:
+                pieces.append((piece_start, s))
+                piece_start, words = s, 0
+            words += n
+        pieces.append((piece_start, end))
+        return pieces
+
+    def _emit_one(self, start: int, end: int, kind: str, speaker: str | None, role: str) -> int | None:
         start, end = trim_span(self.text, start, end)
         if start >= end or not has_words(self.text[start:end]):
             if start < end:
@@ -215,90 +221,38 @@ class _Parser:
     # --- lines and blocks ---------------------------------------------------------------
 
     def run(self) -> Segmentation:
-        lines = self._classify_lines()
-        block: list[_Line] = []
-        for line in lines + [_Line(len(self.text), len(self.text), "blank")]:
+        lines = classify_lines(self.text)
+        block: list[Line] = []
+        for line in lines + [Line(len(self.text), len(self.text), "blank")]:
             if line.role == "content" and block and self._ends_paragraph(block[-1]):
-                self._block(block[0].start, block[-1].end, next_line=line)
+                self.block(block[0].start, block[-1].end, next_line=line)
                 block = []
             if line.role == "content":
                 block.append(line)
                 continue
             if block:
-                self._block(block[0].start, block[-1].end, next_line=line)
+                self.block(block[0].start, block[-1].end, next_line=line)
                 block = []
             self._structural(line)
-        self._flush_salutation()
+        self.flush_salutation()
+        self.result.countries = dict(self.attributor.countries)
         # Statements are emitted in text order (parents refer to earlier indices); dropped spans
         # are collected block by block, so they are sorted here.
         self.result.dropped.sort(key=lambda d: d.start)
         return self.result
 
-    def _ends_paragraph(self, line: _Line) -> bool:
+    def _ends_paragraph(self, line: Line) -> bool:
         """A long line closing a sentence is a paragraph of its own even without a blank line after it.
 
         Files with one paragraph per line have no blank lines; hard-wrapped files break lines at
         about 60 characters and separate paragraphs with blank lines, so their lines never qualify.
         """
-        return line.end - line.start > LONG_LINE and bool(re.search(r"[.!?…][\"”’)]?$", self.text[line.start:line.end]))
+        return line.end - line.start > LONG_LINE and bool(re.search(r"[.!?…][\"”’)]?$", self.text[max(line.start, line.end - 3):line.end]))
 
-    def _classify_lines(self) -> list[_Line]:
-        lines = []
-        for m in re.finditer(r"[^\n]*", self.text):
-            if m.start() > 0 and m.start() == m.end() and self.text[m.start() - 1] != "\n":
-                continue
-            start, end = trim_span(self.text, m.start(), m.end())
-            lines.append(self._classify(start, end))
-        self._mark_menus(lines)
-        self._mark_media_captions(lines)
-        return lines
-
-    @staticmethod
-    def _mark_media_captions(lines: list[_Line]) -> None:
-        """The line right under a copyright line ("© Sputnik") captions the photo or video it credits."""
-        for above, line in zip(lines, lines[1:]):
-            if above.reason == "copyright line" and line.role == "content":
-                line.role, line.reason = "furniture", "media caption"
-
-    def _classify(self, start: int, end: int) -> _Line:
-        if start >= end:
-            return _Line(start, end, "blank")
-        line = normalize_whitespace(self.text[start:end])
-        if line.lower() in FURNITURE_LINES:
-            return _Line(start, end, "furniture", "page furniture")
-        for reason, pattern in FURNITURE_PATTERNS:
-            if pattern.search(line):
-                return _Line(start, end, "furniture", reason)
-        stamp = dates.time_stamp(line)
-        if stamp:
-            return _Line(start, end, "stamp", "time stamp", time=stamp)
-        only_date = dates.date_line(line)
-        if only_date is not False:
-            return _Line(start, end, "dateonly", "date line", date=only_date)
-        header = dates.entry_header(self.text[start:end])
-        if header:
-            return _Line(start, end, "entry", date=header[0], title_start=start + header[1])
-        return _Line(start, end, "content")
-
-    def _mark_menus(self, lines: list[_Line]) -> None:
-        """Three or more short lines in a row without sentence punctuation are navigation, not text."""
-        run: list[_Line] = []
-        for line in lines + [_Line(0, 0, "blank")]:
-            text = self.text[line.start:line.end]
-            short = line.role in ("furniture", "dateonly") or (
-                line.role == "content" and len(text.split()) <= 5 and len(text) <= 40 and not re.search(r"[.!?,;:\"”]$", text)
-            )
-            if short:
-                run.append(line)
-                continue
-            if len(run) >= 3:
-                for item in run:
-                    if item.role != "furniture":
-                        item.role, item.reason = "furniture", "navigation menu"
-            run = []
-
-    def _structural(self, line: _Line) -> None:
+    def _structural(self, line: Line) -> None:
         st = self.state
+        if line.role != "blank" and self.salutation_start is not None:
+            self.flush_salutation()  # a salutation never joins a paragraph across a dropped line
         if line.role == "furniture":
             self.drop(line.start, line.end, line.reason)
         elif line.role == "stamp":
@@ -309,201 +263,142 @@ class _Parser:
                 st.date = line.date
             self.drop(line.start, line.end, "date line")
         elif line.role == "entry":
-            self._flush_salutation()
+            self.flush_salutation()
             st.date, st.time = line.date or st.date, None
             self.drop(line.start, line.title_start, "entry date")
-            self._heading(line.title_start, line.end, entry=True)
+            self.heading(line.title_start, line.end, entry=True)
 
-    def _flush_salutation(self) -> None:
+    def flush_salutation(self) -> None:
         """A salutation with no paragraph of its speaker after it stands as a statement of its own."""
         if self.salutation_start is not None:
             start, self.salutation_start = self.salutation_start, None
             speaker = self.state.default_speaker
             self.emit(start, self.salutation_end, "direct" if speaker else "context", speaker)
 
-    def _block(self, start: int, end: int, next_line: _Line) -> None:
-        text = self.text
+    def block(self, start: int, end: int, next_line: Line) -> None:
+        """One paragraph: the format says what it holds."""
         self.state.block += 1
         if self.salutation_start is not None and not self._continues_speech(start, end):
-            self._flush_salutation()
-        if self.fmt == "paragraphs":
-            speaker = self.state.default_speaker
-            self.emit(start, end, "direct" if speaker else "context", speaker)
-            return
-        if self.fmt in ("news", "liveblog"):
-            found = dates.dateline(text[start:end], self.year)
-            if found:
-                if found[0] is not None:
-                    self.state.date = found[0]
-                self.drop(start, start + found[1], "dateline")
-                start = trim_span(text, start + found[1], end)[0]
-                if start >= end:
-                    return
-        labels = self._labels(start, end)
-        if labels:
-            self._turns(start, end, labels)
-            return
-        if _is_heading(text[start:end]):
-            self._heading(start, end, entry=False)
-            return
-        glued = glued_title_end(text[start:end])
-        if glued is not None:
-            # A section title run into its first sentence on one line: a heading of its own,
-            # which leaves the speaker of the item unchanged.
-            self.emit(start, start + glued, "context", None, "heading")
-            self._block(start + glued, end, next_line)
-            return
-        if self.fmt in ("transcript", "digest") and _SALUTATION.match(normalize_whitespace(text[start:end])):
-            # "Ladies and gentlemen," opens a new speech of the document's speaker; it is kept with
-            # the paragraph it introduces rather than standing as a statement of its own.
-            self.state.turn_speaker = self.state.default_speaker
-            self.state.question = None
-            self.salutation_start = self.salutation_start if self.salutation_start is not None else start
-            self.salutation_end = end
-            return
-        if self.fmt in ("transcript", "digest") and self.state.turn_speaker:
-            speaker = self.state.turn_speaker
-            if self.salutation_start is not None and speaker == self.state.default_speaker:
-                start, self.salutation_start = self.salutation_start, None
-            self.emit(start, end, "question" if speaker == PRESS else "direct", speaker, "question" if speaker == PRESS else "statement")
-            return
-        self._prose(start, end, next_line)
+            self.flush_salutation()
+        first = len(self.result.statements)
+        self.format.paragraph(self, start, end, next_line)
+        self.last_paragraph = (start, first, len(self.result.statements))
 
     def _continues_speech(self, start: int, end: int) -> bool:
         """Whether this paragraph joins a pending salutation: another salutation, or the speech it opens."""
-        if self.fmt not in ("transcript", "digest") or self._labels(start, end) or _is_heading(self.text[start:end]):
+        if not self.format.turns or self.labels(start, end) or is_heading(self.text[start:end]):
             return False
-        if _SALUTATION.match(normalize_whitespace(self.text[start:end])):
+        if is_salutation(self.text[start:end]):
             return True
         return self.state.turn_speaker is not None and self.state.turn_speaker == self.state.default_speaker
 
-    def _heading(self, start: int, end: int, entry: bool) -> None:
+    # --- steps the formats share --------------------------------------------------------
+
+    def title(self, start: int, end: int, next_line: Line) -> bool:
+        """A heading, or a title run into its first sentence; True when the paragraph was one."""
+        if is_heading(self.text[start:end]):
+            self.heading(start, end, entry=False)
+            return True
+        glued = glued_title_end(self.text[start:min(end, start + 400)])
+        if glued is None:
+            return False
+        # The title is a heading of its own, which leaves the speaker of the item unchanged.
+        self.emit(start, start + glued, "context", None, "heading")
+        self.block(start + glued, end, next_line)
+        return True
+
+    def heading(self, start: int, end: int, entry: bool) -> None:
         st = self.state
         title = normalize_whitespace(self.text[start:end])
         event_date = dates.last_date(title)
         if event_date is not None:
             st.date = event_date
-        if entry or self.fmt == "digest":
+        if entry or getattr(self.format, "titles_name_speakers", False):
             speaker = title_speaker(title, self.registry)
             st.turn_speaker = speaker
             if speaker:
                 st.last_named = speaker
+        elif st.default_speaker is None and not self.result.statements and self.format.name in ("transcript", "paragraphs"):
+            # Without a manifest speaker, the page's title says whose words follow: "Remarks ... by Foreign Minister Sergey Lavrov".
+            speaker = document_title_speaker(title, self.registry)
+            if speaker:
+                st.default_speaker = st.turn_speaker = st.last_named = speaker
         self.emit(start, end, "context", None, "heading")
 
-    # --- labelled turns -----------------------------------------------------------------
-
-    def _labels(self, start: int, end: int) -> list[re.Match]:
+    def labels(self, start: int, end: int) -> list[re.Match]:
         """Speaker labels that open the paragraph or a sentence inside it."""
+        if not self.format.turns:  # in reporting prose only a label that opens the paragraph starts a transcript
+            m = self.label_re.match(self.text, start, min(end, start + 300))
+            return [m] if m else []
         found = []
         for m in self.label_re.finditer(self.text, start, end):
-            before = self.text[start:m.start()]
-            if before.strip() and not re.search(r"[.?!…\"”)]\s+$", before):
+            before = self.text[max(start, m.start() - 8):m.start()]
+            if m.start() > start and not re.search(r"(?:[.?!…\"”)]\s+|\n\s*)$", before):
                 continue
-            if m.group("label") in ("A", "Q") and before.strip():
+            if m.group("label") in ("A", "Q") and m.start() > start:
                 continue
             found.append(m)
-        if found and found[0].start() != start and self.fmt not in ("transcript", "digest"):
-            return []  # in reporting prose only a label that opens the paragraph starts a transcript
         return found
 
-    def _turns(self, start: int, end: int, labels: list[re.Match]) -> None:
+    def labelled_turns(self, start: int, end: int) -> bool:
+        """Split a paragraph with speaker labels into turns; False when it has none."""
+        found = self.labels(start, end)
+        if not found:
+            return False
         st = self.state
-        if labels[0].start() > start:
-            self._block_without_labels(start, labels[0].start())
-        for i, m in enumerate(labels):
-            label = m.group("label")
-            speaker = self._label_speaker(label)
+        if found[0].start() > start:
+            self._unlabelled_lead(start, found[0].start())
+        for i, m in enumerate(found):
+            speaker = self.label_speaker(m.group("label"))
             self.drop(m.start(), m.end(), "speaker label")
-            turn_end = labels[i + 1].start() if i + 1 < len(labels) else end
+            turn_end = found[i + 1].start() if i + 1 < len(found) else end
             st.turn_speaker = speaker
             if speaker == PRESS:
                 self.emit(m.end(), turn_end, "question", PRESS, "question")
             else:
                 st.last_named = speaker
                 self.emit(m.end(), turn_end, "direct", speaker)
+        return True
 
-    def _label_speaker(self, label: str) -> str:
+    def label_speaker(self, label: str) -> str:
         if label in ("Answer", "A"):
             return self.state.turn_speaker if self.state.turn_speaker not in (None, PRESS) else (self.state.default_speaker or "Unknown")
-        return self.registry.resolve(label) or normalize_whitespace(label)
+        return self.registry.label_speaker(label) or normalize_whitespace(label)
 
-    def _block_without_labels(self, start: int, end: int) -> None:
+    def _unlabelled_lead(self, start: int, end: int) -> None:
         speaker = self.state.turn_speaker
         if speaker:
             self.emit(start, end, "question" if speaker == PRESS else "direct", speaker)
         else:
             self.emit(start, end, "context", None)
 
-    # --- reporting prose ----------------------------------------------------------------
-
-    def _prose(self, start: int, end: int, next_line: _Line) -> None:
-        st = self.state
-        default = st.turn_speaker if self.fmt == "digest" else st.default_speaker
-        next_opens_quote = self._next_block_opens_quote(next_line)
-        pieces, st.last_named = self.attributor.attribute(
-            self.text, start, end, last_named=st.last_named, default=default, next_opens_quote=next_opens_quote
-        )
-        for piece in pieces:
-            if piece.dropped:
-                self.drop(piece.start, piece.end, piece.dropped)
-                continue
-            sentence = self.text[piece.start:piece.end]
-            role = "question" if piece.kind == "question" else "statement"
-            if piece.kind == "context" and _SECTION_CUE.match(sentence.strip()):
-                role = "heading"
-            self.emit(piece.start, piece.end, piece.kind, piece.speaker, role)
-
-    def _next_block_opens_quote(self, line: _Line) -> bool:
-        rest = self.text[line.end:]
-        m = re.search(r"\S", rest)
-        return bool(m) and rest[m.start()] in "\"“«„"
 
 
-def _is_heading(paragraph: str) -> bool:
-    """A one-line title: up to 20 words, no closing sentence punctuation, not a quotation."""
-    line = normalize_whitespace(paragraph)
-    if "\n" in paragraph.strip() or not line or len(line.split()) > 20:
-        return False
-    if line[0] in "\"“«„'‘" or not (line[0].isupper() or line[0].isdigit()):
-        return False
-    return not re.search(r"[.!?,;:\"”’…]$", line) and any(ch.isalpha() for ch in line)
 
+def findings(result: Segmentation, *, format_given: bool, date: dt.date | None, removed_before: int = 0) -> list[str]:
+    """What segmentation found in one document, for the build report; with a hint when nobody got any words.
 
-_TITLE_SMALL_WORDS = {"a", "an", "and", "at", "by", "de", "for", "from", "in", "of", "on", "the", "to", "with", "van", "von"}
-_SENTENCE_OPENERS = {"On", "In", "The", "At", "As", "During", "After", "Before", "Today", "This", "We", "It", "Yesterday", "Earlier"}
-
-
-def glued_title_end(paragraph: str) -> int | None:
-    """Where a title run into its paragraph ends, or None.
-
-    "Visit by UN Special Envoy for Syria Staffan de Mistura to Russia On February 16, Moscow will ..."
-    → the offset of "On": five or more title-case words without punctuation, then a capitalised
-    word that opens sentences, not titles.
+    In: the segmentation, whether the manifest named the format, the document's date, the number of
+    blocks the reader already removed (outside an HTML page's main content). Out: short notes
+    such as "format transcript (detected: speaker labels)", "speakers: Sergey Lavrov 12, Press 4".
     """
-    for k, word in enumerate(re.finditer(r"\S+", paragraph[:400])):
-        token = word.group()
-        if k >= 5 and token in _SENTENCE_OPENERS:
-            return word.start()
-        if k >= 25 or re.search(r"[.,;:!?\"“”]$", token):
-            return None
-        if not (token[0].isupper() or token[0].isdigit() or token in _TITLE_SMALL_WORDS):
-            return None
-    return None
-
-
-def title_speaker(title: str, registry: SpeakerRegistry) -> str | None:
-    """Whose words follow a digest title: "Sergey Lavrov's remarks ..." → "Sergey Lavrov"; a press release → None."""
-    if _NO_SPEAKER_TITLE.match(title):
-        return None
-    m = _TITLE_POSSESSIVE.search(title) or _TITLE_BY.search(title)
-    if not m:
-        return None
-    name = m.group("name").strip()
-    resolved = registry.resolve(name)
-    if resolved:
-        return resolved
-    mentioned = registry.mentions(name)
-    if mentioned:
-        return mentioned[-1][1]
-    words = name.split()
-    return " ".join(words[-2:]) if len(words) >= 2 else None
+    fmt = formats.BY_NAME[result.format]
+    notes = [f"format {fmt.name}" + ("" if format_given else f" (detected: {fmt.cue})")]
+    if date is not None:
+        notes.append(f"date {date.isoformat()}")
+    speakers: dict[str, int] = {}
+    for s in result.statements:
+        if s.speaker:
+            speakers[s.speaker] = speakers.get(s.speaker, 0) + 1
+    removed = removed_before + sum(1 for d in result.dropped if d.reason not in ("frame", "speaker label", "punctuation", "connective between quotations"))
+    if removed:
+        notes.append(f"{removed} blocks removed (listed in the report)")
+    if speakers:
+        top = sorted(speakers.items(), key=lambda kv: (-kv[1], kv[0]))
+        notes.append("speakers: " + ", ".join(f"{name} {n}" for name, n in top[:5]) + (", ..." if len(top) > 5 else ""))
+    elif result.statements:
+        notes.append(
+            "no statement has a speaker: give the document's speaker in manifest.toml "
+            "(speaker = \"...\", and format = \"transcript\" if its paragraphs are one person's words)"
+        )
+    return notes

@@ -463,21 +463,27 @@ def tag_targets(texts: Sequence[str], lexicon: Lexicon | None = None) -> list[li
     return lexicon.tag_many(texts)
 
 
-def context_targets(table: pd.DataFrame) -> list[list[str]]:
-    """For each statement that names no target itself, the targets of its nearest ancestor that does.
+def context_targets(table: pd.DataFrame, primary: Sequence[str] | None = None) -> list[list[str]]:
+    """For each statement, the targets it inherits from its nearest ancestor that names any.
 
     Ancestors follow ``parent_id`` (the heading or journalist's question a statement belongs to,
-    which may itself belong to a heading). Statements that name targets themselves, and those
-    with no such ancestor, get ``[]``. In: a table with statement_id, parent_id and targets.
+    which may itself belong to a heading). A statement that names no target inherits all of that
+    ancestor's targets; one that names targets itself still keeps the ancestor's *primary*
+    targets (``primary``, default the schema's) it does not name: an answer under "On Syria"
+    that mentions Turkey is still about Syria. Statements with no such ancestor get ``[]``.
+    In: a table with statement_id, parent_id and targets.
     """
+    from rhetoric_shift.schema import PRIMARY_TARGETS
+
+    keep = set(PRIMARY_TARGETS if primary is None else primary)
     own = dict(zip(table["statement_id"], (list(t) for t in table["targets"])))
     parent = dict(zip(table["statement_id"], table["parent_id"]))
     result = []
     for sid in table["statement_id"]:
+        inherited = _inherited(sid, own, parent)
         if own[sid]:
-            result.append([])
-            continue
-        result.append(_inherited(sid, own, parent))
+            inherited = [t for t in inherited if t in keep and t not in own[sid]]
+        result.append(inherited)
     return result
 
 

@@ -49,11 +49,17 @@ class Context:
             speakers=s.speakers,
             kinds=s.kinds,
             sources=s.sources,
+            actors=s.actors,
         )
 
     def shown_targets(self) -> tuple[str, ...]:
         """Targets to draw in charts: the chosen ones, else the primary targets (the study's question)."""
         return self.state.targets or PRIMARY_TARGETS
+
+    @property
+    def counting(self) -> dict[str, str]:
+        """How statements are counted in this view: ``{"by": ..., "who": ...}`` for the library's calls."""
+        return {"by": self.state.by, "who": self.state.who}
 
     def target(self) -> str | None:
         """The single target a page is about: the chosen one, else the first allowed (a primary target)."""
@@ -73,6 +79,7 @@ def allowed_values(table: pd.DataFrame) -> Allowed:
         kinds=query.kinds(table),
         sources=query.sources(table),
         topics=query.topics(table),
+        actors=query.actors(table),
     )
 
 
@@ -103,9 +110,25 @@ def shared_filters(table: pd.DataFrame, source: TableSource, url_path: str) -> N
         "Targets", "targets", allowed.targets, container=bar, placeholder="The primary targets",
         help="Targets drawn in charts and, on Statements, statements naming any of them.",
     )
+    session.multiselect(
+        "Actors", "actors", allowed.actors, container=bar, placeholder="All actors",
+        help="Whose position a statement is (a country code, e.g. RUS, USA). Choose one to compare periods "
+        "within it, or compare actors with the Outlets and Periods filters.",
+    )
     session.multiselect("Speakers", "speakers", allowed.speakers, container=bar, placeholder="All speakers")
     session.multiselect("Kinds", "kinds", allowed.kinds, container=bar, placeholder="All kinds", help=KIND_HELP)
-    session.multiselect("Outlets", "sources", allowed.sources, container=bar, placeholder="All outlets")
+    session.multiselect("Outlets", "sources", allowed.sources, container=bar, placeholder="All outlets",
+                        help="Choose one outlet to compare periods within it: a difference between periods "
+                        "from different outlets may be a difference between outlets.")
+    session.radio(
+        "Who is counted",
+        "who",
+        compare.WHO,
+        container=bar,
+        format_func=compare.WHO_LABELS.get,
+        help="By default the measures count officials' own statements and paraphrases; headlines, narration "
+        "and journalists' questions are shown apart and can be switched in here.",
+    )
     session.radio(
         "Count",
         "by",

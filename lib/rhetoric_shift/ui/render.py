@@ -51,16 +51,16 @@ def selected_cells(event: Any) -> list[tuple[str, str]]:
     return [(str(p["x"]), str(p["customdata"] if p.get("customdata") is not None else p["y"])) for p in points if "x" in p]
 
 
-def topic_grid(rows: pd.DataFrame, by: str, *, key: str) -> None:
+def topic_grid(rows: pd.DataFrame, counting: dict[str, str], *, key: str) -> None:
     """The topic × period share grid and, when a cell is clicked, the statements behind it."""
     event = chart(
-        charts.topic_heatmap(cached.topic_shares(rows, by)),
-        "One cell: the share of the period's statements in the topic, with the count behind it. "
+        charts.topic_heatmap(cached.topic_shares(rows, counting["by"], counting["who"])),
+        "One cell: the share of the period's counted statements in the topic, with the count behind it. "
         "Click a cell to list its statements.",
         key=key,
         select=True,
     )
-    cell_statements(rows, event, key=f"{key}_rows", by=by, cell=topic_period)
+    cell_statements(rows, event, key=f"{key}_rows", counting=counting, cell=topic_period)
 
 
 def target_period(x: str, y: str) -> dict[str, object]:
@@ -83,17 +83,20 @@ def cell_statements(
     event: Any,
     *,
     key: str,
-    by: str = "report",
+    counting: dict[str, str],
     cell: Callable[[str, str], dict[str, object]] = target_period,
 ) -> None:
-    """List the statements behind the selected cell of a cell-grid chart (nothing when none is)."""
+    """List the statements behind the selected cell of a cell-grid chart (nothing when none is).
+
+    ``counting`` (``{"by": ..., "who": ...}``) must be the one the chart was counted with.
+    """
     cells = selected_cells(event)
     if not cells:
         return
     args = cell(*cells[0])
-    picked = query.statements_in_cell(rows, by=by, **args)
+    picked = query.statements_in_cell(rows, **counting, **args)
     st.markdown(f"**Statements behind the cell: {escape_markdown(_cell_title(args))}**")
-    statements_table(picked, key=key, measured=bool(args.get("measured")))
+    statements_table(picked, key=key, measured=bool(args.get("measured")), target=args.get("target"))
 
 
 def _cell_title(args: dict[str, object]) -> str:
@@ -107,14 +110,15 @@ def _cell_title(args: dict[str, object]) -> str:
 
 
 def statements_table(
-    rows: pd.DataFrame, *, key: str, caption: str | None = None, download: bool = True, measured: bool = False
+    rows: pd.DataFrame, *, key: str, caption: str | None = None, download: bool = True, measured: bool = False,
+    target: str | None = None,
 ) -> None:
     """The statements with their provenance columns, and a CSV download of exactly those rows.
 
     ``measured``: rows behind a mean of tone or stance, shown with those columns and the stance
     terms matched, so the mean can be checked against its rows.
     """
-    shown = query.provenance_view(rows, measured=measured)
+    shown = query.provenance_view(rows, measured=measured, target=target if measured else None)
     st.dataframe(
         shown,
         key=key,
@@ -136,22 +140,46 @@ def statements_table(
         )
 
 
-def quote(text: str, attribution: str) -> None:
-    """One representative quote and its source line, both escaped (they come from documents)."""
-    quoted = text if str(text)[:1] in "\"“«" else f"“{text}”"
-    st.markdown(escape_markdown(quoted))
-    st.caption(f"— {escape_markdown(attribution)}")
+def quote(q: dict) -> None:
+    """One representative quote as its kind allows: direct speech in quotation marks, a paraphrase
+    as "RT, paraphrasing Sergey Lavrov: …" (never quoted); both lines escaped (they come from documents)."""
+    words, attribution = compare.quote_line(q)
+    st.markdown(escape_markdown(words))
+    st.caption(escape_markdown(attribution))
 
 
 def card_numbers(card: Any, target: str) -> list[str]:
     """The number lines of a position card (``compare.PeriodCard``), as Markdown of our own making."""
-    share = "n/a" if math.isnan(card.salience) else f"{card.salience:.0%}"
     name = escape_markdown(target)
     return [
-        f"**Salience** {share} · {card.n_target} of {card.n_statements} statements name {name}",
-        f"**Tone** {compare.format_mean(card.tone_mean, card.tone_ci, card.n_measured)}",
-        f"**Stance** {compare.format_mean(card.stance_mean, card.stance_ci, card.n_measured)}",
+        f"**Behind it** {card.n_documents} document{'s' * (card.n_documents != 1)}, {card.n_outlets} "
+        f"outlet{'s' * (card.n_outlets != 1)}" + (f" ({escape_markdown(card.outlets)})" if card.outlets else ""),
+        f"**Salience** {escape_markdown(compare.format_share(card.salience, card.salience_ci))} · "
+        f"{card.n_target} of {card.n_statements} statements name {name}",
+        f"**Tone** {escape_markdown(compare.format_mean(card.tone_mean, card.tone_ci, card.n_remarks))}",
+        f"**Stance** {escape_markdown(compare.format_mean(card.stance_mean, card.stance_ci, card.n_remarks))}",
     ]
+
+
+def composition(comp: pd.DataFrame) -> None:
+    """What stands behind each period (documents, outlets) in one caption, and a warning when a
+    period rests on one document or outlet, or the periods' outlets differ."""
+    st.caption("Behind each period: " + escape_markdown("; ".join(query.composition_lines(comp))))
+    for line in query.composition_warnings(comp):
+        st.warning(escape_markdown(line), icon=":material/warning:")
+
+
+def changes(frame: pd.DataFrame, *, key: str) -> None:
+    """The tested changes as a table, with what its columns mean."""
+    if frame.empty:
+        st.caption("Choose at least two periods to test changes.")
+        return
+    st.dataframe(query.changes_view(frame), key=key, hide_index=True, width="stretch")
+    st.caption(
+        "One row: a change between two periods with its 95% interval and p-value (salience: Fisher exact; tone and "
+        "stance: permutation of remarks). Adjusted p: Benjamini-Hochberg across the rows of this table. 'rose' or "
+        "'fell' only when the adjusted p is below 0.05; otherwise 'no evidence of change'."
+    )
 
 
 def notices(lines: list[str]) -> None:

@@ -1,7 +1,7 @@
 """The state of a view and its URL query string: pure parse and serialise, no Streamlit.
 
 A dashboard view is fully described by a ``ViewState``: the shared filters (periods, targets,
-speakers, kinds, outlets, count-by) and the fields a page owns (its target, search text,
+speakers, kinds, outlets, actors, who and how statements are counted) and the fields a page owns (its target, search text,
 topic, measure). ``parse_query`` turns a URL's query parameters into a state, validating every
 value against what the table actually holds; ``to_query`` writes a state back as short,
 readable parameters. Keeping this free of Streamlit lets it be unit-tested directly, and keeps
@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from rhetoric_shift.compare import BY as COUNT_BY
-from rhetoric_shift.compare import BY_LABELS
+from rhetoric_shift.compare import BY_LABELS, WHO_LABELS
+from rhetoric_shift.compare import WHO as COUNT_WHO
 from rhetoric_shift.schema import KINDS
 
 MEASURES = ("salience", "tone", "stance", "count")
@@ -27,7 +28,9 @@ PARAM_OF: dict[str, str] = {
     "speakers": "speaker",
     "kinds": "kind",
     "sources": "source",
+    "actors": "actor",
     "by": "by",
+    "who": "who",
     "target": "target",
     "q": "q",
     "topic": "topic",
@@ -42,7 +45,9 @@ PARAM_HELP: dict[str, str] = {
     "speaker": "comma-separated speaker names, e.g. `Sergey Lavrov`",
     "kind": "comma-separated kinds among `direct`, `reported`, `question`, `context`",
     "source": "comma-separated outlets, e.g. `RT,Sputnik`",
+    "actor": "comma-separated actors (whose position a statement is), e.g. `RUS,USA`",
     "by": " or ".join(f"`{by}` (count {label})" for by, label in BY_LABELS.items()),
+    "who": " or ".join(f"`{who}` (count {label})" for who, label in WHO_LABELS.items()),
     "target": "one target label: the target of Compare and of the similarity heatmap",
     "q": f"search text on Statements (a literal phrase, any case, at most {MAX_QUERY_CHARS} characters)",
     "topic": "one topic id on Topics",
@@ -50,7 +55,7 @@ PARAM_HELP: dict[str, str] = {
 }
 
 # Filters drawn in the sidebar of every page; they restrict which statements are counted.
-SHARED_FIELDS: tuple[str, ...] = ("periods", "targets", "speakers", "kinds", "sources", "by")
+SHARED_FIELDS: tuple[str, ...] = ("periods", "targets", "actors", "speakers", "kinds", "sources", "who", "by")
 
 # Fields each page owns, keyed by the page's URL path ("" is the default page). A page's URL
 # carries the shared filters plus its own fields; a field a page owns is drawn on the page,
@@ -76,6 +81,7 @@ class Allowed:
     kinds: tuple[str, ...] = KINDS
     sources: tuple[str, ...] = ()
     topics: tuple[int, ...] = ()
+    actors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,9 @@ class ViewState:
     speakers: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
-    by: str = "report"
+    actors: tuple[str, ...] = ()
+    who: str = "officials"
+    by: str = "remark"
     target: str | None = None
     q: str = ""
     topic: int | None = None
@@ -171,12 +179,14 @@ def parse_query(params: Mapping[str, str], allowed: Allowed) -> Parsed:
         elif name == "topic":
             picked = _pick_ints(param, raw, allowed.topics, notices)
             values[name] = picked[0] if len(picked) == 1 else None
-        elif name in ("targets", "speakers", "kinds", "sources"):
+        elif name in ("targets", "speakers", "kinds", "sources", "actors"):
             values[name] = _pick_labels(param, raw, getattr(allowed, name), notices)
         elif name == "target":
             values[name] = _pick_one(param, raw, allowed.targets, notices)
         elif name == "by":
             values[name] = _pick_one(param, raw, COUNT_BY, notices) or DEFAULT.by
+        elif name == "who":
+            values[name] = _pick_one(param, raw, COUNT_WHO, notices) or DEFAULT.who
         elif name == "measure":
             values[name] = _pick_one(param, raw, MEASURES, notices) or DEFAULT.measure
         elif name == "q":
