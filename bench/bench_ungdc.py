@@ -36,6 +36,11 @@ ARCHIVE = ROOT.parent / "shared" / "corpora" / "ungdc_1946-2024.tar.gz"
 GOALS = {"build / floor": 1.5, "peak GiB": 3.0, "dask / local": 1.15, "growth": 0.20}
 
 
+def _runs(values, fmt: str = ".1f") -> str:
+    """Every run's value, for the table beside the median."""
+    return ", ".join(format(v, fmt) for v in values)
+
+
 def run_build(inputs: list[str], out: Path, extra: list[str] = ()) -> dict:
     """One ``rhetoric-shift build`` in a child process: wall seconds, peak tree RSS, and its report."""
     import psutil
@@ -166,10 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# UN General Debate Corpus build ({docs:,} speeches, {n:,} statements), {args.runs} runs, {os.cpu_count()} cores\n")
     print("| measure | median | runs | goal |")
     print("|---|---:|---|---|")
-    print(f"| full build, local engine (s) | {build_s:.1f} | {', '.join(f'{r['seconds']:.1f}' for r in full)} | |")
-    print(f"| scikit-learn floor (s) | {floor_s:.1f} | {', '.join(f'{s:.1f}' for s in floors)} | |")
+    print(f"| full build, local engine (s) | {build_s:.1f} | {_runs(r['seconds'] for r in full)} | |")
+    print(f"| scikit-learn floor (s) | {floor_s:.1f} | {_runs(floors)} | |")
     print(f"| build / floor | {build_s / floor_s:.2f} | | <= {GOALS['build / floor']} |")
-    print(f"| peak RSS of the process tree (GiB) | {peak:.2f} | {', '.join(f'{r['peak'] / 2**30:.2f}' for r in full)} | <= {GOALS['peak GiB']} |")
+    print(f"| peak RSS of the process tree (GiB) | {peak:.2f} | {_runs((r['peak'] / 2**30 for r in full), '.2f')} | <= {GOALS['peak GiB']} |")
 
     seconds = full[len(full) // 2]["report"]["seconds"]
     write_s = build_s - sum(v for k, v in seconds.items() if "worker sum" not in k)
@@ -210,8 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n## Engines\n")
         print("| engine | median s | runs | peak GiB | same table |")
         print("|---|---:|---|---:|---|")
-        print(f"| local (2 processes) | {build_s:.1f} | {', '.join(f'{r['seconds']:.1f}' for r in full)} | {peak:.2f} | (reference) |")
-        print(f"| --dask local:2 | {dask_s:.1f} | {', '.join(f'{r['seconds']:.1f}' for r in dask)} | {max(r['peak'] for r in dask) / 2**30:.2f} | {same} |")
+        print(f"| local (2 processes) | {build_s:.1f} | {_runs(r['seconds'] for r in full)} | {peak:.2f} | (reference) |")
+        print(f"| --dask local:2 | {dask_s:.1f} | {_runs(r['seconds'] for r in dask)} | {max(r['peak'] for r in dask) / 2**30:.2f} | {same} |")
         print(f"\ndask / local = {dask_s / build_s:.2f} (goal <= {GOALS['dask / local']})")
 
     sizing(seconds, docs, n, write_s)

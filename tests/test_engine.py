@@ -6,11 +6,15 @@ documents so that every engine really splits the work.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import signal
+import struct
 import subprocess
-import textwrap
 import sys
+import termios
+import textwrap
 import time
 from pathlib import Path
 
@@ -19,7 +23,7 @@ import pytest
 
 from conftest import ROOT, SEEDS, assert_statement_table
 from rhetoric_shift import build as build_module
-from rhetoric_shift.build import build_table, read_table, report_path, write_table, writes_dataset
+from rhetoric_shift.build import build_table, read_table, write_table, writes_dataset
 from rhetoric_shift.engine import DaskEngine, LocalEngine
 from test_ungdc import corpus_files, write_archive
 
@@ -122,12 +126,51 @@ def test_an_interrupted_write_leaves_the_previous_table_and_report(small_result,
     assert _snapshot(tmp_path) == before  # no temporary file left, nothing replaced
 
 
+def _read_all(fd: int) -> str:
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the terminal closes with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks).decode()
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT / "lib")}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_the_build_prints_one_line_and_keeps_the_old_table(small_result, tmp_path, sig):
+    out = tmp_path / "t.parquet"
+    write_table(small_result, out)
+    before = _snapshot(tmp_path)
+    command = [sys.executable, "-m", "rhetoric_shift", "build", str(SEEDS), "--out", str(out), "--workers", "1"]
+    terminal, stderr = pty.openpty()  # progress bars are drawn on a terminal only
+    fcntl.ioctl(stderr, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns wide
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, env=_env(), cwd=ROOT)
+    os.close(stderr)
+    first = ""
+    while "read+segment" not in first:  # the first progress bar: reading has begun, the handlers are in place
+        chunk = os.read(terminal, 64).decode()
+        assert chunk, first
+        first += chunk
+    process.send_signal(sig)
+    rest = _read_all(terminal)  # until the process closes the terminal
+    process.wait(timeout=60)
+    bars = ("read+segment", "apply")  # tqdm's lines, redrawn in place
+    lines = [line for line in (first + rest).replace("\r", "\n").splitlines() if line.strip() and not line.strip().startswith(bars)]
+    assert process.returncode == 128 + sig, first + rest
+    assert lines == [f"error: stopped by {sig.name} before finishing; run the command again"], repr(first + rest)
+    assert _snapshot(tmp_path) == before
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -160,8 +203,9 @@ def test_a_signal_during_the_write_prints_one_line_and_keeps_the_old_table(small
 def test_the_command_line_filters_and_writes_a_dataset(archive, tmp_path):
     out = tmp_path / "ungdc"
     command = [sys.executable, "-m", "rhetoric_shift", "build", str(archive), "--out", str(out), "--actors", "RUS,USA", "--years", "1990-2020", "--quiet", "--no-enrich"]
-    done = subprocess.run(command, capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=120)
-    assert done.returncode == 0, done.stderr
+    for _ in range(2):  # the second build replaces the dataset the first wrote
+        done = subprocess.run(command, capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=120)
+        assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # --quiet: no progress bars
     table = read_table(out)
     assert set(table["doc_id"]) == {"RUS_72_2017", "USA_50_1995"}

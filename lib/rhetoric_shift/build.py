@@ -320,7 +320,7 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: boo
         if filtered:
             raise InputError(", ".join(map(str, inputs)), f"no document matches the filters (--actors/--years left out {filtered:,}); widen them")
         raise NoUsableInput(inputs, files)
-    _check_unique_ids(doc_reports)  # across inputs and corpora: a report has the doc_id and path it checks
+    _check_unique_ids(doc_reports)
     table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     if enrich and len(table):
         table = _enrich(table, engine, batch_documents, seconds, progress, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
@@ -352,6 +352,14 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(itertools.islice(iterator, size)):
         yield chunk
+
+
+def _check_unique_ids(reports: list[DocumentReport]) -> None:
+    """Ids are unique within the files ``read_inputs`` reads and within a corpus; this checks across both."""
+    seen: dict[str, str] = {}
+    for doc in reports:
+        if seen.setdefault(doc.doc_id, doc.path) != doc.path:
+            raise InputError(doc.path, f"document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}; give each document its own id")
 
 
 def _engine_name(engine: Engine) -> str:
@@ -400,13 +408,18 @@ def _bar(enabled: bool, total: int, desc: str, unit: str):
         return
     from tqdm import tqdm
 
-    bar = tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, mininterval=0.5, leave=True, dynamic_ncols=True)
+    bar = None
     try:
+        bar = tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, mininterval=0.5, leave=True, dynamic_ncols=True)
         yield bar
         if bar.n < total:
             bar.update(total - bar.n)  # archive headers and skipped files count in the total but not in any batch
-    finally:
-        bar.close()
+    except BaseException:
+        if bar is not None:
+            bar.close()
+        sys.stderr.write("\n")  # a signal may cut the bar mid-line: the message that follows starts a line of its own
+        raise
+    bar.close()
 
 
 class _NoBar:
@@ -425,6 +438,19 @@ def writes_dataset(out: Path, n_rows: int) -> bool:
     """Whether ``out`` gets a Parquet dataset partitioned by period: a folder named without a suffix, or a large table."""
     out = Path(out)
     return out.is_dir() or not out.suffix or n_rows > LARGE_TABLE_ROWS
+
+
+def is_dataset(path: Path) -> bool:
+    """Whether ``path`` is a folder holding only ``period=YEAR`` folders: a dataset ``write_table`` may replace."""
+    try:
+        entries = list(Path(path).iterdir()) if Path(path).is_dir() else []
+        return bool(entries) and all(
+            e.is_dir() and not e.is_symlink() and e.name.startswith(f"{PARTITION}=")
+            and all(part.is_file() and part.suffix == ".parquet" for part in e.iterdir())
+            for e in entries
+        )
+    except OSError:
+        return False
 
 
 def write_table(result: BuildResult, out: Path) -> Path:

@@ -163,6 +163,7 @@ def _quiet_stdout() -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    """Build and write the table; a signal during either leaves the previous table and report as they were."""
     from rhetoric_shift.build import build_table, report_path, write_table
     from rhetoric_shift.engine import make_engine
     from rhetoric_shift.read import check_output

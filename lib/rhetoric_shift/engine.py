@@ -149,7 +149,7 @@ class DaskEngine:
                 raise ValueError(f"--dask local:N needs a number of workers N >= 1, got {address!r}")
             _export_library_path()
             self.cluster = LocalCluster(
-                n_workers=int(n), threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+                n_workers=int(n), threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR
             )
             self.client = Client(self.cluster)
         else:

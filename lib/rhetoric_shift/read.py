@@ -150,9 +150,7 @@ def _read_all(inputs: list[Path], manifest: Path | None) -> tuple[list[Document]
     documents: list[Document] = []
     reports: list[FileReport] = []
     for corpus in [p for p in inputs if ungdc.is_corpus(p)]:
-        corpus_documents, corpus_reports = ungdc.read_corpus(corpus)
-        documents.extend(corpus_documents)
-        reports.extend(corpus_reports)
+        documents.extend(ungdc.corpus_documents(corpus, reports))
     documents.extend(iter_documents([p for p in inputs if not ungdc.is_corpus(p)], manifest, reports))
     return documents, reports
 
@@ -347,7 +345,9 @@ def check_output(out: Path, inputs: list[Path], *, manifest: Path | None = None,
         problem = _overwrites_input(Path(path).resolve(), inputs, manifest, [p for p in also_read if p is not None])
         if problem:
             raise InputError(out, f"{problem}; choose another --out, e.g. statements.parquet outside the input folders")
-    if out.is_dir() and not _is_dataset(out):
+    from rhetoric_shift.build import is_dataset  # build imports this module
+
+    if out.is_dir() and not is_dataset(out):
         raise InputError(out, f"is a folder that is not a table written by `build`; give a new name, e.g. --out {out / 'statements.parquet'}")
     if out.is_file() and not _is_parquet(out):
         raise InputError(out, "exists and is not a Parquet table; choose another --out or remove that file first")
@@ -372,19 +372,6 @@ def _overwrites_input(target: Path, inputs: list[Path], manifest: Path | None, a
                 return f"is an input file in {given} (the table would overwrite it)"
             return f"is in the input folder {given} with a name the build reads (the next build would read the table as input)"
     return None
-
-
-def _is_dataset(folder: Path) -> bool:
-    """Whether ``folder`` is empty or a Parquet dataset as ``build`` writes it (``period=YYYY/*.parquet`` only)."""
-    try:
-        entries = list(folder.iterdir())
-        return all(
-            entry.is_dir() and not entry.is_symlink() and entry.name.startswith("period=")
-            and all(part.is_file() and part.suffix == ".parquet" for part in entry.iterdir())
-            for entry in entries
-        )
-    except OSError:
-        return False
 
 
 def _is_parquet(path: Path) -> bool:

@@ -261,22 +261,20 @@ def _folder_members(path: Path):
         yield str(p), p.name, p.read_bytes
 
 
-def read_corpus(path: Path) -> tuple[list[Document], list[FileReport]]:
-    """All speeches of the corpus at ``path`` as documents, with one report line per file."""
+def corpus_documents(path: Path, reports: list[FileReport]) -> Iterator[Document]:
+    """The speeches of the corpus at ``path`` as documents, one at a time; a report line per file is appended to ``reports``."""
     scan = CorpusScan()
-    documents: list[Document] = []
-    reports: list[FileReport] = []
     for speech in iter_speeches(path, scan=scan):
         report = FileReport(speech.path, "used")
+        reports.append(report)
         try:
             doc, report.notes = speech.document()
         except SkipFile as exc:
             report.status, report.reason = "skipped", str(exc)
-        else:
-            documents.append(doc)
-            report.doc_ids = [doc.doc_id]
-        reports.append(report)
-    return documents, reports + scan.skipped
+            continue
+        report.doc_ids = [doc.doc_id]
+        yield doc
+    reports.extend(scan.skipped)
 
 
 # --- reflowing hard-wrapped text -----------------------------------------------------------
