@@ -40,8 +40,10 @@ st.markdown("""
 | **stance** | (cooperation terms − confrontation terms) ÷ all such terms matched, from an editable lexicon; toward a target, only the sentences naming it count where the table records that (`target_stance`), else the whole statement. Averaged like tone; the statements behind a tone or stance cell are listed with the values averaged and the terms matched. |
 | **new / dropped words** | words used at least twice in one period and never in the previous one, the target's own names left out. |
 | **similarity** | cosine similarity of two periods' average TF-IDF vectors of the statements about the target (1 = same vocabulary). |
-| **topics** | k-means clusters of TF-IDF vectors of word stems; the label is the cluster's heaviest terms; statements with very few content words are topic −1. The map is a 2-D SVD projection (no units). |
+| **topics** | mini-batch k-means clusters of TF-IDF vectors of word stems reduced by SVD, fitted once on a seeded sample of the corpus and applied to every statement; k is chosen by how stable the clustering is across subsamples, and no topic may hold more than a fifth of the statements; the label is the cluster's most distinctive terms; statements with very few content words are topic −1. The map shows the first two SVD axes (no units). |
 """)
+st.markdown("**This table's models**")
+st.text(query.models_description(ctx.table) or "Not recorded: the table was built without enrichment, or by an older version.")
 
 st.subheader("Every number and its evidence")
 st.table(query.method_table(ctx.state.by, ctx.state.who))

@@ -128,3 +128,27 @@ def test_write_and_read_back_with_the_report_beside_the_table(seed_build, tmp_pa
     report = json.loads(report_file.read_text())
     assert [f["status"] for f in report["files"]] == ["used"] * 5
     assert report["n_statements"] == len(seed_build.table)
+
+
+def test_the_models_description_is_kept_with_the_table(tmp_path):
+    from rhetoric_shift import query
+
+    seed_build = build_table([SEEDS])
+    described = seed_build.report.models
+    # fitted once on a sample of the seeds' 277 statements; k and how it was chosen are said
+    assert described.startswith("Corpus-wide models were fitted once on ") and "of 277 statements" in described
+    assert "Topics: " in described and " clusters " in described
+    assert query.models_description(seed_build.table) == described
+    assert report_path(tmp_path / "t.parquet") == write_table(seed_build, tmp_path / "t.parquet")
+    assert json.loads(report_path(tmp_path / "t.parquet").read_text())["models"] == described
+    for out in (tmp_path / "t.parquet", tmp_path / "dataset"):
+        write_table(seed_build, out)
+        assert query.models_description(read_table(out)) == described
+
+
+def test_a_table_without_enrichment_describes_no_models(tmp_path):
+    result = build_table([SEEDS / "003_f812aaa87b2870d0.txt"], SEEDS / "manifest.toml", enrich=False)
+    assert result.report.models == ""
+    from rhetoric_shift import query
+
+    assert query.models_description(result.table) == ""

@@ -39,7 +39,7 @@ from rhetoric_shift import __version__, ungdc
 from rhetoric_shift.engine import Engine, LocalEngine
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.read import Document, FileReport, NoUsableInput, SkipFile, read_inputs
-from rhetoric_shift.schema import COLUMN_NAMES, PRESS, check_table, conform_table, empty_table, table_from_records
+from rhetoric_shift.schema import COLUMN_NAMES, MODELS_ATTR, PRESS, check_table, conform_table, empty_table, table_from_records
 from rhetoric_shift.segment import findings, segment
 from rhetoric_shift.spans import normalize_whitespace
 from rhetoric_shift.speakers import SpeakerRegistry
@@ -76,6 +76,7 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     filtered: int = 0  # documents left out by --actors/--years
     engine: str = ""
+    models: str = ""  # how the corpus-wide models were fitted (sample, topics and how k was chosen), for the Method page
 
     @property
     def n_statements(self) -> int:
@@ -112,6 +113,7 @@ class BuildReport:
             "rhetoric_shift_version": __version__,
             "parameters": self.parameters,
             "engine": self.engine,
+            "models": self.models,
             "n_statements": self.n_statements,
             "filtered": self.filtered,
             "seconds": self.seconds,
@@ -322,8 +324,10 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: boo
         raise NoUsableInput(inputs, files)
     _check_unique_ids(doc_reports)
     table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    models = ""
     if enrich and len(table):
-        table = _enrich(table, engine, batch_documents, seconds, progress, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
+        table, models = _enrich(table, engine, batch_documents, seconds, progress, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
+    table.attrs[MODELS_ATTR] = models
     problems = check_table(table)
     if problems:  # a bug, not a user's mistake: fail loudly
         raise AssertionError("built table breaks its contract: " + "; ".join(problems))
@@ -338,7 +342,7 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: boo
         "actors": sorted(actor_set) if actor_set else None,
         "years": list(years) if years else None,
     }
-    report = BuildReport(files, doc_reports, parameters, {k: round(v, 3) for k, v in seconds.items()}, filtered, _engine_name(engine))
+    report = BuildReport(files, doc_reports, parameters, {k: round(v, 3) for k, v in seconds.items()}, filtered, _engine_name(engine), models)
     return BuildResult(table, report)
 
 
@@ -366,8 +370,11 @@ def _engine_name(engine: Engine) -> str:
     return f"{type(engine).__name__}({engine.n_workers} workers)"
 
 
-def _enrich(table: pd.DataFrame, engine: Engine, batch_documents: int, seconds: dict, progress: bool, **options) -> pd.DataFrame:
-    """Fit the corpus-wide models on a sample, apply them batch by batch on ``engine``, finish."""
+def _enrich(table: pd.DataFrame, engine: Engine, batch_documents: int, seconds: dict, progress: bool, **options) -> tuple[pd.DataFrame, str]:
+    """Fit the corpus-wide models on a sample, apply them batch by batch on ``engine``, finish.
+
+    Returns the enriched table and the models' description (``EnrichModels.method_text``).
+    """
     from rhetoric_shift import enrich as enrichment
 
     clock = time.perf_counter()
@@ -385,7 +392,7 @@ def _enrich(table: pd.DataFrame, engine: Engine, batch_documents: int, seconds: 
     clock = time.perf_counter()
     out = enrichment.finish(models, applied)
     seconds["finish"] = time.perf_counter() - clock
-    return out
+    return out, models.method_text()
 
 
 def document_batches(table: pd.DataFrame, documents: int) -> Iterator[pd.DataFrame]:
@@ -468,7 +475,7 @@ def write_table(result: BuildResult, out: Path) -> Path:
     tmp_table = out.parent / f".{out.name}{tag}"
     tmp_report = report.parent / f".{report.name}{tag}"
     arrow = pa.Table.from_pandas(result.table, preserve_index=False)
-    summary = {"rhetoric_shift_version": __version__, "parameters": result.report.parameters}
+    summary = {"rhetoric_shift_version": __version__, "parameters": result.report.parameters, "models": result.report.models}
     metadata = dict(arrow.schema.metadata or {})
     metadata[METADATA_KEY] = json.dumps(summary).encode()
     arrow = arrow.replace_schema_metadata(metadata)
@@ -545,7 +552,18 @@ def read_table(path: Path) -> pd.DataFrame:
         problems = check_table(table)
     if problems:
         raise InputError(path, "not a statement table: " + "; ".join(problems[:3]))
+    table.attrs[MODELS_ATTR] = _stored_summary(path).get("models", "")
     return table
+
+
+def _stored_summary(path: Path) -> dict:
+    """The build summary ``write_table`` keeps in the Parquet metadata ({} when there is none)."""
+    try:
+        first = next(iter(sorted(path.glob(f"{PARTITION}=*/*.parquet")))) if path.is_dir() else path
+        raw = (pq.read_schema(first).metadata or {}).get(METADATA_KEY)
+        return json.loads(raw) if raw else {}
+    except (StopIteration, OSError, ValueError, pa.ArrowException):
+        return {}
 
 
 def _read_dataset(root: Path) -> pd.DataFrame:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from rhetoric_shift import compare, stats
-from rhetoric_shift.schema import KINDS
+from rhetoric_shift.schema import KINDS, MODELS_ATTR
 from rhetoric_shift.tone import stance_terms
 
 NO_TARGET = "(no target)"
@@ -595,3 +595,8 @@ def coverage_table() -> pd.DataFrame:
         "stance": [stats.MEASURED_COVERAGE["stance"][n] for n in sizes],
         "interval drawn": ["yes" if n >= stats.MIN_N_FOR_INTERVAL else "no" for n in sizes],
     })
+
+
+def models_description(table: pd.DataFrame) -> str:
+    """How the table's corpus-wide models were fitted (sample, topics, how k was chosen), as the build recorded it; "" if not."""
+    return str(table.attrs.get(MODELS_ATTR) or "")

@@ -24,6 +24,9 @@ class Column:
     nullable: bool = False
 
 
+# In DataFrame.attrs (and the Parquet metadata): how the corpus-wide models were fitted, for the Method page.
+MODELS_ATTR = "models"
+
 COLUMNS: tuple[Column, ...] = (
     Column("statement_id", "string", "stable across rebuilds of the same input: <doc_id>:<char_start>"),
     Column("doc_id", "string", "the document's id in the manifest (the file stem)"),
