@@ -106,6 +106,11 @@ def _wait_for_cards(page, periods: tuple[str, ...]) -> None:
     page.get_by_role("combobox", name="Target", exact=True).wait_for(timeout=TIMEOUT_MS)
     # a terms chart: 2014 has too few remarks about Ukraine for any term, 2017 has suggestive ones
     page.locator(".js-plotly-plot").first.wait_for(timeout=TIMEOUT_MS)
+    # While a rerun is under way the previous view's cards are still on the page: wait until only these are.
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while len(_card_text(page)) != len(periods):
+        assert time.monotonic() < deadline, f"cards shown: {_card_text(page)}"
+        time.sleep(0.2)
 
 
 def _card_text(page) -> list[str]:
