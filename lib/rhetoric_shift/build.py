@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 from rhetoric_shift import __version__, ungdc
 from rhetoric_shift.engine import Engine, LocalEngine
 from rhetoric_shift.errors import InputError
-from rhetoric_shift.read import Document, FileReport, NoUsableInput, SkipFile, read_inputs
+from rhetoric_shift.read import Document, FileReport, NoUsableInput, read_inputs
 from rhetoric_shift.schema import COLUMN_NAMES, MODELS_ATTR, PRESS, check_table, conform_table, empty_table, table_from_records
 from rhetoric_shift.segment import findings, segment
 from rhetoric_shift.spans import normalize_whitespace
@@ -215,16 +215,11 @@ def segment_batch(items: list[Document | ungdc.Speech], registry: SpeakerRegistr
         post = None
         if isinstance(item, ungdc.Speech):
             weight += len(item.data)
-            report = FileReport(item.path, "used")
+            doc, report = ungdc.read_speech(item)
+            seconds["read"] += time.perf_counter() - clock
             files.append(report)
-            try:
-                doc, report.notes = item.document()
-            except SkipFile as exc:
-                report.status, report.reason = "skipped", str(exc)
+            if doc is None:
                 continue
-            finally:
-                seconds["read"] += time.perf_counter() - clock
-            report.doc_ids = [doc.doc_id]
             post = item.post
         else:
             doc = item

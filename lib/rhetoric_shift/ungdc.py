@@ -265,16 +265,23 @@ def corpus_documents(path: Path, reports: list[FileReport]) -> Iterator[Document
     """The speeches of the corpus at ``path`` as documents, one at a time; a report line per file is appended to ``reports``."""
     scan = CorpusScan()
     for speech in iter_speeches(path, scan=scan):
-        report = FileReport(speech.path, "used")
+        doc, report = read_speech(speech)
         reports.append(report)
-        try:
-            doc, report.notes = speech.document()
-        except SkipFile as exc:
-            report.status, report.reason = "skipped", str(exc)
-            continue
-        report.doc_ids = [doc.doc_id]
-        yield doc
+        if doc is not None:
+            yield doc
     reports.extend(scan.skipped)
+
+
+def read_speech(speech: Speech) -> tuple[Document | None, FileReport]:
+    """Decode one speech: its document (None when it cannot be used) and its report line."""
+    report = FileReport(speech.path, "used")
+    try:
+        doc, report.notes = speech.document()
+    except SkipFile as exc:
+        report.status, report.reason = "skipped", str(exc)
+        return None, report
+    report.doc_ids = [doc.doc_id]
+    return doc, report
 
 
 # --- reflowing hard-wrapped text -----------------------------------------------------------
