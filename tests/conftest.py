@@ -59,6 +59,25 @@ def make_table(rows: list[dict]) -> pd.DataFrame:
     return table
 
 
+def dashboard_app(table_path: Path, monkeypatch: pytest.MonkeyPatch, timeout: float = 60):
+    """A factory of fresh AppTests of the dashboard on the table at ``table_path``: ``make(**query_params)``.
+
+    Streamlit's caches outlive AppTest instances, so they are cleared first.
+    """
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    monkeypatch.setenv("RHETORIC_SHIFT_TABLE", str(table_path))
+
+    def make(**params: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+        at.query_params.update(params)
+        return at
+
+    return make
+
+
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS

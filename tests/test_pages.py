@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, make_table
+from conftest import ROOT, dashboard_app, make_table
 from rhetoric_shift import query
 from rhetoric_shift.build import read_table
 from rhetoric_shift.ui.state import DEFAULT, Allowed, PAGE_FIELDS, PARAM_HELP, PARAM_OF, ViewState, parse_query, to_query
@@ -59,17 +59,7 @@ def table_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def app(table_file: Path, monkeypatch: pytest.MonkeyPatch):
     """A fresh AppTest on the small table, with Streamlit's caches cleared (they outlive instances)."""
-    import streamlit as st
-
-    st.cache_data.clear()
-    monkeypatch.setenv("RHETORIC_SHIFT_TABLE", str(table_file))
-
-    def make(**params: str) -> AppTest:
-        at = AppTest.from_file(ENTRY, default_timeout=60)
-        at.query_params.update(params)
-        return at
-
-    return make
+    return dashboard_app(table_file, monkeypatch)
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
@@ -462,13 +452,9 @@ def page_text(at: AppTest) -> str:
 
 @pytest.fixture
 def quotes_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import streamlit as st
-
-    st.cache_data.clear()
     path = tmp_path / "quotes.parquet"
     quotes_table().to_parquet(path)
-    monkeypatch.setenv("RHETORIC_SHIFT_TABLE", str(path))
-    return lambda **params: (at := AppTest.from_file(ENTRY, default_timeout=60), at.query_params.update(params), at)[2]
+    return dashboard_app(path, monkeypatch)
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import make_table
+from conftest import dashboard_app, make_table
 from rhetoric_shift import charts, query
 from rhetoric_shift.ui.state import MAX_VALUE_CHARS, Allowed, parse_query, to_query, ViewState
 from test_pages import ENTRY, PAGES, charts_of, click_cell, open_page
@@ -45,19 +45,9 @@ def hostile_table() -> pd.DataFrame:
 
 @pytest.fixture
 def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    import streamlit as st
-
-    st.cache_data.clear()
     path = tmp_path / "hostile.parquet"
     hostile_table().to_parquet(path)
-    monkeypatch.setenv("RHETORIC_SHIFT_TABLE", str(path))
-
-    def make(**params: str) -> AppTest:
-        at = AppTest.from_file(ENTRY, default_timeout=90)
-        at.query_params.update(params)
-        return at
-
-    return make
+    return dashboard_app(path, monkeypatch, timeout=90)
 
 
 def live_markup(text: str) -> list[str]:
