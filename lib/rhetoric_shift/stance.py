@@ -89,6 +89,7 @@ class StanceLexicon:
     names: dict[str, tuple[tuple[str, ...], ...]]  # first word -> name phrases, longest first
     window: int
     source: str
+    firsts: frozenset[str] = frozenset()  # words that can start a term or a name: the only places worth a look
 
     def is_negator(self, token: str) -> bool:
         return token in self.negators or token.endswith("n't")
@@ -155,6 +156,7 @@ def parse_stance_lexicon(data: dict, source: str) -> StanceLexicon:
         names={k: tuple(sorted(v, key=len, reverse=True)) for k, v in names.items()},
         window=window,
         source=source,
+        firsts=frozenset(_index(terms)) | frozenset(names),
     )
 
 
@@ -174,22 +176,41 @@ def _bundled_stance_lexicon() -> StanceLexicon:
 
 class _Tokens:
     """The words of one text: lower case (straight apostrophe, possessive 's removed), with their
-    spans; clause and sentence starts and capitals are looked up only around candidate terms."""
+    spans; clause and sentence starts and capitals are looked up only around candidate terms.
+
+    The words come from one ``findall`` over the lower-cased text (lower-casing changes no
+    offset and no letter class, except for the dotted capital I); the spans and the raw words
+    are worked out only when a candidate term needs them.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        matches = list(_WORD.finditer(text))
-        self.starts = [m.start() for m in matches]
-        self.ends = [m.end() for m in matches]
-        self.raw = [m.group() for m in matches]
-        words = [w.lower().replace("’", "'") for w in self.raw]
-        self.words = [w[:-2] if w.endswith("'s") else w for w in words]
+        self._found: list[re.Match[str]] | None = None
+        if "İ" not in text:  # the one letter whose lower case is longer (two code points)
+            words = _WORD.findall(text.lower().replace("’", "'"))
+        else:
+            words = [m.group().lower().replace("’", "'") for m in self._matches()]
+        self.words = [w[:-2] if w.endswith("'s") else w for w in words] if "'" in text or "’" in text else words
+
+    def _matches(self) -> list[re.Match[str]]:
+        if self._found is None:
+            self._found = list(_WORD.finditer(self.text))
+        return self._found
 
     def __len__(self) -> int:
         return len(self.words)
 
+    def start(self, i: int) -> int:
+        return self._matches()[i].start()
+
+    def end(self, i: int) -> int:
+        return self._matches()[i].end()
+
     def gap(self, i: int) -> str:
-        return self.text[self.ends[i - 1] : self.starts[i]] if i > 0 else ""
+        if i == 0:
+            return ""
+        found = self._matches()
+        return self.text[found[i - 1].end() : found[i].start()]
 
     def clause_start(self, i: int) -> bool:
         """Punctuation or "but" between word ``i`` and the one before it."""
@@ -199,7 +220,7 @@ class _Tokens:
         return i == 0 or bool(_SENTENCE_BREAK.search(self.gap(i)))
 
     def capital(self, i: int) -> bool:
-        return self.raw[i][0].isupper()
+        return self.text[self.start(i)].isupper()
 
 
 def _match(tokens: _Tokens, i: int, lexicon: StanceLexicon) -> StanceTerm | None:
@@ -268,9 +289,10 @@ def stance_matches(text: str, lexicon: StanceLexicon | None = None) -> list[Matc
     lexicon = lexicon or _bundled_stance_lexicon()
     tokens = _Tokens(text)
     words, by_first, names = tokens.words, lexicon.by_first, lexicon.names
-    candidates = [i for i, w in enumerate(words) if w in by_first or w in names]
-    if not candidates:
+    if lexicon.firsts.isdisjoint(words):
         return []
+    firsts = lexicon.firsts
+    candidates = [i for i, w in enumerate(words) if w in firsts]
     shouting = len(tokens) > 2 and text.upper() == text
     found: list[Match] = []
     done = 0  # matches do not overlap: the next one starts at or after ``done``
@@ -289,7 +311,7 @@ def stance_matches(text: str, lexicon: StanceLexicon | None = None) -> list[Matc
             continue
         negator = _negator_before(tokens, i, lexicon)
         first = i if negator is None else negator
-        start, stop = tokens.starts[first], tokens.ends[end - 1]
+        start, stop = tokens.start(first), tokens.end(end - 1)
         found.append(Match(start, stop, " ".join(_tokens_of(text[start:stop])), term.sign if negator is None else -term.sign))
     return found
 
@@ -332,12 +354,17 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 
 def target_scores(
-    text: str, targets: Sequence[str], targets_lexicon: Lexicon, lexicon: StanceLexicon | None = None
+    text: str, targets: Sequence[str], targets_lexicon: Lexicon, lexicon: StanceLexicon | None = None,
+    matches: list[Match] | None = None,
 ) -> dict[str, float]:
-    """For each of ``targets``, the stance of only the sentences of ``text`` that name it (0.0: no term)."""
+    """For each of ``targets``, the stance of only the sentences of ``text`` that name it (0.0: no term).
+
+    ``matches``: ``stance_matches(text, lexicon)`` when already computed.
+    """
     if not len(targets):
         return {}
-    matches = stance_matches(text, lexicon)
+    if matches is None:
+        matches = stance_matches(text, lexicon)
     spans = sentences(text) if matches else []
     if len(spans) <= 1:  # no term, or one sentence: it names every target the row names
         score = round(stance_score(matches), 4)
@@ -360,16 +387,20 @@ def target_stance(
     targets: Sequence[Sequence[str]],
     targets_lexicon: Lexicon | None = None,
     lexicon: StanceLexicon | None = None,
+    matches: Sequence[list[Match]] | None = None,
 ) -> list[str]:
     """Target-level stance of each row as a JSON object string: ``'{"Syria": -0.5, "US": 0.0}'``.
 
     In: the rows' texts, the targets each row names (the ``targets`` column) and the targets
-    lexicon that tagged them (None: the bundled one). Out: one string per row, ``'{}'`` when the
-    row names no target; keys in the order of the row's targets.
+    lexicon that tagged them (None: the bundled one); ``matches``: each text's ``stance_matches``
+    when already computed (as ``enrich`` does for the stance column). Out: one string per row,
+    ``'{}'`` when the row names no target; keys in the order of the row's targets.
     """
     targets_lexicon = targets_lexicon or load_lexicon(None)
     lexicon = lexicon or _bundled_stance_lexicon()
+    if matches is None:
+        matches = [None] * len(texts)
     return [
-        json.dumps(target_scores(text, list(names), targets_lexicon, lexicon), ensure_ascii=False)
-        for text, names in zip(texts, targets)
+        json.dumps(target_scores(text, list(names), targets_lexicon, lexicon, found), ensure_ascii=False) if len(names) else "{}"
+        for text, names, found in zip(texts, targets, matches)
     ]
