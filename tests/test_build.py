@@ -152,3 +152,23 @@ def test_a_table_without_enrichment_describes_no_models(tmp_path):
     from rhetoric_shift import query
 
     assert query.models_description(result.table) == ""
+
+
+def test_progress_can_be_a_callable_told_each_stage_in_order():
+    calls: list[tuple[str, int, int]] = []
+    build_table([SEEDS], progress=lambda stage, done, total: calls.append((stage, done, total)))
+    stages = list(dict.fromkeys(stage for stage, _, _ in calls))
+    assert stages == ["fit", "read+segment", "apply", "finish"]
+    for stage in stages:
+        mine = [(done, total) for s, done, total in calls if s == stage]
+        assert mine[0][0] == 0 and mine[-1][0] == mine[-1][1] > 0  # from nothing to all of it
+        assert all(0 <= d <= t for d, t in mine)
+        assert [d for d, _ in mine] == sorted(d for d, _ in mine)  # never goes back
+    # the pass over the whole input reports both of its stages, batch by batch
+    assert [c[1:] for c in calls if c[0] == "read+segment"] == [c[1:] for c in calls if c[0] == "apply"]
+
+
+def test_progress_of_a_build_without_enrichment_has_one_stage():
+    calls: list[tuple[str, int, int]] = []
+    build_table([SEEDS], enrich=False, progress=lambda *args: calls.append(args))
+    assert {stage for stage, _, _ in calls} == {"read+segment"} and calls[-1][1] == calls[-1][2] > 0

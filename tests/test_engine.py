@@ -126,7 +126,7 @@ def test_an_interrupted_write_leaves_the_previous_table_and_report(small_result,
     assert _snapshot(tmp_path) == before  # no temporary file left, nothing replaced
 
 
-def _read_all(fd: int) -> str:
+def _read_all(fd: int) -> bytes:
     chunks = []
     while True:
         try:
@@ -137,7 +137,7 @@ def _read_all(fd: int) -> str:
             break
         chunks.append(chunk)
     os.close(fd)
-    return b"".join(chunks).decode()
+    return b"".join(chunks)
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -158,18 +158,18 @@ def test_a_signal_during_the_build_prints_one_line_and_keeps_the_old_table(small
     fcntl.ioctl(stderr, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 columns wide
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, env=_env(), cwd=ROOT)
     os.close(stderr)
-    first = ""
-    while "read+segment" not in first:  # the first progress bar: reading has begun, the handlers are in place
-        chunk = os.read(terminal, 64).decode()
+    first = b""
+    while b"read+segment" not in first:  # the bar of the main pass: the build is under way, the handlers are in place
+        chunk = os.read(terminal, 64)
         assert chunk, first
         first += chunk
     process.send_signal(sig)
-    rest = _read_all(terminal)  # until the process closes the terminal
+    output = (first + _read_all(terminal)).decode()  # until the process closes the terminal; decoded whole, a read may split a character
     process.wait(timeout=60)
-    bars = ("read+segment", "apply")  # tqdm's lines, redrawn in place
-    lines = [line for line in (first + rest).replace("\r", "\n").splitlines() if line.strip() and not line.strip().startswith(bars)]
-    assert process.returncode == 128 + sig, first + rest
-    assert lines == [f"error: stopped by {sig.name} before finishing; run the command again"], repr(first + rest)
+    bars = ("fit", "read+segment", "finish")  # tqdm's lines, redrawn in place
+    lines = [line for line in output.replace("\r", "\n").splitlines() if line.strip() and not line.strip().startswith(bars)]
+    assert process.returncode == 128 + sig, output
+    assert lines == [f"error: stopped by {sig.name} before finishing; run the command again"], repr(output)
     assert _snapshot(tmp_path) == before
 
 
@@ -224,3 +224,52 @@ def test_a_bad_engine_or_filter_option_is_one_line(tmp_path, capsys, option, val
     err = capsys.readouterr().err.strip().splitlines()
     assert status == 2 and option in err[-1] and "Traceback" not in "".join(err)
     assert not out.exists()
+
+
+SMALL_SAMPLE = 20_000  # characters: the models are fitted on a few of the corpus's documents, not all
+
+
+@pytest.fixture(scope="module")
+def partial_sample_build(archive):
+    return build_table([SEEDS, archive], engine=LocalEngine(1), batch_documents=2, n_topics=4, sample_bytes=SMALL_SAMPLE)
+
+
+def test_a_partial_fit_sample_gives_one_table_whatever_the_engine_and_batching(archive, partial_sample_build):
+    described = partial_sample_build.report.models
+    n_docs = partial_sample_build.table["doc_id"].nunique()
+    assert f"documents with the smallest hash of their id" in described and f"of {n_docs:,} documents" in described
+    with LocalEngine(2) as engine:
+        table = build_table([SEEDS, archive], engine=engine, batch_documents=3, n_topics=4, sample_bytes=SMALL_SAMPLE).table
+    pd.testing.assert_frame_equal(table, partial_sample_build.table)
+
+
+def test_the_fit_sample_is_the_smallest_keys_within_the_budget_whatever_the_order():
+    from rhetoric_shift.read import read_inputs
+
+    documents, _ = read_inputs([SEEDS], None)
+    key = {d.doc_id: build_module.document_key(d.doc_id) for d in documents}
+    budget = sum(len(d.text) for d in documents) // 3
+    chosen = build_module.sample_documents(documents, budget)
+    assert [d.doc_id for d in chosen] == [d.doc_id for d in documents if d in chosen]  # in input order
+    assert 1 <= len(chosen) < len(documents) and sum(len(d.text) for d in chosen) <= budget
+    left_out = [d for d in documents if d not in chosen]
+    assert max(key[d.doc_id] for d in chosen) < min(key[d.doc_id] for d in left_out)  # a prefix in key order ...
+    smallest_left = min(left_out, key=lambda d: key[d.doc_id])
+    assert sum(len(d.text) for d in chosen) + len(smallest_left.text) > budget  # ... as long as the budget allows
+    reordered = build_module.sample_documents(list(reversed(documents)), budget)
+    assert sorted(d.doc_id for d in reordered) == sorted(d.doc_id for d in chosen)
+    assert len(build_module.sample_documents(documents, 0)) == 1  # never empty: one document at least
+    assert build_module.sample_documents(documents, 10**9) == documents
+
+
+def test_each_document_is_segmented_once(archive, monkeypatch):
+    seen: list[str] = []
+    segment_document = build_module.segment_document
+
+    def counted(doc, registry):
+        seen.append(doc.doc_id)
+        return segment_document(doc, registry)
+
+    monkeypatch.setattr(build_module, "segment_document", counted)
+    table = build_table([SEEDS, archive], engine=LocalEngine(1), batch_documents=2, n_topics=4, sample_bytes=SMALL_SAMPLE).table
+    assert sorted(seen) == sorted(set(seen)) and set(table["doc_id"]) <= set(seen)

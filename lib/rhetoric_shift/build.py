@@ -17,6 +17,8 @@ files and renames both into place together.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import heapq
 import itertools
 import json
 import logging
@@ -26,7 +28,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -50,6 +52,8 @@ METADATA_KEY = b"rhetoric_shift"
 BATCH_DOCUMENTS = 100  # documents per task: large enough to amortise a task, small enough to balance
 LARGE_TABLE_ROWS = 2_000_000  # above this a table is written as a dataset partitioned by period
 PARTITION = "period"
+SAMPLE_BYTES = 16_000_000  # input the corpus-wide models are fitted on: about 30,000 paragraphs of UN speeches
+STAGES = ("fit", "read+segment", "apply", "finish")  # the stages ``build_table`` reports progress of, in order
 USED_LINES = 20  # report files one by one up to this many; more are summed up per folder or archive
 
 
@@ -203,35 +207,93 @@ class SegmentedBatch:
     seconds: dict[str, float]
 
 
-def segment_batch(items: list[Document | ungdc.Speech], registry: SpeakerRegistry) -> SegmentedBatch:
-    """Decode (corpus speeches) and segment a batch of documents: a pure function of its inputs."""
+@dataclass
+class SegmentedDocument:
+    """One document already segmented (its records and report lines), handed to a later batch as it is.
+
+    The documents the models are fitted on are segmented before the fit; the pass that applies
+    the models takes them in this form, so no document is segmented twice.
+    """
+
+    records: list[dict]
+    document: DocumentReport | None
+    file: FileReport | None
+    weight: int
+    seconds: dict[str, float] = field(default_factory=dict)  # the reading and segmenting it took
+
+
+def _weight(item: Document | ungdc.Speech | SegmentedDocument) -> int:
+    """Characters or bytes of input of one item, for progress and the fit sample's budget."""
+    if isinstance(item, SegmentedDocument):
+        return item.weight
+    return len(item.data) if isinstance(item, ungdc.Speech) else len(item.text)
+
+
+def _identity(item: Document | ungdc.Speech) -> tuple[str, str]:
+    """(document id, path): one item of the input, the same in every pass over it."""
+    return (item.meta.doc_id, item.path) if isinstance(item, ungdc.Speech) else (item.doc_id, item.path)
+
+
+def segment_item(item: Document | ungdc.Speech, registry: SpeakerRegistry, seconds: dict[str, float] | None = None) -> SegmentedDocument:
+    """Decode (a corpus speech) and segment one document; adds the time taken to ``seconds["read"]``, ``["segment"]``."""
+    seconds = seconds if seconds is not None else {"read": 0.0, "segment": 0.0}
+    clock = time.perf_counter()
+    post, file = None, None
+    if isinstance(item, ungdc.Speech):
+        doc, file = ungdc.read_speech(item)
+        seconds["read"] = seconds.get("read", 0.0) + time.perf_counter() - clock
+        if doc is None:
+            return SegmentedDocument([], None, file, len(item.data), seconds)
+        post = item.post
+    else:
+        doc = item
+    clock = time.perf_counter()
+    records, report = segment_document(doc, registry)
+    report.post = post
+    seconds["segment"] = seconds.get("segment", 0.0) + time.perf_counter() - clock
+    return SegmentedDocument(records, report, file, _weight(item), seconds)
+
+
+def segment_batch(items: list[Document | ungdc.Speech | SegmentedDocument], registry: SpeakerRegistry) -> SegmentedBatch:
+    """Decode (corpus speeches) and segment a batch of documents: a pure function of its inputs.
+
+    A ``SegmentedDocument`` is taken as it is.
+    """
     seconds = {"read": 0.0, "segment": 0.0}
     records: list[dict] = []
     documents: list[DocumentReport] = []
     files: list[FileReport] = []
     weight = 0
     for item in items:
-        clock = time.perf_counter()
-        post = None
-        if isinstance(item, ungdc.Speech):
-            weight += len(item.data)
-            doc, report = ungdc.read_speech(item)
-            seconds["read"] += time.perf_counter() - clock
-            files.append(report)
-            if doc is None:
-                continue
-            post = item.post
-        else:
-            doc = item
-            weight += len(doc.text)
-        clock = time.perf_counter()
-        doc_records, doc_report = segment_document(doc, registry)
-        doc_report.post = post
-        records.extend(doc_records)
-        documents.append(doc_report)
-        seconds["segment"] += time.perf_counter() - clock
+        done = item if isinstance(item, SegmentedDocument) else segment_item(item, registry, seconds)
+        weight += done.weight
+        records.extend(done.records)
+        if done.file is not None:
+            files.append(done.file)
+        if done.document is not None:
+            documents.append(done.document)
     table = table_from_records(records) if records else empty_table()
     return SegmentedBatch(table, documents, files, weight, seconds)
+
+
+def segment_items(items: list[Document | ungdc.Speech], registry: SpeakerRegistry) -> list[SegmentedDocument]:
+    """``segment_item`` of each item: the documents of the fit sample, kept one by one for the later pass."""
+    return [segment_item(item, registry, {"read": 0.0, "segment": 0.0}) for item in items]
+
+
+def segment_apply_batch(items: list[Document | ungdc.Speech | SegmentedDocument], shared: tuple) -> SegmentedBatch:
+    """Segment a batch of documents and fill its analysis columns with the fitted models.
+
+    ``shared``: (speaker registry, ``enrich.EnrichModels``). The batch's table comes back with
+    ``enrich.apply_models``'s columns (and its helper column for ``enrich.finish``), so the
+    segmented table never travels between processes.
+    """
+    registry, models = shared
+    batch = segment_batch(items, registry)
+    clock = time.perf_counter()
+    batch.table = apply_batch(batch.table, models)
+    batch.seconds["apply"] = time.perf_counter() - clock
+    return batch
 
 
 def apply_batch(batch: pd.DataFrame, models) -> pd.DataFrame:
@@ -242,12 +304,14 @@ def apply_batch(batch: pd.DataFrame, models) -> pd.DataFrame:
 
 
 def _check_unique_ids(reports: list[DocumentReport]) -> None:
-    """Document ids are unique within one input (the reader skips repeats); check them across inputs and corpora."""
+    """Ids are unique within the files ``read_inputs`` reads and within a corpus; this checks across both."""
     seen: dict[str, str] = {}
-    for report in reports:
-        if report.doc_id in seen:
-            raise InputError(report.path, f"document id {report.doc_id!r} is also used by {seen[report.doc_id]}; give each document its own id")
-        seen[report.doc_id] = report.path
+    for doc in reports:
+        if seen.setdefault(doc.doc_id, doc.path) != doc.path:
+            raise InputError(doc.path, f"document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}; give each document its own id")
+
+
+Progress = Callable[[str, int, int], None]
 
 
 def build_table(
@@ -263,22 +327,29 @@ def build_table(
     years: tuple[int, int] | None = None,
     engine: Engine | None = None,
     batch_documents: int = BATCH_DOCUMENTS,
-    progress: bool = False,
+    sample_bytes: int = SAMPLE_BYTES,
+    progress: bool | Progress = False,
 ) -> BuildResult:
     """Read ``inputs`` (files, folders, UN General Debate archives), segment every document and, with ``enrich``, fill the analysis columns.
 
     ``actors`` (ISO codes) and ``years`` (inclusive first, last) keep only matching documents.
     ``engine`` runs the batches (default: this process, or local worker processes for several
-    batches). ``progress`` draws progress bars with an ETA on stderr. Raises ``InputError`` when
-    the build cannot go on (a missing path, a broken manifest, no usable input).
+    batches). With ``enrich``, the corpus-wide models are fitted first on the documents with the
+    smallest hash of their id, up to ``sample_bytes`` of input (all of a smaller corpus), then
+    each batch is segmented and analysed in one task. ``progress``: True draws progress bars with
+    an ETA on stderr; a callable ``progress(stage, done, total)`` is called as each batch of each
+    stage completes, with stage one of ``STAGES`` and ``done``/``total`` in the stage's units
+    (bytes of input for "fit", "read+segment" and "apply"; statements for "finish"). Raises
+    ``InputError`` when the build cannot go on (a missing path, a broken manifest, no usable input).
     """
     with contextlib.nullcontext(engine) if engine is not None else LocalEngine() as engine:
-        return _build(inputs, manifest, engine, batch_documents, progress, enrich=enrich, targets_file=targets_file,
-                      speakers_file=speakers_file, n_topics=n_topics, random_state=random_state, actors=actors, years=years)
+        return _build(inputs, manifest, engine, batch_documents, _Progress(progress), enrich=enrich, targets_file=targets_file,
+                      speakers_file=speakers_file, n_topics=n_topics, random_state=random_state, actors=actors, years=years,
+                      sample_bytes=sample_bytes)
 
 
-def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: bool, *, enrich, targets_file, speakers_file,
-           n_topics, random_state, actors, years) -> BuildResult:
+def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_Progress", *, enrich, targets_file, speakers_file,
+           n_topics, random_state, actors, years, sample_bytes) -> BuildResult:
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     # Read the user's lexicons first: a mistake in one should stop the build before any work.
@@ -291,26 +362,40 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: boo
     others = [p for p in inputs if p not in corpora]
     documents, files = read_inputs(others, manifest) if others else ([], [])
     kept = [d for d in documents if _wanted(d.meta.actor, d.meta.period, actor_set, years)]
-    scans = [ungdc.CorpusScan() for _ in corpora]
-    streams = [ungdc.iter_speeches(c, actors=actor_set, years=years, scan=s) for c, s in zip(corpora, scans)]
-    items: Iterator = itertools.chain(kept, *streams)
     total = sum(len(d.text) for d in kept) + sum(ungdc.corpus_bytes(c) for c in corpora)
+
+    def items(scans: list[ungdc.CorpusScan]) -> Iterator:
+        """The input's documents and speeches, in order; each call is a new pass over the corpora."""
+        streams = [ungdc.iter_speeches(c, actors=actor_set, years=years, scan=s) for c, s in zip(corpora, scans)]
+        return itertools.chain(kept, *streams)
+
     seconds["read_main"] = time.perf_counter() - clock
+    models = None
+    presegmented: dict[tuple[str, str], SegmentedDocument] = {}
+    worker_seconds: Counter = Counter()
+    if enrich:
+        clock = time.perf_counter()
+        models, presegmented = _fit(items([ungdc.CorpusScan() for _ in corpora]), registry, engine, batch_documents, progress, sample_bytes,
+                                    worker_seconds, seconds, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
+        seconds["fit"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
+    scans = [ungdc.CorpusScan() for _ in corpora]
+    tasks = _chunks((presegmented.pop(_identity(i), i) for i in items(scans)), batch_documents)
     frames: list[pd.DataFrame] = []
     doc_reports: list[DocumentReport] = []
-    worker_seconds: Counter = Counter()
-    with _bar(progress, total, "read+segment", unit="B") as bar:
-        for batch in engine.map(segment_batch, _chunks(items, batch_documents), shared=registry):
+    stages = ("read+segment", "apply") if enrich else ("read+segment",)
+    with progress.stages(stages, total):
+        mapped = engine.map(segment_apply_batch, tasks, shared=(registry, models)) if enrich else engine.map(segment_batch, tasks, shared=registry)
+        for batch in mapped:
             frames.append(batch.table)
             doc_reports.extend(batch.documents)
             files.extend(batch.files)
             worker_seconds.update(batch.seconds)
-            bar.update(batch.weight)
+            progress.advance(stages, batch.weight)
     for scan in scans:
         files.extend(scan.skipped)
-    seconds["read+segment"] = time.perf_counter() - clock
+    seconds["read+segment+apply" if enrich else "read+segment"] = time.perf_counter() - clock
     seconds.update({f"{k} (worker sum)": v for k, v in worker_seconds.items()})
     filtered = len(documents) - len(kept) + sum(s.filtered for s in scans)
     if not doc_reports:
@@ -318,11 +403,18 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: boo
             raise InputError(", ".join(map(str, inputs)), f"no document matches the filters (--actors/--years left out {filtered:,}); widen them")
         raise NoUsableInput(inputs, files)
     _check_unique_ids(doc_reports)
-    table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    models = ""
-    if enrich and len(table):
-        table, models = _enrich(table, engine, batch_documents, seconds, progress, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
-    table.attrs[MODELS_ATTR] = models
+    table = _concat(frames)
+    del frames
+    description = ""
+    if enrich:
+        clock = time.perf_counter()
+        with progress.stages(("finish",), len(table)):
+            table = _finish(models, table)
+            progress.advance(("finish",), len(table))
+        seconds["finish"] = time.perf_counter() - clock
+        models.n_table, models.n_documents = len(table), len(doc_reports)
+        description = models.method_text()
+    table.attrs[MODELS_ATTR] = description
     problems = check_table(table)
     if problems:  # a bug, not a user's mistake: fail loudly
         raise AssertionError("built table breaks its contract: " + "; ".join(problems))
@@ -337,7 +429,7 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: boo
         "actors": sorted(actor_set) if actor_set else None,
         "years": list(years) if years else None,
     }
-    report = BuildReport(files, doc_reports, parameters, {k: round(v, 3) for k, v in seconds.items()}, filtered, _engine_name(engine), models)
+    report = BuildReport(files, doc_reports, parameters, {k: round(v, 3) for k, v in seconds.items()}, filtered, _engine_name(engine), description)
     return BuildResult(table, report)
 
 
@@ -353,41 +445,78 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _check_unique_ids(reports: list[DocumentReport]) -> None:
-    """Ids are unique within the files ``read_inputs`` reads and within a corpus; this checks across both."""
-    seen: dict[str, str] = {}
-    for doc in reports:
-        if seen.setdefault(doc.doc_id, doc.path) != doc.path:
-            raise InputError(doc.path, f"document id {doc.doc_id!r} is also used by {seen[doc.doc_id]}; give each document its own id")
-
-
 def _engine_name(engine: Engine) -> str:
     return f"{type(engine).__name__}({engine.n_workers} workers)"
 
 
-def _enrich(table: pd.DataFrame, engine: Engine, batch_documents: int, seconds: dict, progress: bool, **options) -> tuple[pd.DataFrame, str]:
-    """Fit the corpus-wide models on a sample, apply them batch by batch on ``engine``, finish.
+def document_key(doc_id: str, random_state: int = 0) -> int:
+    """A document's place in the fit sample's order: a 64-bit hash of its id, stable across processes and runs."""
+    digest = hashlib.blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=8, key=str(random_state).encode()).digest()
+    return int.from_bytes(digest, "big")
 
-    Returns the enriched table and the models' description (``EnrichModels.method_text``).
+
+def sample_documents(items: Iterable, budget: int, random_state: int = 0) -> list:
+    """The items with the smallest ``document_key`` whose sizes add up to at most ``budget`` (at least one), in input order.
+
+    One pass, holding at most the sample: an item leaves the running sample when smaller keys
+    fill the budget without it. The result depends only on the items' ids and sizes, not on
+    their order or on how the input is later cut into batches.
+    """
+    heap: list[tuple[int, str, int, int, object]] = []  # (-key, -id order, size, position, item): the largest key on top
+    size_sum = 0
+    for position, item in enumerate(items):
+        doc_id = _identity(item)[0]
+        size = _weight(item)
+        heapq.heappush(heap, (-document_key(doc_id, random_state), _negated(doc_id), size, position, item))
+        size_sum += size
+        while size_sum > budget and len(heap) > 1:
+            size_sum -= heapq.heappop(heap)[2]
+    return [entry[4] for entry in sorted(heap, key=lambda entry: entry[3])]
+
+
+def _negated(text: str) -> tuple[int, ...]:
+    """A key that sorts strings in reverse order (ties of the hash, never seen in practice, go by id)."""
+    return tuple(-ord(c) for c in text) + (1,)
+
+
+def _fit(items: Iterable, registry: SpeakerRegistry, engine: Engine, batch_documents: int, progress: "_Progress", sample_bytes: int,
+         worker_seconds: Counter, seconds: dict[str, float], **options) -> tuple:
+    """Segment the fit sample's documents and fit the corpus-wide models on them.
+
+    Returns the models (``enrich.EnrichModels``) and the sample's documents as segmented, by
+    ``_identity``, for the pass that applies the models.
     """
     from rhetoric_shift import enrich as enrichment
 
-    clock = time.perf_counter()
-    models = enrichment.fit_models(table, **options)
-    seconds["fit"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    parts = []
-    batches = list(document_batches(table, batch_documents))
-    with _bar(progress, len(table), "apply", unit="statements") as bar:
-        for part in engine.map(apply_batch, batches, shared=models):
-            parts.append(part)
-            bar.update(len(part))
-    applied = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    seconds["apply"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    out = enrichment.finish(models, applied)
-    seconds["finish"] = time.perf_counter() - clock
-    return out, models.method_text()
+    sample = sample_documents(items, sample_bytes, options["random_state"])
+    size = sum(_weight(i) for i in sample)
+    segmented: dict[tuple[str, str], SegmentedDocument] = {}
+    records: list[dict] = []
+    with progress.stages(("fit",), size):
+        for chunk, done in zip(_chunks(sample, batch_documents), engine.map(segment_items, _chunks(sample, batch_documents), shared=registry)):
+            for item, one in zip(chunk, done):
+                segmented[_identity(item)] = one
+                records.extend(one.records)
+                worker_seconds.update(one.seconds)
+            progress.advance(("fit",), sum(one.weight for one in done))
+        table = table_from_records(records) if records else empty_table()
+        clock = time.perf_counter()
+        models = enrichment.fit_models(table, **options)
+        seconds["fit: models only"] = time.perf_counter() - clock
+    models.n_documents_sample = sum(1 for one in segmented.values() if one.document is not None)
+    return models, segmented
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    if not frames:
+        return empty_table()
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+
+
+def _finish(models, table: pd.DataFrame) -> pd.DataFrame:
+    from rhetoric_shift import enrich as enrichment
+
+    return enrichment.finish(models, table, copy=False)
 
 
 def document_batches(table: pd.DataFrame, documents: int) -> Iterator[pd.DataFrame]:
@@ -397,6 +526,42 @@ def document_batches(table: pd.DataFrame, documents: int) -> Iterator[pd.DataFra
     bounds = list(starts[::documents]) + [len(table)]
     for begin, end in zip(bounds, bounds[1:]):
         yield table.iloc[begin:end].reset_index(drop=True)
+
+
+class _Progress:
+    """The build's progress: terminal bars (``True``), a callable ``progress(stage, done, total)``, or nothing."""
+
+    def __init__(self, progress: bool | Progress) -> None:
+        self.callback = progress if callable(progress) else None
+        self.bars = bool(progress) and self.callback is None
+        self.done: dict[str, int] = {}
+        self.total: dict[str, int] = {}
+        self._bar = None
+
+    @contextlib.contextmanager
+    def stages(self, names: tuple[str, ...], total: int):
+        """Stages that advance together over ``total`` units (the pass that segments and applies is two)."""
+        for name in names:
+            self.done[name], self.total[name] = 0, total
+            self._call(name)
+        with _bar(self.bars, total, "+".join(names), unit="statements" if names == ("finish",) else "B") as bar:
+            self._bar = bar
+            yield self
+            for name in names:  # archive headers and skipped files count in the total but not in any batch
+                self.done[name] = self.total[name]
+                self._call(name)
+        self._bar = None
+
+    def advance(self, names: tuple[str, ...], n: int) -> None:
+        for name in names:
+            self.done[name] = min(self.total[name], self.done[name] + n)
+            self._call(name)
+        if self._bar is not None:
+            self._bar.update(n)
+
+    def _call(self, name: str) -> None:
+        if self.callback is not None:
+            self.callback(name, self.done[name], self.total[name])
 
 
 @contextlib.contextmanager

@@ -56,12 +56,19 @@ class EnrichModels:
     n_sample: int
     n_table: int
     sample_ids: list[str] = field(default_factory=list, repr=False)
+    n_documents_sample: int | None = None  # when the table fitted on is a sample of documents (a build): how many
+    n_documents: int | None = None  # ... out of how many
     stems: dict[str, str] = field(default_factory=dict, repr=False)  # words stemmed while fitting, for workers
 
     def method_text(self) -> str:
         """A short paragraph for the Method page: what was fitted on what, and how k was chosen."""
-        lines = [f"Corpus-wide models were fitted once on {self.n_sample:,} of {self.n_table:,} statements "
-                 f"(a sample chosen by a hash of the statement id, random_state={self.random_state})."]
+        if self.n_documents_sample is not None and self.n_documents and self.n_documents_sample < self.n_documents:
+            lines = [f"Corpus-wide models were fitted once on {self.n_sample:,} of {self.n_table:,} statements "
+                     f"(chosen by a hash of the statement id among the statements of the {self.n_documents_sample:,} of "
+                     f"{self.n_documents:,} documents with the smallest hash of their id, random_state={self.random_state})."]
+        else:
+            lines = [f"Corpus-wide models were fitted once on {self.n_sample:,} of {self.n_table:,} statements "
+                     f"(a sample chosen by a hash of the statement id, random_state={self.random_state})."]
         if self.topics is None:
             lines.append("No sampled statement was long enough to cluster, so there are no topics.")
         else:
@@ -183,15 +190,17 @@ def _fill_topics(out: pd.DataFrame, model: TopicModel | None, texts: list[str], 
     out["map_x"], out["map_y"] = coords[:, 0], coords[:, 1]
 
 
-def finish(models: EnrichModels, table: pd.DataFrame) -> pd.DataFrame:
+def finish(models: EnrichModels, table: pd.DataFrame, *, copy: bool = True) -> pd.DataFrame:
     """The corpus-wide step after every batch: duplicate groups; returns the final statement table.
 
     In: the concatenated outputs of ``apply_models`` (in any batch order). Out: the same rows,
     ``dup_group`` filled, helper columns dropped, columns and dtypes as ``schema.COLUMNS``.
+    ``copy=False`` lets it write ``dup_group`` into ``table`` itself (a build's own table, which
+    it then drops), so a large table is not held twice.
     """
     if table.empty:
         return empty_table()
-    out = table.reset_index(drop=True).copy()
+    out = table.reset_index(drop=True).copy() if copy else table.reset_index(drop=True)
     terms = out[DUP_TERMS].tolist() if DUP_TERMS in out else None
     out["dup_group"] = models.duplicates.fit_groups(out, terms=terms)
     return conform_table(out)
