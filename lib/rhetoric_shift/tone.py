@@ -67,6 +67,7 @@ class Vader:
         # The reference replaces emojis one character at a time, so only one-character keys ever match.
         self.emojis: dict[str, str] = {k: v for k, v in reference.emojis.items() if len(k) == 1}
         self._emoji_chars = frozenset(self.emojis)
+        self._scored = frozenset(w for w in self.lexicon if w not in _BOOSTERS)  # words that carry a valence of their own
 
     def _replace_emojis(self, text: str) -> str:
         # The reference's loop, kept as written: a description is glued to the next character.
@@ -87,14 +88,18 @@ class Vader:
         if not text.isascii() and not self._emoji_chars.isdisjoint(text):
             text = self._replace_emojis(text)
         text = text.strip()
-        words = [s if len(s := w.strip(_PUNCT)) > 2 else w for w in text.split()]
+        # ``words`` only answer isupper(), which stripping punctuation (it has no case) does not change.
+        words = text.split()
         if not words:
             return 0.0
-        lows = [w.lower() for w in words]
-        lex = self.lexicon
-        hits = [i for i, w in enumerate(lows) if w in lex and w not in _BOOSTERS]
-        if not hits:
+        if "İ" in text:  # the one letter whose lower case is longer: lower each stripped word, as the reference does
+            lows = [(s if len(s := w.strip(_PUNCT)) > 2 else w).lower() for w in words]
+        else:  # lower-casing keeps every other word's length and its punctuation: lower once, then strip
+            lows = [s if len(s := w.strip(_PUNCT)) > 2 else w for w in text.lower().split()]
+        scored = self._scored
+        if scored.isdisjoint(lows):
             return 0.0
+        hits = [i for i, w in enumerate(lows) if w in scored]
         cap_diff: list[bool] = []  # computed at most once, and only when a word is in capitals
         values: list[tuple[int, float]] = []
         n = len(words)
