@@ -8,7 +8,7 @@ from pathlib import Path
 import nltk
 import pandas as pd
 import pytest
-from conftest import assert_user_error, make_table
+from conftest import SEEDS, assert_user_error, make_table
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -379,3 +379,26 @@ def test_the_hand_coded_set_is_complete_and_well_formed():
     # Each coded target is named by its statement; a targets lexicon that stops naming many of them
     # would leave the benchmark scoring pairs the table no longer has.
     assert sum(r["target"] in lexicon.tag(r["text"]) for r in coded) >= 0.95 * len(coded)
+
+
+@pytest.mark.parametrize("text", [
+    "Russia’s cooperation with Ukraine's partners is not a threat.",
+    "İstanbul talks: dialogue, not confrontation; counter-terrorism co-operation.",
+    "We don't want confrontation — we want DIALOGUE and “partnership”.",
+    "The Organization for Security and Co-operation in Europe met; rivals’ threats grew.",
+])
+def test_stance_terms_from_shared_tokens_equal_those_of_the_text(text):
+    from rhetoric_shift.stance import stance_matches
+    from rhetoric_shift.tokens import tokenize
+
+    assert stance_matches(text, tokens=tokenize(text)) == stance_matches(text)
+
+
+def test_stance_terms_from_shared_tokens_on_the_seeds():
+    from rhetoric_shift.stance import stance_matches
+    from rhetoric_shift.tokens import tokenize
+
+    texts = [p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    paragraphs = [para for t in texts for para in t.split("\n") if para.strip()]
+    assert len(paragraphs) > 100
+    assert [stance_matches(p, tokens=tokenize(p)) for p in paragraphs] == [stance_matches(p) for p in paragraphs]

@@ -183,11 +183,12 @@ class _Tokens:
     are worked out only when a candidate term needs them.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tokens: list[str] | None = None) -> None:
         self.text = text
         self._found: list[re.Match[str]] | None = None
         if "İ" not in text:  # the one letter whose lower case is longer (two code points)
-            words = _WORD.findall(text.lower().replace("’", "'"))
+            # ``tokens.tokenize`` is this very findall (its pattern is this one once ’ is made ')
+            words = tokens if tokens is not None else _WORD.findall(text.lower().replace("’", "'"))
         else:
             words = [m.group().lower().replace("’", "'") for m in self._matches()]
         self.words = [w[:-2] if w.endswith("'s") else w for w in words] if "'" in text or "’" in text else words
@@ -284,10 +285,13 @@ class Match:
     sign: int
 
 
-def stance_matches(text: str, lexicon: StanceLexicon | None = None) -> list[Match]:
-    """The counted stance terms of ``text``, left to right (see the module docstring for the rules)."""
+def stance_matches(text: str, lexicon: StanceLexicon | None = None, tokens: list[str] | None = None) -> list[Match]:
+    """The counted stance terms of ``text``, left to right (see the module docstring for the rules).
+
+    ``tokens``: ``tokens.tokenize(text)`` when already computed (the words are read from it).
+    """
     lexicon = lexicon or _bundled_stance_lexicon()
-    tokens = _Tokens(text)
+    tokens = _Tokens(text, tokens)
     words, by_first, names = tokens.words, lexicon.by_first, lexicon.names
     if lexicon.firsts.isdisjoint(words):
         return []

@@ -114,6 +114,11 @@ def content_stems(text: str) -> list[str]:
     return [s for s in map(_CONTENT_STEMS.__getitem__, tokenize(text)) if s]
 
 
+def content_stems_of(tokens: Sequence[str]) -> list[str]:
+    """``content_stems`` of a text from its ``tokenize`` tokens, when they are already at hand."""
+    return [s for s in map(_CONTENT_STEMS.__getitem__, tokens) if s]
+
+
 def ngrams(stems: Sequence[str], ngram_range: tuple[int, int]) -> list[str]:
     """The space-joined n-grams of ``stems`` for n in ``ngram_range`` (inclusive), shortest first."""
     lo, hi = ngram_range
