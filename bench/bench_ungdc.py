@@ -53,17 +53,19 @@ def run_build(inputs: list[str], out: Path, extra: list[str] = ()) -> dict:
     command = [sys.executable, "-m", "rhetoric_shift", "build", *inputs, "--out", str(out), "--quiet", *extra]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "lib")}
     clock = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-    parent = psutil.Process(process.pid)
-    peak = largest = 0
-    while process.poll() is None:
-        sizes = _tree_rss(parent)
-        peak, largest = max(peak, sum(sizes)), max([largest, *sizes])
-        time.sleep(0.1)
-    seconds = time.perf_counter() - clock
-    err = process.stderr.read().decode()
-    if process.returncode:
-        raise SystemExit(f"build failed ({process.returncode}): {err[-2000:]}")
+    # stderr to a file, not a pipe: a chatty child (Dask's warnings under load) would fill a pipe and stall
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=ROOT)
+        parent = psutil.Process(process.pid)
+        peak = largest = 0
+        while process.poll() is None:
+            sizes = _tree_rss(parent)
+            peak, largest = max(peak, sum(sizes)), max([largest, *sizes])
+            time.sleep(0.1)
+        seconds = time.perf_counter() - clock
+        if process.returncode:
+            err.seek(0)
+            raise SystemExit(f"build failed ({process.returncode}): {err.read().decode(errors='replace')[-2000:]}")
     report = json.loads(out.with_suffix(".build.json").read_text())
     return {"seconds": seconds, "peak": peak, "largest": largest, "report": report}
 
