@@ -34,6 +34,10 @@ def test_every_manifest_format_has_one_module_and_the_command_lists_them(capsys)
         ("Live Blog\n\nTillerson and Lavrov meet\n\nThe talks began.\n", "liveblog"),
         ("MOSCOW—The talks began on Wednesday.\n\nThey ended late.\n", "news"),
         ("Remarks by Foreign Minister Sergey Lavrov at the OSCE, Basel\n\nThe meeting ends.\n", "transcript"),
+        ("Ukraine war news – latest: ministers meet in Delhi\n\nThe ministers met.\n\nThey spoke.\n", "liveblog"),
+        ("Ukraine war news – the latest talks in Delhi end\n\nThe ministers met.\n", "paragraphs"),
+        ("Europe and Eurasia: Remarks With Foreign Minister Ivanov Before Their Meeting\n\nSECRETARY SMITH: Thank you.\n",
+         "transcript"),
     ],
 )
 def test_detection(text, expected):

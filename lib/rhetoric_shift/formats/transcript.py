@@ -74,9 +74,10 @@ _LINE_LABEL = re.compile(
 )
 
 
+# A title may follow the section of the site it is filed under: "Europe and Eurasia: Remarks With ...".
 _TRANSCRIPT_TITLE = re.compile(
-    r"^(?:(?:opening|closing|introductory)\s+)?(?:remarks|answers|responses|speech|address|interview|transcript)\b.{0,200}\b(?:by|of|with)\s+[A-Z]"
-    r"|^(?:joint\s+)?(?:press|news)\s+conference\b",
+    r"^(?:[A-Z][\w&'’,-]*(?:\s+[\w&'’,-]+){0,4}:\s+)?(?:(?:opening|closing|introductory)\s+)?(?:remarks|answers|responses|speech|address|interview|transcript)\b.{0,200}\b(?:by|of|with)\s+[A-Z]"
+    r"|^(?:[A-Z][\w&'’,-]*(?:\s+[\w&'’,-]+){0,4}:\s+)?(?:joint\s+)?(?:press|news)\s+conference\b",
     re.I,
 )
 
