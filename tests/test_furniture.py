@@ -125,3 +125,32 @@ def test_an_emphasised_salutation_repeated_in_a_speech_is_text():
 )
 def test_a_heading_is_one_short_line_without_a_closing_stop(paragraph, expected):
     assert is_heading(paragraph) is expected
+
+
+def test_a_pager_and_a_relative_time_are_furniture_a_count_in_prose_is_not():
+    text = "Version 3 Version 4\nTalks on a ceasefire end in Geneva after two days – live\n(35 minutes later)\n\nPage 1 Page 2 Page 3\n\n2 hours ago\n\nVersion 3 was adopted 2 hours ago.\n"
+    assert roles(text) == [
+        ("Version 3 Version 4", "furniture", "pager"), ("Talks on a ceasefire end in Geneva after two days – live", "content", ""),
+        ("(35 minutes later)", "furniture", "relative time"), ("Page 1 Page 2 Page 3", "furniture", "pager"),
+        ("2 hours ago", "furniture", "relative time"), ("Version 3 was adopted 2 hours ago.", "content", ""),
+    ]
+
+
+def test_a_title_right_above_a_credited_caption_is_the_videos_title():
+    text = ("The talks went on late.\n\nFive Things to Know About the Talks\nAn analyst explains what is at stake. Photo: AP\n\n"
+            "Talks in Moscow\n\nThe ministers met. Photo: AP\n")
+    found = roles(text)
+    assert found[1] == ("Five Things to Know About the Talks", "furniture", "media caption")
+    assert found[2][2] == "credit"
+    assert found[3] == ("Talks in Moscow", "content", "")  # a blank line between: a headline of its own
+
+
+def test_text_above_a_pages_own_title_is_the_sites_header():
+    text = ("There were 12 press releases posted in the last 24 hours.\n\n"
+            "Europe: Remarks With Foreign Minister Ivanov Before Their Meeting\n\n"
+            "SECRETARY SMITH: Thank you.\n")
+    assert roles(text)[0] == ("There were 12 press releases posted in the last 24 hours.", "furniture", "above the page title")
+    assert roles(text)[1][1] == "content"
+    # A title further down, after the text has begun, leaves the text alone.
+    body = "".join(f"Paragraph {i} of the speech.\n\n" for i in range(4))
+    assert all(role == "content" for _, role, _ in roles(body + "Remarks by Foreign Minister Ivanov at the meeting\n"))

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rhetoric_shift import dates
-from rhetoric_shift.formats.titles import is_document_title
+from rhetoric_shift.formats.titles import is_document_title, is_heading
 from rhetoric_shift.spans import normalize_whitespace, trim_span
 
 # Words of site interfaces. A short line made only of these is navigation, whatever the site.
@@ -92,6 +92,13 @@ FURNITURE_SHAPES = [
     Shape("link line", re.compile(r"^(?!.*[\"“”]).{0,300}(?:https?://|www\.)\S+"), cues=("://", "www.")),
     Shape("teaser", re.compile(r"^(?:read more|read also|also read|see also|related|watch|listen|more on this story|recommended|more from|most read|you may also like)\b\s*[:»›>-]", re.I)),
     Shape("contents", re.compile(r"^(?:table of contents|contents|in this (?:article|story|section)|on this page)\s*:?$", re.I)),
+    # "Version 16 Version 17", "Page 1 Page 2 Page 3": a pager between versions or pages of one text.
+    Shape("pager", re.compile(r"^(?P<word>[A-Z][a-z]+)\s+\d+(?:\s+(?P=word)\s+\d+)+$")),
+    # "(35 minutes later)", "2 hours ago", "5h ago": when an entry was posted, relative to another.
+    Shape("relative time", re.compile(
+        r"^\(?(?:\d+|an?|one)\s*(?:seconds?|secs?|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|months?|years?)\s+(?:later|earlier|ago)\)?$",
+        re.I,
+    )),
     Shape("time alone", re.compile(r"^(?:updated\s*:?\s*)?\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|MSK|BST|EST|EDT|ET|CET))?$", re.I)),
 ]
 _SENTENCE_END_CHARS = frozenset(".!?,;:\"”")
@@ -126,7 +133,8 @@ def classify_lines(text: str) -> list[Line]:
     _mark_contents(lines, printed)
     _mark_title_lists(lines, printed)
     _mark_menus(text, lines)
-    _mark_media_captions(lines)
+    _mark_media_captions(lines, printed)
+    _mark_above_title(lines, printed)
     _mark_repeated(lines, printed, text)
     return lines
 
@@ -232,11 +240,43 @@ def _mark_menus(text: str, lines: list[Line]) -> None:
         run = []
 
 
-def _mark_media_captions(lines: list[Line]) -> None:
-    """The line right under a copyright line ("© Sputnik") captions the photo or video it credits."""
+def _mark_media_captions(lines: list[Line], printed: list[str]) -> None:
+    """The line right under a copyright line ("© Sputnik") captions the photo or video it credits, and
+    a title line right above a caption with its credit (no blank line between) is that video's title."""
     for above, line in zip(lines, lines[1:]):
         if above.reason == "copyright line" and line.role == "content":
             line.role, line.reason = "furniture", "media caption"
+    for i in range(len(lines) - 1):
+        above, line = lines[i], lines[i + 1]
+        if line.reason in ("caption", "credit") and above.role == "content" and _title_shaped(printed[i]) \
+                and not printed[i].endswith("."):
+            above.role, above.reason = "furniture", "media caption"
+
+
+_HEADER_LINES = 12  # a page's own title comes within its first lines
+_HEADER_CONTENT = 3  # a site's header above it holds a few lines of text at most
+
+
+def _mark_above_title(lines: list[Line], printed: list[str]) -> None:
+    """Text above a page's own title ("Remarks With ...", "Interview by ...") near the top of the page
+    is the site's header: a banner, a counter of press releases or of days since an event."""
+    above: list[Line] = []
+    seen = 0
+    for line, chunk in zip(lines, printed):
+        if line.role == "blank":
+            continue
+        seen += 1
+        if seen > _HEADER_LINES or line.role == "entry":
+            return
+        if line.role != "content":
+            continue
+        if is_document_title(chunk) and is_heading(chunk):
+            for item in above:
+                item.role, item.reason = "furniture", "above the page title"
+            return
+        above.append(line)
+        if len(above) > _HEADER_CONTENT:
+            return
 
 
 _NUMBERED = re.compile(r"^(?:\d{1,2}[.)]|[•·▪◦*-])\s+\S")

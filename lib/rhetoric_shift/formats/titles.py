@@ -17,9 +17,11 @@ _TITLE_POSSESSIVE = re.compile(
     r"(?:answers?|remarks|comments?|interview|reply|replies|statement|speech|article|address|briefing|message|op-ed|responses?)\b"
 )
 _TITLE_BY = re.compile(r"^(?:Briefing|Comment|Statement|Remarks|Interview|Speech|Article|Address|Answers?)s?\s+by\s+(?:the\s+)?(?P<name>.+?)(?:,|\s+on\s+|\s+at\s+|$)")
-# A transcript's title: "Opening remarks and answers to media questions by ...", "Remarks With Foreign Minister ...".
+# A transcript's title: "Opening remarks and answers to media questions by ...", "Remarks With Foreign Minister ...",
+# perhaps under the section of the site it is filed in ("Europe and Eurasia: Remarks With ...").
+SECTION_PREFIX = r"(?:[A-Z][\w&'’,-]*(?:\s+[\w&'’,-]+){0,4}:\s+)?"
 _TRANSCRIPT_TITLE = re.compile(
-    r"^(?:(?:Foreign\s+Minister|Secretary|President|Deputy\s+Foreign\s+Minister)\b.{0,80}['’]s\s+)?"
+    r"^" + SECTION_PREFIX + r"(?:(?:Foreign\s+Minister|Secretary|President|Deputy\s+Foreign\s+Minister)\b.{0,80}['’]s\s+)?"
     r"(?:(?:opening|closing|introductory|press)\s+)?(?:remarks|answers|statement|speech|address|comments?|interview|briefing|transcript|"
     r"press\s+conference|joint\s+press\s+(?:conference|availability)|news\s+conference)\b",
     re.I,

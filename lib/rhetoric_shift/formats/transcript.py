@@ -14,6 +14,7 @@ import re
 
 from rhetoric_shift.formats.base import Format
 from rhetoric_shift.formats.news import prose
+from rhetoric_shift.formats.titles import SECTION_PREFIX
 from rhetoric_shift.schema import PRESS
 from rhetoric_shift.spans import normalize_whitespace
 from rhetoric_shift.speakers import SpeakerRegistry
@@ -74,10 +75,9 @@ _LINE_LABEL = re.compile(
 )
 
 
-# A title may follow the section of the site it is filed under: "Europe and Eurasia: Remarks With ...".
 _TRANSCRIPT_TITLE = re.compile(
-    r"^(?:[A-Z][\w&'’,-]*(?:\s+[\w&'’,-]+){0,4}:\s+)?(?:(?:opening|closing|introductory)\s+)?(?:remarks|answers|responses|speech|address|interview|transcript)\b.{0,200}\b(?:by|of|with)\s+[A-Z]"
-    r"|^(?:[A-Z][\w&'’,-]*(?:\s+[\w&'’,-]+){0,4}:\s+)?(?:joint\s+)?(?:press|news)\s+conference\b",
+    rf"^{SECTION_PREFIX}(?:(?:opening|closing|introductory)\s+)?(?:remarks|answers|responses|speech|address|interview|transcript)\b.{{0,200}}\b(?:by|of|with)\s+[A-Z]"
+    rf"|^{SECTION_PREFIX}(?:joint\s+)?(?:press|news)\s+conference\b",
     re.I,
 )
 
