@@ -84,6 +84,8 @@ def test_an_enumerator_inside_a_paragraph_is_no_photo_caption():
     assert roles(para + "\n") == [(para, "content", "")]
     caption = "Rex Tillerson (L) and Sergei Lavrov (R) shake hands in Moscow"
     assert roles(caption + "\n")[0][2] == "caption"
+    reference = "As for the implementation of section (C) of resolution 687 (1991), we expect progress."
+    assert roles(reference + "\n") == [(reference, "content", "")]
 
 
 def test_a_translators_credit_is_furniture_a_sentence_about_translation_is_not():
@@ -97,6 +99,8 @@ def test_short_sentences_in_a_row_are_a_speech_not_a_table_of_contents():
     text = ("The year the Second World War ended.\n\nThe year the United Nations was founded.\n\n"
             "It was a year when humanity found hope.\n\nThis year is one of the hardest since then.\n")
     assert all(role == "content" for _, role, _ in roles(text))
+    cadence = "I remember reading the Declaration…\n\nAs a student.\n\nIt had a profound effect on me.\n\nBecause it speaks about dignity…\n"
+    assert all(role == "content" for _, role, _ in roles(cadence))
     contents = "Situation in Syria\n\nKiev regime crimes\n\nLowering the mobilisation age.\n\nSituation in Moldova\n"
     assert [reason for _, _, reason in roles(contents)] == ["contents"] * 4
 
@@ -154,3 +158,13 @@ def test_text_above_a_pages_own_title_is_the_sites_header():
     # A title further down, after the text has begun, leaves the text alone.
     body = "".join(f"Paragraph {i} of the speech.\n\n" for i in range(4))
     assert all(role == "content" for _, role, _ in roles(body + "Remarks by Foreign Minister Ivanov at the meeting\n"))
+
+
+def test_shapes_without_cues_are_anchored_at_the_start_of_the_line():
+    # They are tried together by one match at the start of the line, which is only right for these.
+    import re._parser as sre_parse  # noqa: PLC0415 (the parser is the only way to see the anchor)
+
+    for shape in FURNITURE_SHAPES:
+        if not shape.cues:
+            first = sre_parse.parse(shape.pattern.pattern, shape.pattern.flags)[0]
+            assert first == (sre_parse.AT, sre_parse.AT_BEGINNING), shape.reason

@@ -46,7 +46,8 @@ class Shape:
     its white space normalised) and cues, lowercase strings one of which every match contains.
 
     The cues only make the search cheap: a long line of prose that holds none of them is never
-    searched. A pattern anchored at the start of the line fails at once on prose and needs none.
+    searched. A pattern without cues must be anchored at the start of the line ("^..."): those are
+    tried together in one match (``_UNCUED``), which fails at once on prose.
     """
 
     reason: str
@@ -79,8 +80,9 @@ FURNITURE_SHAPES = [
           cues=("getty", "/")),
     Shape("credit", re.compile(r"(?:\bcredit|\bphoto|\bimage)\s*:\s*[\w .&/-]{2,40}$", re.I), cues=(":",)),
     Shape("credit", re.compile(r"^.{0,80}\btranslated (?:from [A-Z]\w+ )?by\b", re.I), cues=("lated",), max_len=160),
-    # "Lavrov (R) and Kerry (L) shake hands": a marker as photo captions print it, in capitals or words.
-    Shape("caption", re.compile(r"\((?:(?-i:L|R|C)|left|right|centre|center)\)", re.I), cues=(")",), max_len=600),
+    # "Lavrov (R) and Kerry (L) shake hands": a marker after a name, as photo captions print it;
+    # "section (C) of resolution 687" is a reference, "(c) To discuss ..." an item of a list.
+    Shape("caption", re.compile(r"(?-i:[A-Z][\w.'’-]*)\s+\((?:(?-i:L|R|C)|left|right|centre|center)\)", re.I), cues=(")",), max_len=600),
     Shape("hashtags", re.compile(r"^#\w+(?:\s+#\w+)+$")),  # one "#Syria" alone heads a section
     Shape("script code", re.compile(r"\bfunction\s*\(|\}\s*\)\s*;|^\s*(?:var|const|let)\s+\w+\s*=|__\w+\.\w+\("),
           cues=("function", "}", "=", "__")),
@@ -168,14 +170,32 @@ def _classify(text: str, start: int, end: int, line: str, enumerated: bool = Fal
     return Line(start, end, "content")
 
 
+def _screen(shapes: list[Shape]) -> re.Pattern[str]:
+    """One pattern that matches at the start of a line where one of ``shapes``' patterns, all
+    anchored there ("^..."), does."""
+    return re.compile("|".join(
+        f"(?i:{shape.pattern.pattern})" if shape.pattern.flags & re.I else f"(?:{shape.pattern.pattern})" for shape in shapes))
+
+
+# The shapes without cues, all anchored at the start of the line, tried at once: on most lines
+# none matches, and one match at the start decides it.
+_UNCUED = _screen([shape for shape in FURNITURE_SHAPES if not shape.cues])
+_CUES = frozenset(cue for shape in FURNITURE_SHAPES for cue in shape.cues)
+
+
 def furniture_reason(line: str, enumerated: bool = False) -> str | None:
     """The reason of the first furniture shape that ``line`` (white space normalised) has, or None;
     ``enumerated`` when the page lists items "(a)", "(b)", ..., so that "(c) Name" is no copyright."""
     lowered = line.lower()
+    cues = {cue for cue in _CUES if cue in lowered}
+    uncued = _UNCUED.match(line) is not None
     for shape in FURNITURE_SHAPES:
-        if (shape.max_len is not None and len(line) > shape.max_len) or (enumerated and shape.enumerator):
+        if shape.cues:
+            if cues.isdisjoint(shape.cues):
+                continue
+        elif not uncued:
             continue
-        if shape.cues and not any(cue in lowered for cue in shape.cues):
+        if (shape.max_len is not None and len(line) > shape.max_len) or (enumerated and shape.enumerator):
             continue
         if shape.pattern.search(line):
             return shape.reason
@@ -310,9 +330,9 @@ def _mark_title_lists(lines: list[Line], printed: list[str]) -> None:
             continue
         if line.role == "content" and _title_shaped(chunk) and not is_document_title(chunk):
             run.append(line)
-            stops += chunk.endswith(".")
+            stops += chunk.endswith((".", "…"))
             continue
-        # Titles seldom end with a full stop; four short sentences in a row are a speech's cadence.
+        # Titles seldom end with a full stop or an ellipsis; four short sentences in a row are a speech's cadence.
         if len(run) >= 4 and 2 * stops < len(run):
             for item in run:
                 item.role, item.reason = "furniture", "contents"
@@ -346,7 +366,7 @@ def _mark_repeated(lines: list[Line], printed: list[str], text: str) -> None:
     for (above, first), (below, second) in zip(kept, kept[1:]):
         if above.role != "content":
             continue
-        if len(first.split()) >= 6 and second.startswith(first) and not _QUOTE_MARK.search(first):
+        if second.startswith(first) and len(first.split()) >= 6 and not _QUOTE_MARK.search(first):
             above.role, above.reason = "furniture", "caption"
             if below.role == "content":
                 below.role, below.reason = "furniture", "caption"
