@@ -6,8 +6,16 @@ strings of any one site: interface words ("Skip to main content", "Adjust Commen
 language switcher ("• de-DE1 en-GB1 ru-RU"), an archive menu ("July 2020 (3)"), phone numbers,
 copyright and photo credits and the caption under them, a contents list, "Read more:" teasers,
 a run of three or more short unpunctuated lines (a menu), and short unpunctuated lines repeated
-on the page (headers and footers printed twice). Every dropped line keeps its reason, which the
-build report lists.
+on the page (headers and footers printed twice), pagers ("Version 16 Version 17"), relative times
+("(35 minutes later)"), a video's title above its credited caption, and a site's header above the
+page's own title. Every dropped line keeps its reason, which the build report lists.
+
+Text stays text where its shape says so: "(c) to end ..." is the third item of a list, not a
+copyright line; short sentences in a row are a speech's cadence, not a table of contents.
+
+Every line of every document passes here, so the shapes are cheap to rule out: the ones anchored
+at the start of a line are tried in one match, the others only when the line holds one of their
+cues, and a line is normalised only when its white space needs it.
 """
 
 from __future__ import annotations
