@@ -135,3 +135,11 @@ def test_sentences_about_the_page_are_furniture():
     assert found["This article was originally published on 12 April 2017."] == "about the page"
     assert found["The article has changed 23 times. There is an RSS feed of changes available."] == "about the page"
     assert "This article is important, Lavrov said." not in found
+
+
+def test_a_story_that_reports_without_quotation_marks_is_news_a_speech_citing_once_is_not():
+    story = ("Ministers met in Geneva.\n\nIvanov stressed that the talks must go on.\n\n"
+             "The minister noted that no date was set.\n")
+    assert detect_format(story) == "news"
+    speech = "We meet in difficult times.\n\nAs the Secretary-General said, peace needs work.\n\nWe said so before.\n"
+    assert detect_format(speech) == "paragraphs"
