@@ -55,7 +55,8 @@ REMARK_KINDS = ("direct", "reported", "question")
 # (``term_codes``), so the duplicate search never tokenises a text a second time.
 DUP_TERMS = "_dup_terms"
 _PAIR_CHUNK = 200_000  # candidate pairs scored at once: bounds memory on a large period
-_ROW_CHUNK = 4_000  # statements of one period joined at once
+_KEYED_ROWS = 60_000  # statements whose blocking keys are grouped at once: bounds memory
+_SINGLE_KEYS = 2  # a statement's rarest terms that are blocking keys on their own
 
 _CODE_CACHE: dict[str, int] = {}
 
@@ -84,6 +85,69 @@ def _unpack(packed: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(np.arange(len(packed)), lengths), codes
 
 
+def _term_counts(rows: np.ndarray, terms: np.ndarray, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each distinct (row, term) of the occurrences, sorted by row then term, and its count."""
+    key = np.sort(rows * np.int64(max(n_terms, 1)) + terms)
+    if not len(key):
+        return key, key.copy(), key.copy()
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    counts = np.diff(np.r_[first, len(key)])
+    key = key[first]
+    return key // max(n_terms, 1), key % max(n_terms, 1), counts
+
+
+def _split(labels: np.ndarray) -> list[np.ndarray]:
+    """Row indices of each label (0..k-1), in label order, each ascending."""
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    return np.split(order, bounds) if len(order) else []
+
+
+def _chunks(parts: list[np.ndarray], max_rows: int) -> list[np.ndarray]:
+    """``parts`` concatenated into runs of about ``max_rows`` rows (a part is never split)."""
+    out, run, size = [], [], 0
+    for part in parts:
+        if run and size + len(part) > max_rows:
+            out.append(np.concatenate(run))
+            run, size = [], 0
+        run.append(part)
+        size += len(part)
+    if run:
+        out.append(np.concatenate(run))
+    return out
+
+
+def _drop_common(P: sparse.csr_matrix, max_block: int) -> sparse.csr_matrix:
+    """``P`` without the terms in more than ``max_block`` of its rows (blocks too large to join)."""
+    P = P.tocsr(copy=True)
+    too_common = np.bincount(P.indices, minlength=P.shape[1]) > max_block
+    P.data[too_common[P.indices]] = 0
+    P.eliminate_zeros()
+    return P
+
+
+def _join_cost(P: sparse.csr_matrix) -> int:
+    """How many pairs the prefix join of ``P``'s rows would score: row pairs per shared column."""
+    block = np.bincount(P.indices).astype(np.int64)
+    return int((block * (block - 1) // 2).sum())
+
+
+def _block_pairs(keys: np.ndarray, rows: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of ``rows`` that share a key, keys held by more than ``max_block`` rows left out."""
+    order = np.lexsort((rows, keys))
+    keys, rows = keys[order], rows[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
+    sizes = np.diff(np.r_[starts, len(keys)])
+    usable = (sizes >= 2) & (sizes <= max_block)
+    out_i, out_j = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for size in np.unique(sizes[usable]):  # blocks of one size at once: one index grid
+        first = starts[usable & (sizes == size)]
+        a, b = np.triu_indices(int(size), 1)
+        out_i.append(rows[(first[:, None] + a).ravel()])
+        out_j.append(rows[(first[:, None] + b).ravel()])
+    return np.concatenate(out_i), np.concatenate(out_j)
+
+
 class DuplicateFinder:
     """Group statements that report the same remark in different documents.
 
@@ -101,11 +165,21 @@ class DuplicateFinder:
     each), ``n_docs_`` (statements with at least one content word).
     """
 
-    def __init__(self, threshold: float = 0.4, min_words: int = 4, kinds: Sequence[str] = REMARK_KINDS, max_block: int = 200) -> None:
+    def __init__(
+        self,
+        threshold: float = 0.4,
+        min_words: int = 4,
+        kinds: Sequence[str] = REMARK_KINDS,
+        max_block: int = 200,
+        exact_cost: int = 20,
+        key_terms: int = 8,
+    ) -> None:
         self.threshold = threshold
         self.min_words = min_words
         self.kinds = kinds
         self.max_block = max_block
+        self.exact_cost = exact_cost
+        self.key_terms = key_terms
 
     def _check_params(self) -> None:
         t = self.threshold
@@ -115,6 +189,10 @@ class DuplicateFinder:
             raise param_error("DuplicateFinder", "min_words", "an int >= 1", self.min_words)
         if not is_int(self.max_block) or self.max_block < 2:
             raise param_error("DuplicateFinder", "max_block", "an int >= 2", self.max_block)
+        if not is_int(self.exact_cost) or self.exact_cost < 0:
+            raise param_error("DuplicateFinder", "exact_cost", "an int >= 0", self.exact_cost)
+        if not is_int(self.key_terms) or self.key_terms < 2:
+            raise param_error("DuplicateFinder", "key_terms", "an int >= 2", self.key_terms)
         unknown = sorted(set(self.kinds) - set(KINDS))
         if unknown:
             raise param_error("DuplicateFinder", "kinds", f"kinds among {', '.join(KINDS)}", unknown)
@@ -136,12 +214,11 @@ class DuplicateFinder:
         self._check_params()
         texts = list(texts)
         rows, codes = _unpack(self._terms(texts, terms))
-        # One count per statement and term: codes are factorised, then (row, term) made unique.
         term_idx, uniques = pd.factorize(codes, sort=True)
-        uniq_pairs = pd.unique(rows * max(len(uniques), 1) + term_idx)
+        rows, term_idx, _ = _term_counts(rows, term_idx, len(uniques))
         self.codes_ = np.asarray(uniques, dtype=np.int64)
-        self.df_ = np.bincount(uniq_pairs % max(len(uniques), 1), minlength=len(uniques)).astype(np.int64)
-        self.n_docs_ = int(len(np.unique(rows)))
+        self.df_ = np.bincount(term_idx, minlength=len(uniques)).astype(np.int64)
+        self.n_docs_ = int(np.count_nonzero(np.diff(rows)) + 1) if len(rows) else 0
         return self
 
     def _check_fitted(self) -> None:
@@ -150,29 +227,31 @@ class DuplicateFinder:
 
     def _matrix(self, packed: list[bytes]) -> sparse.csr_matrix:
         """L2-normalised TF-IDF rows (sublinear tf, smooth idf as scikit-learn's), columns ordered
-        rarest term first (ties by code), so each row's entries run from its rarest term."""
+        rarest term first (ties by code), so each row's entries run from its rarest term.
+
+        Terms unseen by ``fit`` (document frequency 0) are rarest of all, ordered by code, and
+        take the first columns.
+        """
         rows, codes = _unpack(packed)
-        pos = np.searchsorted(self.codes_, codes)
-        pos_c = np.minimum(pos, max(len(self.codes_) - 1, 0))
-        known = (pos < len(self.codes_)) & (self.codes_[pos_c] == codes) if len(self.codes_) else np.zeros(len(codes), bool)
-        df = np.where(known, self.df_[pos_c] if len(self.codes_) else 0, 0)
-        # Columns: rank by (df, code); an unseen term (df 0) is rarest of all.
-        local_codes, local_idx = np.unique(codes, return_inverse=True)
-        local_df = np.zeros(len(local_codes), dtype=np.int64)
-        local_df[local_idx] = df
-        rank = np.empty(len(local_codes), dtype=np.int64)
-        rank[np.lexsort((local_codes, local_df))] = np.arange(len(local_codes))
-        cols = rank[local_idx]
-        counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(packed), len(local_codes)))
-        counts.sum_duplicates()
-        idf_by_col = np.empty(len(local_codes))
-        idf_by_col[rank] = np.log((1 + self.n_docs_) / (1 + local_df)) + 1
-        X = counts.copy()
-        X.data = (1 + np.log(X.data)) * idf_by_col[X.indices]
-        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-        X = sparse.diags(1 / np.where(norms > 0, norms, 1)) @ X
-        X = X.tocsr()
-        X.sort_indices()
+        known = pd.Index(self.codes_).get_indexer(codes) if len(self.codes_) else np.full(len(codes), -1)
+        unseen = known < 0
+        unseen_codes, unseen_col = np.unique(codes[unseen], return_inverse=True)
+        rank = np.empty(len(self.codes_), dtype=np.int64)
+        by_rarity = np.lexsort((self.codes_, self.df_))
+        rank[by_rarity] = np.arange(len(self.codes_)) + len(unseen_codes)
+        cols = np.empty(len(codes), dtype=np.int64)
+        cols[unseen] = unseen_col
+        cols[~unseen] = rank[known[~unseen]]
+        n_cols = len(unseen_codes) + len(self.codes_)
+        df_by_col = np.concatenate([np.zeros(len(unseen_codes), np.int64), self.df_[by_rarity]])
+        idf_by_col = np.log((1 + self.n_docs_) / (1 + df_by_col)) + 1
+        rows, cols, counts = _term_counts(rows, cols, n_cols)
+        data = (1 + np.log(counts)) * idf_by_col[cols]
+        norms = np.sqrt(np.bincount(rows, weights=data**2, minlength=len(packed)))
+        data /= norms[rows]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(packed)))])
+        X = sparse.csr_matrix((data, cols, indptr), shape=(len(packed), n_cols))
+        X.has_sorted_indices = True  # _term_counts sorts each row's columns
         return X
 
     def _prefixes(self, X: sparse.csr_matrix) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -212,46 +291,94 @@ class DuplicateFinder:
         P, suffix = self._prefixes(X)
         docs = pd.factorize(sub["doc_id"].astype(str))[0]
         ids = sub["statement_id"].astype(str).to_numpy()
-        found = []
-        for _, where in sorted(pd.Series(np.arange(len(sub))).groupby(sub["period"].to_numpy()).groups.items()):
-            where = np.asarray(where)
-            if len(np.unique(docs[where])) > 1:
-                found.append(self._block_pairs(X[where], P[where], suffix[where], docs[where], where))
-        if not found:
+        periods = pd.factorize(sub["period"].to_numpy(), sort=True)[0]
+        cand_i, cand_j = [], []
+        keyed: list[np.ndarray] = []
+        for where in _split(periods):
+            if len(np.unique(docs[where])) < 2:
+                continue
+            Pw = _drop_common(P[where], self.max_block)
+            if _join_cost(Pw) <= self.exact_cost * len(where):
+                i, j = self._prefix_candidates(Pw, suffix[where])
+                cand_i.append(where[i])
+                cand_j.append(where[j])
+            else:
+                keyed.append(where)
+        for chunk in _chunks(keyed, _KEYED_ROWS):
+            i, j = self._key_candidates(P, periods, chunk)
+            cand_i.append(i)
+            cand_j.append(j)
+        if not cand_i:
             return pd.DataFrame([], columns=columns)
-        i, j, s = (np.concatenate(parts) for parts in zip(*found))
+        i, j = np.concatenate(cand_i), np.concatenate(cand_j)
+        keep = docs[i] != docs[j]  # the same document never pairs with itself
+        i, j, s = self._verify(X, i[keep], j[keep])
         a, b = np.minimum(ids[i], ids[j]), np.maximum(ids[i], ids[j])
         out = pd.DataFrame({"a": a, "b": b, "similarity": np.round(s, 6)})
         return out.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
 
-    def _block_pairs(self, X, P, suffix, docs, where) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Pairs of one period: candidates share a prefix term, then their exact cosine decides.
+    def _prefix_candidates(self, P: sparse.csr_matrix, suffix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs of one period that share a prefix term and can still reach the threshold.
 
         The product of the prefixes is the cosine over the shared prefix terms; every other
-        shared term lies in a suffix, which adds at most the two suffix norms. A candidate that
-        cannot reach the threshold even so is dropped before its exact cosine is computed.
+        shared term lies in a suffix, which adds at most the two suffix norms.
         """
-        out_i, out_j, out_s = [], [], []
-        P = P.tocsr(copy=True)
-        too_common = np.bincount(P.indices, minlength=P.shape[1]) > self.max_block
-        P.data[too_common[P.indices]] = 0  # linear cost: no block larger than max_block
-        P.eliminate_zeros()
-        PT = P.T.tocsr()
-        for start in range(0, P.shape[0], _ROW_CHUNK):
-            C = (P[start : start + _ROW_CHUNK] @ PT).tocoo()
-            ci, cj = C.row + start, C.col
-            keep = (ci < cj) & (docs[ci] != docs[cj]) & (C.data + suffix[ci] + suffix[cj] >= self.threshold - 1e-9)
-            ci, cj = ci[keep], cj[keep]
-            for p in range(0, len(ci), _PAIR_CHUNK):
-                i, j = ci[p : p + _PAIR_CHUNK], cj[p : p + _PAIR_CHUNK]
-                sims = np.asarray(X[i].multiply(X[j]).sum(axis=1)).ravel()
-                hit = sims >= self.threshold - 1e-12
-                out_i.append(where[i[hit]])
-                out_j.append(where[j[hit]])
-                out_s.append(sims[hit])
-        empty = np.zeros(0, dtype=np.int64)
-        return (np.concatenate(out_i) if out_i else empty, np.concatenate(out_j) if out_j else empty,
-                np.concatenate(out_s) if out_s else np.zeros(0))
+        C = (P @ P.T.tocsr()).tocoo()
+        keep = (C.row < C.col) & (C.data + suffix[C.row] + suffix[C.col] >= self.threshold - 1e-9)
+        return C.row[keep].astype(np.int64), C.col[keep].astype(np.int64)
+
+    def _key_candidates(self, P: sparse.csr_matrix, periods: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pairs of ``rows`` (indices of ``P``) of one period that share a blocking key.
+
+        Keys of a statement: each of its ``_SINGLE_KEYS`` rarest prefix terms, and every pair
+        of its ``key_terms`` rarest prefix terms (prefix columns run rarest first). A key held
+        by more than ``max_block`` statements is too common to block on.
+        """
+        lengths = np.diff(P.indptr)[rows]
+        starts = P.indptr[:-1][rows]
+        base = np.int64(P.shape[1] + 1)
+        local = np.zeros(len(periods), np.int64)  # small period numbers keep the keys in int64
+        local[rows] = np.unique(periods[rows], return_inverse=True)[1]
+        periods = local
+        key_rows, keys = [], []
+        for p in range(min(self.key_terms, int(lengths.max(initial=0)))):
+            has_p = lengths > p
+            r, first = rows[has_p], P.indices[starts[has_p] + p].astype(np.int64)
+            if p < _SINGLE_KEYS:
+                key_rows.append(r)
+                keys.append((periods[r] * base + first) * base + P.shape[1])
+            for q in range(p + 1, self.key_terms):
+                has_q = lengths[has_p] > q
+                if not has_q.any():
+                    break
+                second = P.indices[starts[has_p][has_q] + q].astype(np.int64)
+                key_rows.append(r[has_q])
+                keys.append((periods[r[has_q]] * base + first[has_q]) * base + second)
+        if not keys:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        key_idx, _ = pd.factorize(np.concatenate(keys))
+        key_rows = np.concatenate(key_rows)
+        blocks = np.bincount(key_idx)
+        usable = (blocks[key_idx] >= 2) & (blocks[key_idx] <= self.max_block)
+        # Row x key incidence; its product with itself lists each pair once, however many keys
+        # the two share (a near copy shares most of them).
+        K = sparse.csr_matrix(
+            (np.ones(int(usable.sum()), np.float32), (key_rows[usable], key_idx[usable])), shape=(P.shape[0], len(blocks))
+        )
+        C = sparse.triu(K @ K.T.tocsr(), k=1).tocoo()
+        return C.row.astype(np.int64), C.col.astype(np.int64)
+
+    def _verify(self, X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The candidate pairs whose exact cosine reaches the threshold, and that cosine."""
+        out_i, out_j, out_s = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0)]
+        for p in range(0, len(i), _PAIR_CHUNK):
+            ci, cj = i[p : p + _PAIR_CHUNK], j[p : p + _PAIR_CHUNK]
+            sims = np.asarray(X[ci].multiply(X[cj]).sum(axis=1)).ravel()
+            hit = sims >= self.threshold - 1e-12
+            out_i.append(ci[hit])
+            out_j.append(cj[hit])
+            out_s.append(sims[hit])
+        return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
 
     def groups(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None) -> list[str]:
         """The ``dup_group`` of each row of ``table``, in row order (star clustering of the pairs)."""
@@ -281,7 +408,8 @@ class DuplicateFinder:
 
     def __repr__(self) -> str:
         return (f"DuplicateFinder(threshold={self.threshold!r}, min_words={self.min_words!r}, "
-                f"kinds={tuple(self.kinds)!r}, max_block={self.max_block!r})")
+                f"kinds={tuple(self.kinds)!r}, max_block={self.max_block!r}, exact_cost={self.exact_cost!r}, "
+                f"key_terms={self.key_terms!r})")
 
 
 def unique_remarks(table: pd.DataFrame) -> pd.DataFrame:
