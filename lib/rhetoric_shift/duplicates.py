@@ -78,11 +78,15 @@ def term_codes(stems: Sequence[str]) -> bytes:
     return np.asarray(out, dtype=np.int64).tobytes()
 
 
+def _lengths(packed: Sequence[bytes]) -> np.ndarray:
+    """How many terms each of ``packed`` (from ``term_codes``) holds."""
+    return np.fromiter(map(len, packed), dtype=np.int64, count=len(packed)) // 8
+
+
 def _unpack(packed: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """Row index and code of every term occurrence in ``packed`` (from ``term_codes``)."""
-    lengths = np.fromiter((len(b) // 8 for b in packed), dtype=np.int64, count=len(packed))
     codes = np.frombuffer(b"".join(packed), dtype=np.int64)
-    return np.repeat(np.arange(len(packed)), lengths), codes
+    return np.repeat(np.arange(len(packed)), _lengths(packed)), codes
 
 
 def _term_counts(rows: np.ndarray, terms: np.ndarray, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -212,14 +216,17 @@ class DuplicateFinder:
         corpus is allowed: then nothing ever pairs.
         """
         self._check_params()
-        texts = list(texts)
-        rows, codes = _unpack(self._terms(texts, terms))
-        term_idx, uniques = pd.factorize(codes, sort=True)
-        rows, term_idx, _ = _term_counts(rows, term_idx, len(uniques))
-        self.codes_ = np.asarray(uniques, dtype=np.int64)
-        self.df_ = np.bincount(term_idx, minlength=len(uniques)).astype(np.int64)
-        self.n_docs_ = int(np.count_nonzero(np.diff(rows)) + 1) if len(rows) else 0
+        self._fit_occurrences(*_unpack(self._terms(list(texts), terms)))
         return self
+
+    def _fit_occurrences(self, rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        """``fit`` on term occurrences (row, code); returns each occurrence's index in ``codes_``."""
+        term_idx, uniques = pd.factorize(codes, sort=True)
+        rows, counted, _ = _term_counts(rows, term_idx, len(uniques))
+        self.codes_ = np.asarray(uniques, dtype=np.int64)
+        self.df_ = np.bincount(counted, minlength=len(uniques)).astype(np.int64)
+        self.n_docs_ = int(np.count_nonzero(np.diff(rows)) + 1) if len(rows) else 0
+        return term_idx
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "df_"):
@@ -227,17 +234,20 @@ class DuplicateFinder:
 
     def _matrix(self, packed: list[bytes]) -> sparse.csr_matrix:
         """L2-normalised TF-IDF rows (sublinear tf, smooth idf as scikit-learn's), columns ordered
-        rarest term first (ties by code), so each row's entries run from its rarest term.
-
-        Terms unseen by ``fit`` (document frequency 0) are rarest of all, ordered by code, and
-        take the first columns.
-        """
+        rarest term first (ties by code), so each row's entries run from its rarest term."""
         rows, codes = _unpack(packed)
-        known = pd.Index(self.codes_).get_indexer(codes) if len(self.codes_) else np.full(len(codes), -1)
+        return self._tfidf(rows, codes, len(packed))
+
+    def _tfidf(self, rows: np.ndarray, codes: np.ndarray, n_rows: int, known: np.ndarray | None = None) -> sparse.csr_matrix:
+        """``_matrix`` of term occurrences (row, code); ``known``: each code's index in ``codes_``
+        when already looked up. Terms unseen by ``fit`` (document frequency 0) are rarest of all,
+        ordered by code, and take the first columns."""
+        if known is None:
+            known = pd.Index(self.codes_).get_indexer(codes) if len(self.codes_) else np.full(len(codes), -1)
         unseen = known < 0
         unseen_codes, unseen_col = np.unique(codes[unseen], return_inverse=True)
-        rank = np.empty(len(self.codes_), dtype=np.int64)
         by_rarity = np.lexsort((self.codes_, self.df_))
+        rank = np.empty(len(self.codes_), dtype=np.int64)
         rank[by_rarity] = np.arange(len(self.codes_)) + len(unseen_codes)
         cols = np.empty(len(codes), dtype=np.int64)
         cols[unseen] = unseen_col
@@ -247,10 +257,10 @@ class DuplicateFinder:
         idf_by_col = np.log((1 + self.n_docs_) / (1 + df_by_col)) + 1
         rows, cols, counts = _term_counts(rows, cols, n_cols)
         data = (1 + np.log(counts)) * idf_by_col[cols]
-        norms = np.sqrt(np.bincount(rows, weights=data**2, minlength=len(packed)))
+        norms = np.sqrt(np.bincount(rows, weights=data**2, minlength=n_rows))
         data /= norms[rows]
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(packed)))])
-        X = sparse.csr_matrix((data, cols, indptr), shape=(len(packed), n_cols))
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n_rows))])
+        X = sparse.csr_matrix((data, cols, indptr), shape=(n_rows, n_cols))
         X.has_sorted_indices = True  # _term_counts sorts each row's columns
         return X
 
@@ -280,42 +290,47 @@ class DuplicateFinder:
         ``terms``: the rows' ``term_codes`` when already computed.
         """
         self._check_fitted()
-        columns = ["a", "b", "similarity"]
         packed = self._terms(table["text"].tolist(), terms)
-        lengths = np.fromiter((len(b) // 8 for b in packed), dtype=np.int64, count=len(packed))
-        eligible = np.flatnonzero(table["kind"].isin(list(self.kinds)).to_numpy() & (lengths >= self.min_words))
-        if not len(eligible) or not len(self.codes_):
-            return pd.DataFrame([], columns=columns)
-        sub = table.iloc[eligible]
-        X = self._matrix([packed[i] for i in eligible])
+        i, j, s = self._pair_rows(table, _lengths(packed), *_unpack(packed))
+        ids = table["statement_id"].astype(str).to_numpy()
+        a, b = np.minimum(ids[i], ids[j]), np.maximum(ids[i], ids[j])
+        out = pd.DataFrame({"a": a, "b": b, "similarity": np.round(s, 6)}, columns=["a", "b", "similarity"])
+        return out.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
+
+    def _pair_rows(self, table: pd.DataFrame, lengths: np.ndarray, rows: np.ndarray, codes: np.ndarray,
+                   known: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``pairs`` as row positions in ``table`` (i, j) and cosines, unordered; the table's
+        term occurrences are (rows, codes), ``known`` as in ``_tfidf``."""
+        eligible = table["kind"].isin(list(self.kinds)).to_numpy() & (lengths >= self.min_words)
+        if not eligible.any() or not len(self.codes_):
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        taken = eligible[rows]
+        position = np.cumsum(eligible) - 1  # a row's index among the eligible rows
+        X = self._tfidf(position[rows[taken]], codes[taken], int(eligible.sum()), None if known is None else known[taken])
         P, suffix = self._prefixes(X)
-        docs = pd.factorize(sub["doc_id"].astype(str))[0]
-        ids = sub["statement_id"].astype(str).to_numpy()
-        periods = pd.factorize(sub["period"].to_numpy(), sort=True)[0]
-        cand_i, cand_j = [], []
+        where = np.flatnonzero(eligible)
+        docs = pd.factorize(table["doc_id"].to_numpy()[where])[0]
+        periods = pd.factorize(table["period"].to_numpy()[where], sort=True)[0]
+        cand_i, cand_j = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         keyed: list[np.ndarray] = []
-        for where in _split(periods):
-            if len(np.unique(docs[where])) < 2:
+        for rows_of_period in _split(periods):
+            if periods[rows_of_period[0]] < 0 or len(np.unique(docs[rows_of_period])) < 2:  # no period: never paired
                 continue
-            Pw = _drop_common(P[where], self.max_block)
-            if _join_cost(Pw) <= self.exact_cost * len(where):
-                i, j = self._prefix_candidates(Pw, suffix[where])
-                cand_i.append(where[i])
-                cand_j.append(where[j])
+            Pw = _drop_common(P[rows_of_period], self.max_block)
+            if _join_cost(Pw) <= self.exact_cost * len(rows_of_period):
+                i, j = self._prefix_candidates(Pw, suffix[rows_of_period])
+                cand_i.append(rows_of_period[i])
+                cand_j.append(rows_of_period[j])
             else:
-                keyed.append(where)
+                keyed.append(rows_of_period)
         for chunk in _chunks(keyed, _KEYED_ROWS):
             i, j = self._key_candidates(P, periods, chunk)
             cand_i.append(i)
             cand_j.append(j)
-        if not cand_i:
-            return pd.DataFrame([], columns=columns)
         i, j = np.concatenate(cand_i), np.concatenate(cand_j)
         keep = docs[i] != docs[j]  # the same document never pairs with itself
         i, j, s = self._verify(X, i[keep], j[keep])
-        a, b = np.minimum(ids[i], ids[j]), np.maximum(ids[i], ids[j])
-        out = pd.DataFrame({"a": a, "b": b, "similarity": np.round(s, 6)})
-        return out.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
+        return where[i], where[j], s
 
     def _prefix_candidates(self, P: sparse.csr_matrix, suffix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Pairs of one period that share a prefix term and can still reach the threshold.
@@ -382,34 +397,56 @@ class DuplicateFinder:
 
     def groups(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None) -> list[str]:
         """The ``dup_group`` of each row of ``table``, in row order (star clustering of the pairs)."""
-        ids = table["statement_id"].astype(str).tolist()
-        pairs = self.pairs(table, terms)
-        neighbours: dict[str, list[str]] = {}
-        for a, b in zip(pairs["a"], pairs["b"]):
-            neighbours.setdefault(a, []).append(b)
-            neighbours.setdefault(b, []).append(a)
-        centre_of: dict[str, str] = {}
-        for node in sorted(neighbours, key=lambda n: (-len(neighbours[n]), n)):
-            if node in centre_of:
-                continue
-            centre_of[node] = node
-            for other in neighbours[node]:
-                centre_of.setdefault(other, node)
-        members: dict[str, list[str]] = {}
-        for node, centre in centre_of.items():
-            members.setdefault(centre, []).append(node)
-        group_of = {node: min(group) for group in members.values() for node in group}
-        return [group_of.get(sid, sid) for sid in ids]
+        self._check_fitted()
+        packed = self._terms(table["text"].tolist(), terms)
+        i, j, _ = self._pair_rows(table, _lengths(packed), *_unpack(packed))
+        return _star_groups(table["statement_id"].astype(str).to_numpy(), i, j)
 
     def fit_groups(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None) -> list[str]:
-        """``fit`` on the table's texts, then ``groups`` of its rows."""
-        terms = self._terms(table["text"].tolist(), terms)
-        return self.fit(table["text"].tolist(), terms).groups(table, terms)
+        """``fit`` on the table's texts, then ``groups`` of its rows (the terms unpacked once)."""
+        self._check_params()
+        packed = self._terms(table["text"].tolist(), terms)
+        rows, codes = _unpack(packed)
+        known = self._fit_occurrences(rows, codes)
+        i, j, _ = self._pair_rows(table, _lengths(packed), rows, codes, known)
+        return _star_groups(table["statement_id"].astype(str).to_numpy(), i, j)
 
     def __repr__(self) -> str:
         return (f"DuplicateFinder(threshold={self.threshold!r}, min_words={self.min_words!r}, "
                 f"kinds={tuple(self.kinds)!r}, max_block={self.max_block!r}, exact_cost={self.exact_cost!r}, "
                 f"key_terms={self.key_terms!r})")
+
+
+def _star_groups(ids: np.ndarray, i: np.ndarray, j: np.ndarray) -> list[str]:
+    """The group of each of ``ids`` by star clustering of the pairs of rows (i, j).
+
+    Statements are taken by how many pairs they have, most first (ties by id); one not yet in a
+    group becomes a centre and takes every paired statement not yet in a group, so each member
+    pairs with its centre and groups never chain. A group is named by its smallest id.
+    """
+    n = len(ids)
+    group = ids.copy()
+    if not len(i):
+        return group.tolist()
+    nodes = np.unique(np.concatenate([i, j]))
+    id_rank = np.empty(n, dtype=np.int64)
+    id_rank[nodes[np.argsort(ids[nodes], kind="stable")]] = np.arange(len(nodes))
+    degree = np.bincount(i, minlength=n) + np.bincount(j, minlength=n)
+    ends, others = np.concatenate([i, j]), np.concatenate([j, i])
+    by_end = np.argsort(ends, kind="stable")
+    others = others[by_end]
+    start = np.searchsorted(ends[by_end], np.arange(n + 1))
+    centre = np.full(n, -1, dtype=np.int64)
+    for node in nodes[np.lexsort((id_rank[nodes], -degree[nodes]))].tolist():
+        if centre[node] >= 0:
+            continue
+        centre[node] = node
+        near = others[start[node] : start[node + 1]]
+        centre[near[centre[near] < 0]] = node
+    first = pd.Series(id_rank[nodes]).groupby(centre[nodes]).transform("min").to_numpy()
+    by_rank = nodes[np.argsort(id_rank[nodes])]
+    group[nodes] = ids[by_rank[first]]
+    return group.tolist()
 
 
 def unique_remarks(table: pd.DataFrame) -> pd.DataFrame:
