@@ -56,7 +56,7 @@ REMARK_KINDS = ("direct", "reported", "question")
 DUP_TERMS = "_dup_terms"
 _PAIR_CHUNK = 200_000  # candidate pairs scored at once: bounds memory on a large period
 _KEYED_ROWS = 60_000  # statements whose blocking keys are grouped at once: bounds memory
-_SINGLE_KEYS = 2  # a statement's rarest terms that are blocking keys on their own
+_PROBE_TERMS = 1  # a statement's rarest terms looked up in the prefixes of the others
 
 _CODE_CACHE: dict[str, int] = {}
 
@@ -136,20 +136,20 @@ def _join_cost(P: sparse.csr_matrix) -> int:
     return int((block * (block - 1) // 2).sum())
 
 
-def _block_pairs(keys: np.ndarray, rows: np.ndarray, max_block: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of ``rows`` that share a key, keys held by more than ``max_block`` rows left out."""
-    order = np.lexsort((rows, keys))
-    keys, rows = keys[order], rows[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
-    sizes = np.diff(np.r_[starts, len(keys)])
-    usable = (sizes >= 2) & (sizes <= max_block)
-    out_i, out_j = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-    for size in np.unique(sizes[usable]):  # blocks of one size at once: one index grid
-        first = starts[usable & (sizes == size)]
-        a, b = np.triu_indices(int(size), 1)
-        out_i.append(rows[(first[:, None] + a).ravel()])
-        out_j.append(rows[(first[:, None] + b).ravel()])
-    return np.concatenate(out_i), np.concatenate(out_j)
+def _usable_keys(keys: np.ndarray, max_block: int) -> np.ndarray:
+    """Each key numbered from 0, or -1 when no other row holds it or more than ``max_block`` do."""
+    idx, _ = pd.factorize(keys)
+    blocks = np.bincount(idx)
+    usable = (blocks >= 2) & (blocks <= max_block)
+    number = np.cumsum(usable) - 1
+    return np.where(usable[idx], number[idx], -1)
+
+
+def _incidence(rows: np.ndarray, keys: np.ndarray, shape: tuple[int, int]) -> sparse.csr_matrix:
+    """The 0/1 matrix of rows holding keys (a row holds a key once)."""
+    M = sparse.csr_matrix((np.ones(len(rows), np.float32), (rows, keys)), shape=shape)
+    M.data[:] = 1
+    return M
 
 
 class DuplicateFinder:
@@ -343,44 +343,47 @@ class DuplicateFinder:
         return C.row[keep].astype(np.int64), C.col[keep].astype(np.int64)
 
     def _key_candidates(self, P: sparse.csr_matrix, periods: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs of ``rows`` (indices of ``P``) of one period that share a blocking key.
+        """Pairs of ``rows`` (indices of ``P``) of the same period that share a blocking key.
 
-        Keys of a statement: each of its ``_SINGLE_KEYS`` rarest prefix terms, and every pair
-        of its ``key_terms`` rarest prefix terms (prefix columns run rarest first). A key held
-        by more than ``max_block`` statements is too common to block on.
+        Two statements are candidates when one's ``_PROBE_TERMS`` rarest terms include a term
+        of the other's prefix, or when both hold the same two terms among their ``key_terms``
+        rarest (prefix columns run rarest first). A term or pair of terms in more than
+        ``max_block`` prefixes of a period is too common to block on.
         """
         lengths = np.diff(P.indptr)[rows]
         starts = P.indptr[:-1][rows]
-        base = np.int64(P.shape[1] + 1)
+        n_cols = np.int64(P.shape[1])
         local = np.zeros(len(periods), np.int64)  # small period numbers keep the keys in int64
         local[rows] = np.unique(periods[rows], return_inverse=True)[1]
-        periods = local
+        # A term of a period's prefixes, probed by the rarest terms of that period's statements.
+        entry_rows = np.repeat(rows, lengths)
+        position = np.arange(len(entry_rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        entries = np.repeat(starts, lengths) + position
+        terms = _usable_keys(local[entry_rows] * n_cols + P.indices[entries], self.max_block)
+        usable = terms >= 0
+        shape = (P.shape[0], int(terms.max(initial=-1)) + 1)
+        held = _incidence(entry_rows[usable], terms[usable], shape)
+        probe = usable & (position < _PROBE_TERMS)
+        probed = _incidence(entry_rows[probe], terms[probe], shape) @ held.T.tocsr()
+        # Pairs of rare terms: a near copy shares many of them, two remarks on one subject few.
         key_rows, keys = [], []
         for p in range(min(self.key_terms, int(lengths.max(initial=0)))):
             has_p = lengths > p
             r, first = rows[has_p], P.indices[starts[has_p] + p].astype(np.int64)
-            if p < _SINGLE_KEYS:
-                key_rows.append(r)
-                keys.append((periods[r] * base + first) * base + P.shape[1])
             for q in range(p + 1, self.key_terms):
                 has_q = lengths[has_p] > q
                 if not has_q.any():
                     break
                 second = P.indices[starts[has_p][has_q] + q].astype(np.int64)
                 key_rows.append(r[has_q])
-                keys.append((periods[r[has_q]] * base + first[has_q]) * base + second)
-        if not keys:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        key_idx, _ = pd.factorize(np.concatenate(keys))
-        key_rows = np.concatenate(key_rows)
-        blocks = np.bincount(key_idx)
-        usable = (blocks[key_idx] >= 2) & (blocks[key_idx] <= self.max_block)
-        # Row x key incidence; its product with itself lists each pair once, however many keys
-        # the two share (a near copy shares most of them).
-        K = sparse.csr_matrix(
-            (np.ones(int(usable.sum()), np.float32), (key_rows[usable], key_idx[usable])), shape=(P.shape[0], len(blocks))
-        )
-        C = sparse.triu(K @ K.T.tocsr(), k=1).tocoo()
+                keys.append((local[r[has_q]] * n_cols + first[has_q]) * n_cols + second)
+        found = probed + probed.T
+        if keys:
+            pair_keys = _usable_keys(np.concatenate(keys), self.max_block)
+            key_rows, usable = np.concatenate(key_rows), pair_keys >= 0
+            K = _incidence(key_rows[usable], pair_keys[usable], (P.shape[0], int(pair_keys.max(initial=-1)) + 1))
+            found = found + K @ K.T.tocsr()  # each pair once, however many keys the two share
+        C = sparse.triu(found, k=1).tocoo()
         return C.row.astype(np.int64), C.col.astype(np.int64)
 
     def _verify(self, X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
