@@ -17,15 +17,24 @@ exceptionalism feelings"). Counting both would double that remark in every aggre
   missile defense issue is a dark cloud in our relations" / "The problem of missile defense is
   overshadowing our relations", 0.41), while pairs below 0.35 are different remarks on the same
   subject;
-- the search never compares all pairs. It is the exact similarity join of prefix filtering
-  (Bayardo et al. 2007, "Scaling up all pairs similarity search"): terms are ordered rarest
-  first, and each statement indexes only its *prefix*, its rarest terms up to where the rest of
-  its weight can no longer reach the threshold (the rest's norm is below ``threshold``). Two
-  statements whose cosine reaches the threshold must share a prefix term, so only those pairs
-  are scored; common words ("nation", "peace") rarely sit in a prefix. A prefix term shared by
-  more than ``max_block`` statements of a period is not used for blocking, so the cost stays
-  linear; with that proviso (never binding on periods of up to ``max_block`` statements, such as
-  the seeds) the pairs found are exactly those an all-pairs comparison finds;
+- the search never compares all pairs. Terms are ordered rarest first, and each statement's
+  *prefix* is its rarest terms up to where the rest of its weight can no longer reach the
+  threshold (the rest's norm is below ``threshold``): two statements whose cosine reaches the
+  threshold must share a prefix term. Every candidate pair found below is then scored by its
+  exact cosine, so a pair is never reported that an all-pairs comparison would reject.
+  On a period where it is cheap (at most ``exact_cost`` candidate pairs per statement), the
+  search is the exact similarity join of prefix filtering (Bayardo et al. 2007, "Scaling up all
+  pairs similarity search"): every pair that shares a prefix term is a candidate, and the pairs
+  found are exactly those of an all-pairs comparison (the seeds are searched so).
+  On a larger period (the UN General Debate's sessions of about 5,000 paragraphs, where a
+  threshold of 0.4 leaves most terms in the prefix and the exact join would score some 200
+  pairs per statement), candidates come from blocking keys, so the work per statement stays
+  bounded: a statement's rarest term looked up in the others' prefixes, and every pair of its
+  ``key_terms`` rarest terms (a near copy shares many such pairs, two remarks on one subject
+  few). On the whole UN corpus this finds 96% of the exact join's pairs; the ones it misses
+  are paraphrases near the threshold (all below cosine 0.6). In both searches a term, or pair
+  of terms, shared by more than ``max_block`` statements of a period is too common to block on
+  (its block alone would be quadratic);
 - groups: each member of a group reached the threshold with the group's centre, so groups
   cannot chain into a crowd of statements that share nothing (star clustering: statements are
   taken by how many pairs they have, most first; one not yet in a group becomes a centre and
@@ -161,9 +170,13 @@ class DuplicateFinder:
     min_words : int, fewer content words than this and a statement is never paired (short
         statements such as "Good things first" match by chance).
     kinds : the statement kinds that can pair.
-    max_block : int, a term in the prefixes of more statements of one period than this is too
-        common to block on (its block alone would be quadratic); pairs that share only such
-        terms are not searched. Periods of up to ``max_block`` statements are searched exactly.
+    max_block : int, a term (or blocking key) in the prefixes of more statements of one period
+        than this is too common to block on (its block alone would be quadratic); pairs that
+        share only such terms are not searched.
+    exact_cost : int, a period is searched by the exact prefix join when that join scores at most
+        this many candidate pairs per statement, otherwise by blocking keys.
+    key_terms : int, the blocking keys of a statement are the pairs of its this many rarest
+        prefix terms (besides its rarest term looked up in the others' prefixes).
 
     Attributes (after ``fit``): ``codes_`` (sorted term codes), ``df_`` (statements containing
     each), ``n_docs_`` (statements with at least one content word).
