@@ -64,7 +64,7 @@ REMARK_KINDS = ("direct", "reported", "question")
 # (``term_codes``), so the duplicate search never tokenises a text a second time.
 DUP_TERMS = "_dup_terms"
 _PAIR_CHUNK = 200_000  # candidate pairs scored at once: bounds memory on a large period
-_KEYED_ROWS = 60_000  # statements whose blocking keys are grouped at once: bounds memory
+_CHUNK_ROWS = 50_000  # statements read or searched at once: bounds memory
 _PROBE_TERMS = 1  # a statement's rarest terms looked up in the prefixes of the others
 
 _CODE_CACHE: dict[str, int] = {}
@@ -226,20 +226,22 @@ class DuplicateFinder:
         """Learn the document frequency of every term in ``texts``; returns self.
 
         ``terms``: the texts' ``term_codes``, when already computed. An empty or stop-word-only
-        corpus is allowed: then nothing ever pairs.
+        corpus is allowed: then nothing ever pairs. Reads the texts in chunks of rows, so memory
+        does not grow with the corpus beyond its vocabulary.
         """
         self._check_params()
-        self._fit_occurrences(*_unpack(self._terms(list(texts), terms)))
+        packed = self._terms(list(texts), terms)
+        codes, counts, self.n_docs_ = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], 0
+        for start in range(0, len(packed), _CHUNK_ROWS):
+            rows, occurrences = _unpack(packed[start : start + _CHUNK_ROWS])
+            term_idx, uniques = pd.factorize(occurrences)
+            rows, counted, _ = _term_counts(rows, term_idx, len(uniques))
+            codes.append(np.asarray(uniques, dtype=np.int64))
+            counts.append(np.bincount(counted, minlength=len(uniques)))
+            self.n_docs_ += int(np.count_nonzero(np.diff(rows)) + 1) if len(rows) else 0
+        self.codes_, term_idx = np.unique(np.concatenate(codes), return_inverse=True)
+        self.df_ = np.bincount(term_idx, weights=np.concatenate(counts), minlength=len(self.codes_)).astype(np.int64)
         return self
-
-    def _fit_occurrences(self, rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
-        """``fit`` on term occurrences (row, code); returns each occurrence's index in ``codes_``."""
-        term_idx, uniques = pd.factorize(codes, sort=True)
-        rows, counted, _ = _term_counts(rows, term_idx, len(uniques))
-        self.codes_ = np.asarray(uniques, dtype=np.int64)
-        self.df_ = np.bincount(counted, minlength=len(uniques)).astype(np.int64)
-        self.n_docs_ = int(np.count_nonzero(np.diff(rows)) + 1) if len(rows) else 0
-        return term_idx
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "df_"):
@@ -303,47 +305,60 @@ class DuplicateFinder:
         ``terms``: the rows' ``term_codes`` when already computed.
         """
         self._check_fitted()
-        packed = self._terms(table["text"].tolist(), terms)
-        i, j, s = self._pair_rows(table, _lengths(packed), *_unpack(packed))
+        i, j, s = self._pair_rows(table, self._terms(table["text"].tolist(), terms))
         ids = table["statement_id"].astype(str).to_numpy()
         a, b = np.minimum(ids[i], ids[j]), np.maximum(ids[i], ids[j])
         out = pd.DataFrame({"a": a, "b": b, "similarity": np.round(s, 6)}, columns=["a", "b", "similarity"])
         return out.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
 
-    def _pair_rows(self, table: pd.DataFrame, lengths: np.ndarray, rows: np.ndarray, codes: np.ndarray,
-                   known: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``pairs`` as row positions in ``table`` (i, j) and cosines, unordered; the table's
-        term occurrences are (rows, codes), ``known`` as in ``_tfidf``."""
-        eligible = table["kind"].isin(list(self.kinds)).to_numpy() & (lengths >= self.min_words)
+    def _pair_rows(self, table: pd.DataFrame, packed: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``pairs`` as row positions in ``table`` (i, j) and cosines, unordered.
+
+        Periods are searched in runs of about ``_CHUNK_ROWS`` statements (a period is never
+        split), so memory is bounded by the largest run, not the table.
+        """
+        eligible = table["kind"].isin(list(self.kinds)).to_numpy() & (_lengths(packed) >= self.min_words)
+        empty = np.zeros(0, np.int64)
         if not eligible.any() or not len(self.codes_):
-            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-        taken = eligible[rows]
-        position = np.cumsum(eligible) - 1  # a row's index among the eligible rows
-        X = self._tfidf(position[rows[taken]], codes[taken], int(eligible.sum()), None if known is None else known[taken])
-        P, suffix = self._prefixes(X)
+            return empty, empty, np.zeros(0)
         where = np.flatnonzero(eligible)
         docs = pd.factorize(table["doc_id"].to_numpy()[where])[0]
         periods = pd.factorize(table["period"].to_numpy()[where], sort=True)[0]
+        searched = [rows for rows in _split(periods)  # rows without a period, or of one document, never pair
+                    if periods[rows[0]] >= 0 and len(np.unique(docs[rows])) > 1]
+        vocabulary = pd.Index(self.codes_)
+        out_i, out_j, out_s = [empty], [empty], [np.zeros(0)]
+        for chunk in _chunks(searched, _CHUNK_ROWS):
+            rows, codes = _unpack([packed[k] for k in where[chunk]])
+            X = self._tfidf(rows, codes, len(chunk), vocabulary.get_indexer(codes))
+            i, j = self._candidates(X, periods[chunk], docs[chunk])
+            i, j, s = self._verify(X, i, j)
+            out_i.append(where[chunk[i]])
+            out_j.append(where[chunk[j]])
+            out_s.append(s)
+        return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
+
+    def _candidates(self, X: sparse.csr_matrix, periods: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate pairs (i, j) of rows of ``X``: same period, different documents; by the
+        exact prefix join where it is cheap, by blocking keys elsewhere."""
+        P, suffix = self._prefixes(X)
         cand_i, cand_j = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
         keyed: list[np.ndarray] = []
-        for rows_of_period in _split(periods):
-            if periods[rows_of_period[0]] < 0 or len(np.unique(docs[rows_of_period])) < 2:  # no period: never paired
-                continue
-            Pw = _drop_common(P[rows_of_period], self.max_block)
-            if _join_cost(Pw) <= self.exact_cost * len(rows_of_period):
-                i, j = self._prefix_candidates(Pw, suffix[rows_of_period])
-                cand_i.append(rows_of_period[i])
-                cand_j.append(rows_of_period[j])
+        for rows in _split(periods):
+            Pw = _drop_common(P[rows], self.max_block)
+            if _join_cost(Pw) <= self.exact_cost * len(rows):
+                i, j = self._prefix_candidates(Pw, suffix[rows])
+                cand_i.append(rows[i])
+                cand_j.append(rows[j])
             else:
-                keyed.append(rows_of_period)
-        for chunk in _chunks(keyed, _KEYED_ROWS):
-            i, j = self._key_candidates(P, periods, chunk)
+                keyed.append(rows)
+        if keyed:
+            i, j = self._key_candidates(P, periods, np.concatenate(keyed))
             cand_i.append(i)
             cand_j.append(j)
         i, j = np.concatenate(cand_i), np.concatenate(cand_j)
         keep = docs[i] != docs[j]  # the same document never pairs with itself
-        i, j, s = self._verify(X, i[keep], j[keep])
-        return where[i], where[j], s
+        return i[keep], j[keep]
 
     def _prefix_candidates(self, P: sparse.csr_matrix, suffix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Pairs of one period that share a prefix term and can still reach the threshold.
@@ -414,18 +429,13 @@ class DuplicateFinder:
     def groups(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None) -> list[str]:
         """The ``dup_group`` of each row of ``table``, in row order (star clustering of the pairs)."""
         self._check_fitted()
-        packed = self._terms(table["text"].tolist(), terms)
-        i, j, _ = self._pair_rows(table, _lengths(packed), *_unpack(packed))
+        i, j, _ = self._pair_rows(table, self._terms(table["text"].tolist(), terms))
         return _star_groups(table["statement_id"].astype(str).to_numpy(), i, j)
 
     def fit_groups(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None) -> list[str]:
-        """``fit`` on the table's texts, then ``groups`` of its rows (the terms unpacked once)."""
-        self._check_params()
-        packed = self._terms(table["text"].tolist(), terms)
-        rows, codes = _unpack(packed)
-        known = self._fit_occurrences(rows, codes)
-        i, j, _ = self._pair_rows(table, _lengths(packed), rows, codes, known)
-        return _star_groups(table["statement_id"].astype(str).to_numpy(), i, j)
+        """``fit`` on the table's texts, then ``groups`` of its rows."""
+        terms = self._terms(table["text"].tolist(), terms)
+        return self.fit(table["text"].tolist(), terms).groups(table, terms)
 
     def __repr__(self) -> str:
         return (f"DuplicateFinder(threshold={self.threshold!r}, min_words={self.min_words!r}, "
