@@ -230,7 +230,7 @@ class DuplicateFinder:
         does not grow with the corpus beyond its vocabulary.
         """
         self._check_params()
-        packed = self._terms(list(texts), terms)
+        packed = self._terms(texts if hasattr(texts, "__len__") else list(texts), terms)
         codes, counts, self.n_docs_ = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], 0
         for start in range(0, len(packed), _CHUNK_ROWS):
             rows, occurrences = _unpack(packed[start : start + _CHUNK_ROWS])
@@ -305,7 +305,7 @@ class DuplicateFinder:
         ``terms``: the rows' ``term_codes`` when already computed.
         """
         self._check_fitted()
-        i, j, s = self._pair_rows(table, self._terms(table["text"].tolist(), terms))
+        i, j, s = self._pair_rows(table, self._terms(table["text"], terms))
         ids = table["statement_id"].astype(str).to_numpy()
         a, b = np.minimum(ids[i], ids[j]), np.maximum(ids[i], ids[j])
         out = pd.DataFrame({"a": a, "b": b, "similarity": np.round(s, 6)}, columns=["a", "b", "similarity"])
@@ -322,8 +322,8 @@ class DuplicateFinder:
         if not eligible.any() or not len(self.codes_):
             return empty, empty, np.zeros(0)
         where = np.flatnonzero(eligible)
-        docs = pd.factorize(table["doc_id"].to_numpy()[where])[0]
-        periods = pd.factorize(table["period"].to_numpy()[where], sort=True)[0]
+        docs = pd.factorize(table["doc_id"])[0][where]
+        periods = pd.factorize(table["period"], sort=True)[0][where]
         searched = [rows for rows in _split(periods)  # rows without a period, or of one document, never pair
                     if periods[rows[0]] >= 0 and len(np.unique(docs[rows])) > 1]
         vocabulary = pd.Index(self.codes_)
@@ -429,13 +429,13 @@ class DuplicateFinder:
     def groups(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None) -> list[str]:
         """The ``dup_group`` of each row of ``table``, in row order (star clustering of the pairs)."""
         self._check_fitted()
-        i, j, _ = self._pair_rows(table, self._terms(table["text"].tolist(), terms))
+        i, j, _ = self._pair_rows(table, self._terms(table["text"], terms))
         return _star_groups(table["statement_id"].astype(str).to_numpy(), i, j)
 
     def fit_groups(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None) -> list[str]:
         """``fit`` on the table's texts, then ``groups`` of its rows."""
-        terms = self._terms(table["text"].tolist(), terms)
-        return self.fit(table["text"].tolist(), terms).groups(table, terms)
+        terms = self._terms(table["text"], terms)
+        return self.fit(table["text"], terms).groups(table, terms)
 
     def __repr__(self) -> str:
         return (f"DuplicateFinder(threshold={self.threshold!r}, min_words={self.min_words!r}, "
