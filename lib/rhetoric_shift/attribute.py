@@ -21,8 +21,10 @@ speaker named in a frame, a label or a title, else to the document's default spe
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rhetoric_shift.schema import PRESS
 from rhetoric_shift.spans import has_words, trim_span
@@ -134,19 +136,8 @@ class Attributor:
         self.countries: dict[str, str] = {}  # speakers the text introduced -> the state the text ties them to, "" for none
         self.collectives: set[str] = set()  # speakers that are institutions, never "he" or "the minister"
         self.last_person: str | None = None
-        ref = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE})"
-        ref_or_name = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE}|{_NAME})"
-        self.frame = re.compile(rf"{ref}{_APPOSITIVE}{_RELATIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
-        self.frame_named = re.compile(rf"{ref_or_name}{_APPOSITIVE}{_RELATIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
-        self.inverted = re.compile(rf"^\W*{_VERB}\s+{ref_or_name}")
-        self.according = re.compile(rf"\baccording to\s+{ref}")
-        self.in_words = re.compile(rf"\b[Ii]n\s+{ref}['’]s?\s+(?:words|view|opinion|assessment)\b")
-        # "He then turns to Israel-Palestine, saying that ...": the participle carries the frame.
-        self.participle = re.compile(rf"^\W*{ref}\b[^.?!]{{0,80}}?,\s+(?:saying|adding|noting|stressing|arguing|insisting|warning|recalling)\b")
-        self.asked_and_answers = re.compile(
-            rf"\W*{ref}\s+(?:is|was)\s+asked\b[^.?!]*?,?\s+(?P<answer>and\s+(?:then\s+)?(?:lists|says|replies|answers|notes|responds|stresses|insists|explains|recalls)\b)"
-        )
-        self.leading = re.compile(rf"^[\s,.;:–—-]*{ref_or_name}{_APPOSITIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
+        (self.frame, self.frame_named, self.inverted, self.according, self.in_words, self.participle,
+         self.asked_and_answers, self.leading) = _frame_patterns(registry.alias_pattern())
 
     # --- frames -------------------------------------------------------------------------
 
@@ -399,6 +390,41 @@ class Attributor:
             elif following is None and next_opens_quote and (last_named or default):
                 piece.kind, piece.speaker = "reported", last_named or default
         return last_named
+
+
+class _FramePatterns(NamedTuple):
+    frame: re.Pattern[str]
+    frame_named: re.Pattern[str]
+    inverted: re.Pattern[str]
+    according: re.Pattern[str]
+    in_words: re.Pattern[str]
+    participle: re.Pattern[str]
+    asked_and_answers: re.Pattern[str]
+    leading: re.Pattern[str]
+
+
+@functools.lru_cache(maxsize=8)
+def _frame_patterns(aliases: str) -> _FramePatterns:
+    """The compiled frame patterns for a registry's alias alternation (``SpeakerRegistry.alias_pattern``).
+
+    Compiling them takes about a third of a second; every document's ``Attributor`` reuses them,
+    and a registry with other aliases gets its own.
+    """
+    ref = rf"(?P<ref>{aliases}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE})"
+    ref_or_name = rf"(?P<ref>{aliases}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE}|{_NAME})"
+    return _FramePatterns(
+        frame=re.compile(rf"{ref}{_APPOSITIVE}{_RELATIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b"),
+        frame_named=re.compile(rf"{ref_or_name}{_APPOSITIVE}{_RELATIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b"),
+        inverted=re.compile(rf"^\W*{_VERB}\s+{ref_or_name}"),
+        according=re.compile(rf"\baccording to\s+{ref}"),
+        in_words=re.compile(rf"\b[Ii]n\s+{ref}['’]s?\s+(?:words|view|opinion|assessment)\b"),
+        # "He then turns to Israel-Palestine, saying that ...": the participle carries the frame.
+        participle=re.compile(rf"^\W*{ref}\b[^.?!]{{0,80}}?,\s+(?:saying|adding|noting|stressing|arguing|insisting|warning|recalling)\b"),
+        asked_and_answers=re.compile(
+            rf"\W*{ref}\s+(?:is|was)\s+asked\b[^.?!]*?,?\s+(?P<answer>and\s+(?:then\s+)?(?:lists|says|replies|answers|notes|responds|stresses|insists|explains|recalls)\b)"
+        ),
+        leading=re.compile(rf"^[\s,.;:–—-]*{ref_or_name}{_APPOSITIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b"),
+    )
 
 
 def _is_anaphor(ref: str) -> bool:
