@@ -61,12 +61,21 @@ def conform_table(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for col in COLUMNS:
         if col.dtype == "list":
-            out[col.name] = [list(v) if v is not None and not _is_na(v) else [] for v in out[col.name]]
+            out[col.name] = [_as_list(v) for v in out[col.name]]
         elif col.dtype.startswith("datetime64"):
             out[col.name] = pd.to_datetime(out[col.name]).astype(col.dtype)
         else:
             out[col.name] = out[col.name].astype(col.dtype)
     return out[list(COLUMN_NAMES)]
+
+
+def _as_list(value: object) -> list:
+    """A cell of a list column as a new list; a missing value (None, NaN, NA) as an empty one."""
+    # pd.isna of a list of two or more items raises and of none is empty, so neither is missing:
+    # only a one-item list needs the general test (``[None]`` counts as missing).
+    if type(value) is list and len(value) != 1:
+        return list(value)
+    return list(value) if value is not None and not _is_na(value) else []
 
 
 def _is_na(value: object) -> bool:
@@ -107,7 +116,8 @@ def table_from_records(records: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records)
     for name, value in neutral_enrichment().items():
         if name not in frame:
-            frame[name] = [list(value) if isinstance(value, list) else value for _ in range(len(frame))]
+            # conform_table below gives every row a list of its own
+            frame[name] = [value] * len(frame) if isinstance(value, list) else value
     if "parent_id" not in frame:
         frame["parent_id"] = None
     frame["dup_group"] = frame["dup_group"].where(frame["dup_group"].fillna("").astype(bool), frame["statement_id"])
