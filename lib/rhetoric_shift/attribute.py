@@ -54,6 +54,8 @@ _VERB = (
     r"call(?:s|ed)? (?:for|on)|hit out at|lash(?:es|ed) out at|push(?:es|ed) back|(?:appeared|appears|seemed|seems) to (?:warn|suggest|say|accuse|reject|signal)|"
     r"questioned|signall?ed|indicated|hinted|vowed|pledged|"
 ) + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True)) + r")"
+_VERB_CUE = re.compile(_VERB + r"\b")  # in every frame: none in a sentence, no frame
+_IN_WORDS_CUE = re.compile(r"(?:words|view|opinion|assessment)\b")
 _ADVERBS = r"(?:(?:also|again|then|further|later|once again|has|had|have|now|repeatedly|however|previously|reportedly|earlier|even)\s+)*"
 _PRONOUN = r"\b(?:[Hh]e|[Ss]he)\b"
 _DESCRIPTION = (
@@ -196,7 +198,7 @@ class Attributor:
         # frame_named also admits unknown capitalised words, so that a misspelling ("Lavov") still
         # resolves; "Moscow believes" does not resolve and is passed over.
         best: tuple[int, str, bool] | None = None
-        for pattern in (self.frame, self.according, self.in_words, self.participle, self.frame_named):
+        for pattern in self._frame_patterns_for(sentence):
             for m in pattern.finditer(sentence):
                 if best is not None and m.start() >= best[0]:
                     break
@@ -206,6 +208,24 @@ class Attributor:
                     best = (m.start(), speaker, not _is_anaphor(m["ref"]))
                     break
         return (best[1], best[2]) if best else (None, False)
+
+    def _frame_patterns_for(self, sentence: str) -> list[re.Pattern[str]]:
+        """The frame patterns that can match ``sentence``, in order of precedence.
+
+        Each needs words that a quick search finds or rules out (a speech verb, "according to",
+        "words"/"view"/...): most sentences have no frame, and the patterns, which try every known
+        name at every position, are the costliest part of attribution.
+        """
+        verb = _VERB_CUE.search(sentence) is not None
+        patterns = [self.frame] if verb else []
+        if "according to" in sentence:
+            patterns.append(self.according)
+        if _IN_WORDS_CUE.search(sentence):
+            patterns.append(self.in_words)
+        patterns.append(self.participle)  # anchored at the start: tried once
+        if verb:
+            patterns.append(self.frame_named)
+        return patterns
 
     def leading_frame(self, sentence: str, last_named: str | None, default: str | None) -> str | None:
         """The speaker when the sentence opens with a frame ("Lavrov said ...", "said Lavrov ...")."""

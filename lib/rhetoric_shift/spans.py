@@ -10,7 +10,6 @@ import re
 
 # Zero-width characters that pages scatter through text; str.isspace() does not count them.
 ZERO_WIDTH = "\u200b\ufeff"
-_ZERO_WIDTH_AS_SPACE = str.maketrans({ch: " " for ch in ZERO_WIDTH})
 # re's \w is str.isalnum() plus "_", so this matches exactly the characters str.isalnum() accepts.
 _ALNUM = re.compile(r"[^\W_]")
 
@@ -41,6 +40,7 @@ def normalize_whitespace(text: str) -> str:
     # str.isprintable() rejects): text already normalised comes back as it is, without a copy.
     if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
         return text
-    if not text.isascii():
-        text = text.translate(_ZERO_WIDTH_AS_SPACE)
+    for ch in ZERO_WIDTH:
+        if ch in text:  # rare; str.translate would be slower on any non-ASCII text
+            text = text.replace(ch, " ")
     return " ".join(text.split())
