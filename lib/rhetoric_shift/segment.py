@@ -166,6 +166,8 @@ class Parser:
     def emit(self, start: int, end: int, kind: str, speaker: str | None, role: str = "statement") -> int | None:
         """Emit one statement (split around stage notes and into bounded pieces); the index of the first piece."""
         start, end = trim_span(self.text, start, end)
+        if end - start < MAX_STATEMENT_WORDS * 4 and not self._may_hold_note(start, end):
+            return self._emit_one(start, end, kind, speaker, role)  # the usual paragraph: no note, not too long
         first = None
         for s, e in self._without_notes(start, end):
             for a, b in self._bounded(s, e):
@@ -173,9 +175,12 @@ class Parser:
                 first = index if first is None else first
         return first
 
+    def _may_hold_note(self, start: int, end: int) -> bool:
+        return self.text.find("(", start, end) >= 0 or self.text.find("[", start, end) >= 0  # every note is bracketed
+
     def _without_notes(self, start: int, end: int) -> list[tuple[int, int]]:
         pieces, cursor = [], start
-        if self.text.find("(", start, end) >= 0 or self.text.find("[", start, end) >= 0:
+        if self._may_hold_note(start, end):
             for m in STAGE_NOTE.finditer(self.text, start, end):
                 pieces.append((cursor, m.start()))
                 self.drop(m.start(), m.end(), "stage note")

@@ -300,18 +300,20 @@ class OffsetMap:
         self.gaps = gaps  # original position of the break after each piece
         self.ends = _Ends(self)
 
-    def locate(self, i: int) -> tuple[int, int]:
+    def __getitem__(self, i: int) -> int:
+        """The original position of character ``i``."""
+        return self._original(i, 0)
+
+    def end(self, i: int) -> int:
+        """The original end of character ``i``: one past its position, or the break itself for a separator."""
+        return self._original(i, 1)
+
+    def _original(self, i: int, past: int) -> int:
         k = bisect.bisect_right(self.new_starts, i) - 1
         if k < 0:
-            return 0, 0
+            return 0
         new_start, old_start, length = self.pieces[k]
-        if i < new_start + length:
-            old = old_start + (i - new_start)
-            return old, old + 1
-        return self.gaps[k], self.gaps[k]
-
-    def __getitem__(self, i: int) -> int:
-        return self.locate(i)[0]
+        return old_start + (i - new_start) + past if i < new_start + length else self.gaps[k]
 
 
 class _Ends:
@@ -319,7 +321,7 @@ class _Ends:
         self.offsets = offsets
 
     def __getitem__(self, i: int) -> int:
-        return self.offsets.locate(i)[1]
+        return self.offsets.end(i)
 
 
 @dataclass(slots=True)
