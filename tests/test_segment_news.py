@@ -111,3 +111,19 @@ def test_datelines_with_a_dash():
     attached = "MOSCOW—U.S. Secretary of State Rex Tillerson met Lavrov.\n"
     assert rows(attached, format="news")[0][2] == "U.S. Secretary of State Rex Tillerson met Lavrov."
     assert rows("NATO - the alliance said it would respond.\n", format="news")[0][2].startswith("NATO")
+
+
+def test_two_registries_in_one_process_each_attribute_by_their_own_aliases():
+    # The frame patterns are compiled once per registry's aliases and reused by every document:
+    # a registry must never get another's patterns, in either order. Both names open in lower
+    # case, so only an alias makes them speakers ("Farhan" or "Mistura" alone is nobody known).
+    text = "bin Farhan said the talks had been useful.\n\nde Mistura said the talks had been useful.\n"
+    saudi = SpeakerRegistry({"Faisal bin Farhan": "Faisal bin Farhan", "bin Farhan": "Faisal bin Farhan"})
+    envoy = SpeakerRegistry({"Staffan de Mistura": "Staffan de Mistura", "de Mistura": "Staffan de Mistura"})
+
+    def attributed(registry):
+        return [(s.kind, s.speaker) for s in segment(text, format="news", registry=registry).statements]
+
+    assert attributed(saudi) == [("reported", "Faisal bin Farhan"), ("context", None)]
+    assert attributed(envoy) == [("context", None), ("reported", "Staffan de Mistura")]
+    assert attributed(saudi) == [("reported", "Faisal bin Farhan"), ("context", None)]

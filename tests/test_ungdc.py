@@ -185,6 +185,20 @@ def test_reflow_maps_every_character_back_to_the_original():
         assert text[start:end] == ch or (ch.isspace() and start == end)
 
 
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_reflow_reads_every_line_end_alike(line_end):
+    # a zero-width space before the indent, a page number between two paragraphs
+    lines = ["\u200b  First line of a", "paragraph.", "", "12", "", "Second paragraph, page", "number above."]
+    text = line_end.join(lines)
+    flowed, offsets, page_numbers = ungdc.reflow(text)
+    assert flowed == "First line of a paragraph.\n\nSecond paragraph, page number above."
+    assert page_numbers == 1
+    assert offsets[0] == 3  # past the zero-width space and the indent
+    for i, ch in enumerate(flowed):
+        start, end = offsets[i], offsets.ends[i]
+        assert text[start:end] == ch or (ch.isspace() and start == end)
+
+
 @pytest.mark.parametrize(
     ("printed", "canonical"),
     [("Mr. VYSHINSKY ", "Vyshinsky"), ("Mr. Sergey  Lavrov", "Sergey Lavrov"), ("Abdullah II ibn Al Hussein", "Abdullah II ibn Al Hussein"), ("H.E. Mrs. Ellen Johnson-Sirleaf", "Ellen Johnson-Sirleaf")],

@@ -21,8 +21,10 @@ speaker named in a frame, a label or a title, else to the document's default spe
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rhetoric_shift.schema import PRESS
 from rhetoric_shift.spans import has_words, trim_span
@@ -52,6 +54,8 @@ _VERB = (
     r"call(?:s|ed)? (?:for|on)|hit out at|lash(?:es|ed) out at|push(?:es|ed) back|(?:appeared|appears|seemed|seems) to (?:warn|suggest|say|accuse|reject|signal)|"
     r"questioned|signall?ed|indicated|hinted|vowed|pledged|"
 ) + "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True)) + r")"
+_VERB_CUE = re.compile(_VERB + r"\b")  # in every frame: none in a sentence, no frame
+_IN_WORDS_CUE = re.compile(r"(?:words|view|opinion|assessment)\b")
 _ADVERBS = r"(?:(?:also|again|then|further|later|once again|has|had|have|now|repeatedly|however|previously|reportedly|earlier|even)\s+)*"
 _PRONOUN = r"\b(?:[Hh]e|[Ss]he)\b"
 _DESCRIPTION = (
@@ -134,19 +138,8 @@ class Attributor:
         self.countries: dict[str, str] = {}  # speakers the text introduced -> the state the text ties them to, "" for none
         self.collectives: set[str] = set()  # speakers that are institutions, never "he" or "the minister"
         self.last_person: str | None = None
-        ref = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE})"
-        ref_or_name = rf"(?P<ref>{registry.alias_pattern()}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE}|{_NAME})"
-        self.frame = re.compile(rf"{ref}{_APPOSITIVE}{_RELATIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
-        self.frame_named = re.compile(rf"{ref_or_name}{_APPOSITIVE}{_RELATIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
-        self.inverted = re.compile(rf"^\W*{_VERB}\s+{ref_or_name}")
-        self.according = re.compile(rf"\baccording to\s+{ref}")
-        self.in_words = re.compile(rf"\b[Ii]n\s+{ref}['’]s?\s+(?:words|view|opinion|assessment)\b")
-        # "He then turns to Israel-Palestine, saying that ...": the participle carries the frame.
-        self.participle = re.compile(rf"^\W*{ref}\b[^.?!]{{0,80}}?,\s+(?:saying|adding|noting|stressing|arguing|insisting|warning|recalling)\b")
-        self.asked_and_answers = re.compile(
-            rf"\W*{ref}\s+(?:is|was)\s+asked\b[^.?!]*?,?\s+(?P<answer>and\s+(?:then\s+)?(?:lists|says|replies|answers|notes|responds|stresses|insists|explains|recalls)\b)"
-        )
-        self.leading = re.compile(rf"^[\s,.;:–—-]*{ref_or_name}{_APPOSITIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b")
+        (self.frame, self.frame_named, self.inverted, self.according, self.in_words, self.participle,
+         self.asked_and_answers, self.leading) = _frame_patterns(registry.alias_pattern())
 
     # --- frames -------------------------------------------------------------------------
 
@@ -205,7 +198,7 @@ class Attributor:
         # frame_named also admits unknown capitalised words, so that a misspelling ("Lavov") still
         # resolves; "Moscow believes" does not resolve and is passed over.
         best: tuple[int, str, bool] | None = None
-        for pattern in (self.frame, self.according, self.in_words, self.participle, self.frame_named):
+        for pattern in self._frame_patterns_for(sentence):
             for m in pattern.finditer(sentence):
                 if best is not None and m.start() >= best[0]:
                     break
@@ -215,6 +208,24 @@ class Attributor:
                     best = (m.start(), speaker, not _is_anaphor(m["ref"]))
                     break
         return (best[1], best[2]) if best else (None, False)
+
+    def _frame_patterns_for(self, sentence: str) -> list[re.Pattern[str]]:
+        """The frame patterns that can match ``sentence``, in order of precedence.
+
+        Each needs words that a quick search finds or rules out (a speech verb, "according to",
+        "words"/"view"/...): most sentences have no frame, and the patterns, which try every known
+        name at every position, are the costliest part of attribution.
+        """
+        verb = _VERB_CUE.search(sentence) is not None
+        patterns = [self.frame] if verb else []
+        if "according to" in sentence:
+            patterns.append(self.according)
+        if _IN_WORDS_CUE.search(sentence):
+            patterns.append(self.in_words)
+        patterns.append(self.participle)  # anchored at the start: tried once
+        if verb:
+            patterns.append(self.frame_named)
+        return patterns
 
     def leading_frame(self, sentence: str, last_named: str | None, default: str | None) -> str | None:
         """The speaker when the sentence opens with a frame ("Lavrov said ...", "said Lavrov ...")."""
@@ -399,6 +410,41 @@ class Attributor:
             elif following is None and next_opens_quote and (last_named or default):
                 piece.kind, piece.speaker = "reported", last_named or default
         return last_named
+
+
+class _FramePatterns(NamedTuple):
+    frame: re.Pattern[str]
+    frame_named: re.Pattern[str]
+    inverted: re.Pattern[str]
+    according: re.Pattern[str]
+    in_words: re.Pattern[str]
+    participle: re.Pattern[str]
+    asked_and_answers: re.Pattern[str]
+    leading: re.Pattern[str]
+
+
+@functools.lru_cache(maxsize=8)
+def _frame_patterns(aliases: str) -> _FramePatterns:
+    """The compiled frame patterns for a registry's alias alternation (``SpeakerRegistry.alias_pattern``).
+
+    Compiling them takes about a third of a second; every document's ``Attributor`` reuses them,
+    and a registry with other aliases gets its own.
+    """
+    ref = rf"(?P<ref>{aliases}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE})"
+    ref_or_name = rf"(?P<ref>{aliases}|{_DESCRIPTION}|{_PRONOUN}|{_THIRD_PARTY}|{_COLLECTIVE}|{_NAME})"
+    return _FramePatterns(
+        frame=re.compile(rf"{ref}{_APPOSITIVE}{_RELATIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b"),
+        frame_named=re.compile(rf"{ref_or_name}{_APPOSITIVE}{_RELATIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b"),
+        inverted=re.compile(rf"^\W*{_VERB}\s+{ref_or_name}"),
+        according=re.compile(rf"\baccording to\s+{ref}"),
+        in_words=re.compile(rf"\b[Ii]n\s+{ref}['’]s?\s+(?:words|view|opinion|assessment)\b"),
+        # "He then turns to Israel-Palestine, saying that ...": the participle carries the frame.
+        participle=re.compile(rf"^\W*{ref}\b[^.?!]{{0,80}}?,\s+(?:saying|adding|noting|stressing|arguing|insisting|warning|recalling)\b"),
+        asked_and_answers=re.compile(
+            rf"\W*{ref}\s+(?:is|was)\s+asked\b[^.?!]*?,?\s+(?P<answer>and\s+(?:then\s+)?(?:lists|says|replies|answers|notes|responds|stresses|insists|explains|recalls)\b)"
+        ),
+        leading=re.compile(rf"^[\s,.;:–—-]*{ref_or_name}{_APPOSITIVE}(?:\s*,)?\s+{_ADVERBS}{_VERB}\b"),
+    )
 
 
 def _is_anaphor(ref: str) -> bool:

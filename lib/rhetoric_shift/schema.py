@@ -58,15 +58,25 @@ COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 
 def conform_table(table: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``table`` with the columns of ``COLUMNS``, in order, cast to their dtypes (lists as lists)."""
-    out = table.copy()
+    columns: dict[str, object] = {}
     for col in COLUMNS:
         if col.dtype == "list":
-            out[col.name] = [list(v) if v is not None and not _is_na(v) else [] for v in out[col.name]]
+            columns[col.name] = [_as_list(v) for v in table[col.name]]
         elif col.dtype.startswith("datetime64"):
-            out[col.name] = pd.to_datetime(out[col.name]).astype(col.dtype)
+            columns[col.name] = pd.to_datetime(table[col.name]).astype(col.dtype)
         else:
-            out[col.name] = out[col.name].astype(col.dtype)
-    return out[list(COLUMN_NAMES)]
+            columns[col.name] = table[col.name].astype(col.dtype)
+    # one frame built at once: assigning the columns one by one costs more than the rows for a small batch
+    return pd.DataFrame(columns, index=table.index).__finalize__(table)
+
+
+def _as_list(value: object) -> list:
+    """A cell of a list column as a new list; a missing value (None, NaN, NA) as an empty one."""
+    # pd.isna of a list of two or more items raises and of none is empty, so neither is missing:
+    # only a one-item list needs the general test (``[None]`` counts as missing).
+    if type(value) is list and len(value) != 1:
+        return list(value)
+    return list(value) if value is not None and not _is_na(value) else []
 
 
 def _is_na(value: object) -> bool:
@@ -105,11 +115,10 @@ def table_from_records(records: list[dict]) -> pd.DataFrame:
     if not records:
         return empty_table()
     frame = pd.DataFrame.from_records(records)
-    for name, value in neutral_enrichment().items():
-        if name not in frame:
-            frame[name] = [list(value) if isinstance(value, list) else value for _ in range(len(frame))]
-    if "parent_id" not in frame:
-        frame["parent_id"] = None
+    # conform_table below gives every row a list of its own
+    missing = {name: [value] * len(frame) for name, value in {**neutral_enrichment(), "parent_id": None}.items() if name not in frame}
+    if missing:
+        frame = pd.concat([frame, pd.DataFrame(missing, index=frame.index)], axis=1)
     frame["dup_group"] = frame["dup_group"].where(frame["dup_group"].fillna("").astype(bool), frame["statement_id"])
     return conform_table(frame)
 

@@ -15,6 +15,7 @@ split at sentence boundaries, so one enormous paragraph costs time linear in its
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -31,6 +32,7 @@ from rhetoric_shift.speakers import SpeakerRegistry
 __all__ = ["Segment", "Dropped", "Segmentation", "segment", "detect_format", "glued_title_end", "title_speaker"]
 
 LONG_LINE = 100  # characters: longer than any hard-wrapped line
+_CLOSES_SENTENCE = re.compile(r"[.!?…][\"”’)]?$")
 MAX_STATEMENT_WORDS = 300
 # Notes a transcript prints about the recording, not words anybody said.
 STAGE_NOTE = re.compile(
@@ -126,15 +128,26 @@ class Parser:
         self.text = text
         self.format = fmt
         self.registry = registry
-        self.attributor = Attributor(registry)
         self.year = year
         self.state = State(date=date, default_speaker=speaker, turn_speaker=speaker)
         self.result = Segmentation(fmt.name)
         self.entries_unmarked = fmt.name == "liveblog" and not any(dates.time_stamp(line) for line in text.splitlines())
         self.salutation_start: int | None = None
         self.salutation_end = 0
-        self.label_re = label_pattern(registry)
         self.last_paragraph = (0, 0, 0)  # the latest paragraph's start and its statements' index range
+        self._labels_memo: tuple[int, int, list[re.Match]] | None = None
+        self._attributor: Attributor | None = None
+
+    # Both made on first use: plain paragraphs (most of a large corpus) need neither.
+    @property
+    def attributor(self) -> Attributor:
+        if self._attributor is None:
+            self._attributor = Attributor(self.registry)
+        return self._attributor
+
+    @functools.cached_property
+    def label_re(self) -> re.Pattern[str]:
+        return label_pattern(self.registry)
 
     def reattribute(self, first: int, last: int, speaker: str) -> None:
         """Give statements ``first:last`` to ``speaker`` as direct speech (an attribution printed after them)."""
@@ -153,6 +166,8 @@ class Parser:
     def emit(self, start: int, end: int, kind: str, speaker: str | None, role: str = "statement") -> int | None:
         """Emit one statement (split around stage notes and into bounded pieces); the index of the first piece."""
         start, end = trim_span(self.text, start, end)
+        if end - start < MAX_STATEMENT_WORDS * 4 and not self._may_hold_note(start, end):
+            return self._emit_one(start, end, kind, speaker, role)  # the usual paragraph: no note, not too long
         first = None
         for s, e in self._without_notes(start, end):
             for a, b in self._bounded(s, e):
@@ -160,9 +175,12 @@ class Parser:
                 first = index if first is None else first
         return first
 
+    def _may_hold_note(self, start: int, end: int) -> bool:
+        return self.text.find("(", start, end) >= 0 or self.text.find("[", start, end) >= 0  # every note is bracketed
+
     def _without_notes(self, start: int, end: int) -> list[tuple[int, int]]:
         pieces, cursor = [], start
-        if "(" in self.text[start:end] or "[" in self.text[start:end]:
+        if self._may_hold_note(start, end):
             for m in STAGE_NOTE.finditer(self.text, start, end):
                 pieces.append((cursor, m.start()))
                 self.drop(m.start(), m.end(), "stage note")
@@ -186,7 +204,7 @@ class Parser:
 
     def _emit_one(self, start: int, end: int, kind: str, speaker: str | None, role: str) -> int | None:
         start, end = trim_span(self.text, start, end)
-        if start >= end or not has_words(self.text[start:end]):
+        if start >= end or not has_words(self.text, start, end):
             if start < end:
                 self.drop(start, end, "punctuation")
             return None
@@ -235,7 +253,7 @@ class Parser:
                 block = []
             self._structural(line)
         self.flush_salutation()
-        self.result.countries = dict(self.attributor.countries)
+        self.result.countries = dict(self._attributor.countries) if self._attributor is not None else {}
         # Statements are emitted in text order (parents refer to earlier indices); dropped spans
         # are collected block by block, so they are sorted here.
         self.result.dropped.sort(key=lambda d: d.start)
@@ -247,7 +265,7 @@ class Parser:
         Files with one paragraph per line have no blank lines; hard-wrapped files break lines at
         about 60 characters and separate paragraphs with blank lines, so their lines never qualify.
         """
-        return line.end - line.start > LONG_LINE and bool(re.search(r"[.!?…][\"”’)]?$", self.text[max(line.start, line.end - 3):line.end]))
+        return line.end - line.start > LONG_LINE and _CLOSES_SENTENCE.search(self.text, max(line.start, line.end - 3), line.end) is not None
 
     def _structural(self, line: Line) -> None:
         st = self.state
@@ -327,6 +345,14 @@ class Parser:
 
     def labels(self, start: int, end: int) -> list[re.Match]:
         """Speaker labels that open the paragraph or a sentence inside it."""
+        # A paragraph is asked about again by the format after the engine asked; every label ends in a colon.
+        if self._labels_memo is not None and self._labels_memo[:2] == (start, end):
+            return self._labels_memo[2]
+        found = self._find_labels(start, end) if self.text.find(":", start, end) >= 0 else []
+        self._labels_memo = (start, end, found)
+        return found
+
+    def _find_labels(self, start: int, end: int) -> list[re.Match]:
         if not self.format.turns:  # in reporting prose only a label that opens the paragraph starts a transcript
             m = self.label_re.match(self.text, start, min(end, start + 300))
             return [m] if m else []

@@ -37,7 +37,7 @@ SPEAKERS_SHEET = "Speakers_by_session.xlsx"
 SPEECH_NAME = re.compile(r"^(?P<iso>[A-Z][A-Z0-9_]{1,7})_(?P<session>\d{1,3})_(?P<year>\d{4})\.txt$")
 SESSION_FOLDER = re.compile(r"Session \d{1,3} - \d{4}$")
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar")
-_LINE = re.compile(r"([^\r\n]*)(?:\r\n|\r|\n|$)")  # some files end their lines with a bare carriage return
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 _PAGE_NUMBER = re.compile(r"\d{1,4}")
 _SENTENCE_END = re.compile(r"[.!?:;…][\"”’')\]]*$")
 _HONORIFIC = re.compile(r"^(?:(?:Mr|Mrs|Ms|Mme|Mlle|Dr|H\.\s?E|HE|M)\.?\s+)+")
@@ -300,18 +300,20 @@ class OffsetMap:
         self.gaps = gaps  # original position of the break after each piece
         self.ends = _Ends(self)
 
-    def locate(self, i: int) -> tuple[int, int]:
+    def __getitem__(self, i: int) -> int:
+        """The original position of character ``i``."""
+        return self._original(i, 0)
+
+    def end(self, i: int) -> int:
+        """The original end of character ``i``: one past its position, or the break itself for a separator."""
+        return self._original(i, 1)
+
+    def _original(self, i: int, past: int) -> int:
         k = bisect.bisect_right(self.new_starts, i) - 1
         if k < 0:
-            return 0, 0
+            return 0
         new_start, old_start, length = self.pieces[k]
-        if i < new_start + length:
-            old = old_start + (i - new_start)
-            return old, old + 1
-        return self.gaps[k], self.gaps[k]
-
-    def __getitem__(self, i: int) -> int:
-        return self.locate(i)[0]
+        return old_start + (i - new_start) + past if i < new_start + length else self.gaps[k]
 
 
 class _Ends:
@@ -319,15 +321,16 @@ class _Ends:
         self.offsets = offsets
 
     def __getitem__(self, i: int) -> int:
-        return self.offsets.locate(i)[1]
+        return self.offsets.end(i)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     start: int  # of the stripped content in the original text
     end: int
     indented: bool
     gap_before: bool = False  # blank or page-number lines between this line and the previous content line
+    content: str = ""  # text[start:end]
 
 
 def reflow(text: str) -> tuple[str, OffsetMap, int]:
@@ -343,18 +346,17 @@ def reflow(text: str) -> tuple[str, OffsetMap, int]:
     # the column width of a hard-wrapped file; without enough short lines to tell, no line counts as full
     width = short[int(0.9 * (len(short) - 1))] if len(short) >= 5 else LONG_LINE
     indent_marks = sum(ln.indented for ln in lines) < 0.3 * len(lines)
-    parts: list[str] = []
-    pieces: list[tuple[int, int, int]] = []
+    parts: list[str] = [lines[0].content]
+    pieces: list[tuple[int, int, int]] = [(0, lines[0].start, lines[0].end - lines[0].start)]
     gaps: list[int] = []
-    size = 0
-    for k, line in enumerate(lines):
-        if k:
-            sep = " " if _continues(text, lines[k - 1], line, width, indent_marks) else "\n\n"
-            gaps.append(lines[k - 1].end)
-            parts.append(sep)
-            size += len(sep)
+    size = lines[0].end - lines[0].start
+    for prev, line in zip(lines, lines[1:]):
+        sep = " " if _continues(prev, line, width, indent_marks) else "\n\n"
+        gaps.append(prev.end)
+        size += len(sep)
         pieces.append((size, line.start, line.end - line.start))
-        parts.append(text[line.start:line.end])
+        parts.append(sep)
+        parts.append(line.content)
         size += line.end - line.start
     gaps.append(lines[-1].end)
     return "".join(parts), OffsetMap(pieces, gaps), page_numbers
@@ -365,23 +367,38 @@ def _content_lines(text: str) -> tuple[list[_Line], int]:
     lines: list[_Line] = []
     page_numbers = 0
     gap = False
-    for match in _LINE.finditer(text):
-        raw, begin = match.group(1), match.start()
-        if not raw and match.start() == len(text):
-            break
-        stripped = raw.strip().strip(ZERO_WIDTH).strip()
-        if not stripped or _PAGE_NUMBER.fullmatch(stripped):
+    for begin, raw in _raw_lines(text):
+        if raw.isascii():  # the usual case: no zero-width character to strip
+            stripped = raw.strip()
+            offset = len(raw) - len(raw.lstrip()) if stripped else 0
+        else:
+            stripped = raw.strip().strip(ZERO_WIDTH).strip()
+            offset = raw.index(stripped) if stripped else 0
+        if not stripped or (len(stripped) <= 4 and _PAGE_NUMBER.fullmatch(stripped)):
             page_numbers += bool(stripped)
             gap = True
             continue
-        start = begin + raw.index(stripped)
-        indented = raw[:1].isspace()
-        lines.append(_Line(start, start + len(stripped), indented, gap))
+        start = begin + offset
+        lines.append(_Line(start, start + len(stripped), raw[:1].isspace(), gap, stripped))
         gap = False
     return lines, page_numbers
 
 
-def _continues(text: str, prev: _Line, line: _Line, width: int, indent_marks: bool) -> bool:
+def _raw_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each line of ``text`` with its offset, without its end: "\\r\\n", "\\r" (some files end lines so) or "\\n"."""
+    begin = 0
+    if "\r" not in text:
+        for raw in text.split("\n"):
+            yield begin, raw
+            begin += len(raw) + 1
+        return
+    for i, raw in enumerate(_LINE_BREAK.split(text)):
+        if not i % 2:  # split() alternates lines and the breaks between them
+            yield begin, raw
+        begin += len(raw)
+
+
+def _continues(prev: _Line, line: _Line, width: int, indent_marks: bool) -> bool:
     """Whether ``line`` continues the paragraph of ``prev``.
 
     - a line that opens in lower case continues a sentence (also across a page break);
@@ -391,18 +408,18 @@ def _continues(text: str, prev: _Line, line: _Line, width: int, indent_marks: bo
       that mark paragraphs so) or when the next line's first word would have fitted after it: the
       typesetter broke the line early, so the paragraph ended there.
     """
-    head = text[line.start:line.end]
+    head = line.content
     if head[0].islower():
         return True
-    body = text[prev.start:prev.end]
-    if prev.end - prev.start > LONG_LINE or line.end - line.start > LONG_LINE and line.gap_before:
+    prev_length = prev.end - prev.start
+    if prev_length > LONG_LINE or line.end - line.start > LONG_LINE and line.gap_before:
         return False
-    ends_sentence = bool(_SENTENCE_END.search(body))
+    ends_sentence = _SENTENCE_END.search(prev.content) is not None
     if not ends_sentence:
-        return prev.end - prev.start <= LONG_LINE
+        return prev_length <= LONG_LINE
     if line.gap_before:
         return False
     if indent_marks and line.indented:
         return False
     first_word = len(head.split(None, 1)[0])
-    return (prev.end - prev.start) + 1 + first_word > width
+    return prev_length + 1 + first_word > width
