@@ -184,7 +184,7 @@ def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dic
             "time": seg.time,
             "period": meta.period,
             "parent_id": ids[seg.parent] if seg.parent is not None else None,
-            "n_words": len(text.split()),
+            "n_words": text.count(" ") + 1,  # normalised, non-empty: one space between words
         })
     dropped = [
         {"char_start": s, "char_end": e, "reason": d.reason, "text": normalize_whitespace(doc.text[d.start:d.end])}
