@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -272,6 +273,23 @@ class DuckStore(Store):
         self.connection_ = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads})
         self.connection_.read_parquet(source, hive_partitioning=True).create_view(self.VIEW)
         self._lock = threading.Lock()  # cursor() on a shared connection is not itself thread-safe
+        files = sorted(self.path.rglob("*.parquet")) if self.path.is_dir() else [self.path]
+        self.key = (str(self.path), tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+        self.memo_: OrderedDict = OrderedDict()
+        self.memo_size = 512
+
+    def memo(self, key: Hashable, compute: Callable[[], object]) -> object:
+        """``compute()``, remembered under ``key`` (the ``memo_size`` most recent answers): the table never changes under a store."""
+        with self._lock:
+            if key in self.memo_:
+                self.memo_.move_to_end(key)
+                return self.memo_[key]
+        value = compute()
+        with self._lock:
+            self.memo_[key] = value
+            while len(self.memo_) > self.memo_size:
+                self.memo_.popitem(last=False)
+        return value
 
     def cursor(self):
         """A new cursor on the store's connection: one per script run (or per question)."""
