@@ -21,11 +21,12 @@ else:
     render.chart(charts.timeline_chart(points), "One marker: one statement naming the target of its row, in its "
                  "period (the year the text is about, which a review published the next January keeps), in date "
                  "order within the period; colour and symbol: the outlet (a statement naming two targets appears "
-                 "in both rows). Hover for the quote and its date.", key="timeline_points",
+                 "in both rows). Hover for the quote and its date." + render.sampled(points), key="timeline_points",
                  data=points.drop(columns="text"))
 missing = query.undated(rows)
 if not missing.empty:
-    st.caption(f"{query.n_undated(rows)} statements have no date: they sit at the end of their period.")
+    st.caption(f"{query.n_undated(rows):,} statements have no date: they sit at the end of their period."
+               + render.bounded(missing, "documents"))
     st.dataframe(missing, key="timeline_undated", hide_index=True)
 
 days = query.live_blog_days(rows)

@@ -56,10 +56,13 @@ def table_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def app(table_file: Path, monkeypatch: pytest.MonkeyPatch):
-    """A fresh AppTest on the small table, with Streamlit's caches cleared (they outlive instances)."""
-    return dashboard_app(table_file, monkeypatch)
+@pytest.fixture(params=["pandas", "duckdb"])
+def app(table_file: Path, monkeypatch: pytest.MonkeyPatch, request):
+    """A fresh AppTest on the small table, with Streamlit's caches cleared (they outlive instances).
+
+    Every page test runs twice: the table in memory, and left on disk with DuckDB answering.
+    """
+    return dashboard_app(table_file, monkeypatch, backend=request.param)
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
@@ -490,3 +493,18 @@ def test_headlines_and_questions_are_their_own_rows_and_can_be_switched_in(app) 
     at = open_page(app(who="all"), "overview")
     assert at.radio(key="w_who").value == "all" and at.query_params["who"] == "all"
     assert len(table)  # every statement of small_table is direct: counts agree either way
+
+
+def test_a_large_table_is_queried_on_disk_and_never_read_whole(table_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the DuckDB backend the pages never read the table into memory; the sidebar says where it is queried."""
+    from rhetoric_shift import build
+
+    def refuse(path):
+        raise AssertionError("the whole table was read into memory")
+
+    monkeypatch.setattr(build, "read_table", refuse)
+    make = dashboard_app(table_file, monkeypatch, backend="duckdb")
+    for page in PAGES:
+        at = open_page(make(), page)
+        assert not at.error
+        assert any("queried on disk with DuckDB" in c.value for c in at.sidebar.caption)

@@ -385,6 +385,7 @@ def timeline_points(table: pd.DataFrame, wanted: Sequence[str], *, with_undated:
         fetched = sliced.timeline_rows(table, tuple(wanted), with_undated)
         out = timeline_points(fetched, wanted, with_undated=with_undated)
         out.attrs["total"] = fetched.attrs["total"]
+        out.attrs["shown"] = len(fetched)
         return out
     rows = table if with_undated else table[table["date"].notna()]
     rows = rows[["statement_id", "targets", "period", "date", "source", "speaker", "kind", "text"]]
