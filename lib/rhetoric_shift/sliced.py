@@ -361,37 +361,43 @@ def measures(s: Slice, wanted: tuple[str, ...], measure: str, by: str = "report"
 @memo
 def changes(s: Slice, wanted: tuple[str, ...], measures_: tuple[str, ...], by: str = "remark", who: str = "officials",
             n_perm: int = stats.N_PERM, random_state: int = 0) -> pd.DataFrame:
-    """``query.changes``: the same rows as ``compare.changes`` over the slice's periods."""
-    periods = known_periods(s)
-    if len(periods) < 2:
+    """``query.changes``: the same rows as ``compare.changes`` over the slice's periods (BH across the rows returned)."""
+    if len(known_periods(s)) < 2:
         return pd.DataFrame(columns=compare.CHANGE_COLUMNS)
     allowed = set(known_targets(s))
-    known = [t for t in wanted if t in allowed]
-    pairs = compare.period_pairs(periods)
-    counts = _named_counts(s, tuple(known), by, who) if "salience" in measures_ and known else None
-    records = []
-    for ti, target in enumerate(known):
-        for measure in measures_:
-            if measure == "salience":
-                totals = {int(p): int(n) for p, n in zip(counts["period"], counts["n"])}
-                named = {int(p): int(n) for p, n in zip(counts["period"], counts[f"n{ti}"])}
-                for a, b, pair in pairs:
-                    numbers = _salience_numbers(named.get(a, 0), totals.get(a, 0), named.get(b, 0), totals.get(b, 0))
-                    records.append({"target": target, "measure": measure, "from_period": a, "to_period": b, "pair": pair, **numbers})
-            elif measure in compare.MEASURES:
-                sums = {int(r["period"]): r for r in _cluster_stats(s, target, measure, by, who).to_dict("records")}
-                arrays = _cluster_arrays(s, target, measure, by, who, [p for p in sums if int(sums[p]["g"]) <= stats.MAX_PERM_CLUSTERS])
-                for a, b, pair in pairs:
-                    seed = compare._seed(random_state, target, measure, a, b)
-                    numbers = _mean_numbers(sums.get(a), sums.get(b), arrays.get(a), arrays.get(b), a, b, seed, n_perm)
-                    records.append({"target": target, "measure": measure, "from_period": a, "to_period": b, "pair": pair, **numbers})
-            else:
-                raise ValueError(f"Unknown measure {measure!r}; allowed: {', '.join(compare.CHANGE_MEASURES)}")
+    for measure in measures_:
+        if measure not in compare.CHANGE_MEASURES:
+            raise ValueError(f"Unknown measure {measure!r}; allowed: {', '.join(compare.CHANGE_MEASURES)}")
+    records = [r for target in wanted if target in allowed for measure in measures_
+               for r in _change_rows(s, target, measure, by, who, n_perm, random_state)]
     out = pd.DataFrame(records, columns=[c for c in compare.CHANGE_COLUMNS if c not in ("p_adj", "verdict")])
     out["ci_note"] = out["ci_note"].astype(object)
     out["p_adj"] = stats.benjamini_hochberg(out["p"].to_numpy(dtype=float)) if len(out) else []
     out["verdict"] = [compare.verdict(r) for r in out.to_dict("records")]
     return out[compare.CHANGE_COLUMNS]
+
+
+@memo
+def _change_rows(s: Slice, target: str, measure: str, by: str, who: str, n_perm: int, random_state: int) -> list[dict]:
+    """One target's and measure's changes over every pair of periods, before the adjustment (remembered: pages ask for
+    different sets of measures, and the permutation tests are the slow part)."""
+    pairs = compare.period_pairs(known_periods(s))
+    records = []
+    if measure == "salience":
+        counts = _named_counts(s, (target,), by, who)
+        totals = {int(p): int(n) for p, n in zip(counts["period"], counts["n"])}
+        named = {int(p): int(n) for p, n in zip(counts["period"], counts["n0"])}
+        for a, b, pair in pairs:
+            numbers = _salience_numbers(named.get(a, 0), totals.get(a, 0), named.get(b, 0), totals.get(b, 0))
+            records.append({"target": target, "measure": measure, "from_period": a, "to_period": b, "pair": pair, **numbers})
+        return records
+    sums = {int(r["period"]): r for r in _cluster_stats(s, target, measure, by, who).to_dict("records")}
+    arrays = _cluster_arrays(s, target, measure, by, who, [p for p in sums if int(sums[p]["g"]) <= stats.MAX_PERM_CLUSTERS])
+    for a, b, pair in pairs:
+        seed = compare._seed(random_state, target, measure, a, b)
+        numbers = _mean_numbers(sums.get(a), sums.get(b), arrays.get(a), arrays.get(b), a, b, seed, n_perm)
+        records.append({"target": target, "measure": measure, "from_period": a, "to_period": b, "pair": pair, **numbers})
+    return records
 
 
 def _salience_numbers(ka: int, na: int, kb: int, nb: int) -> dict:
