@@ -508,3 +508,19 @@ def test_a_large_table_is_queried_on_disk_and_never_read_whole(table_file: Path,
         at = open_page(make(), page)
         assert not at.error
         assert any("queried on disk with DuckDB" in c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.parametrize("backend", ["pandas", "duckdb"])
+def test_compare_puts_two_actors_side_by_side_in_one_period(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) -> None:
+    path = tmp_path / "quotes.parquet"
+    quotes_table().to_parquet(path)
+    make = dashboard_app(path, monkeypatch, backend=backend)
+    at = open_page(make(target="Syria", periods="2017", actor="RUS,USA"), "compare")
+    assert not at.error and not at.info
+    assert [s.value for s in at.subheader][:2] == ["RUS", "USA"]
+    view = frame_with(at, "verdict")
+    assert set(view["periods"]) == {"RUS → USA"}
+    text = page_text(at)
+    assert "“We will keep talking to Syria, 2017.”" in text and "paraphrasing Sergey Lavrov" in text
+    at = open_page(make(target="Syria", periods="2017", actor="USA"), "compare")  # one actor, one period: nothing to compare
+    assert "Choose two or three periods" in at.info[0].value

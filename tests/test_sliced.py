@@ -178,3 +178,34 @@ def test_many_remarks_use_welch_from_sufficient_statistics(monkeypatch):
 
     assert stats.welch_p_from(mx, sx, gx, my, sy, gy) == pytest.approx(sp.ttest_ind(y, x, equal_var=False).pvalue, rel=1e-9)
     assert math.isnan(stats.welch_p_from(mx, sx, 1, my, sy, gy))
+
+
+def _actors_table():
+    return make_table([
+        dict(text="Syria needs a dialogue.", period=2017, actor="RUS", targets=["Syria"], tone=0.5, dup_group="g1"),
+        dict(text="Syria again, and dialogue.", period=2017, actor="RUS", targets=["Syria"], tone=0.3, dup_group="g2"),
+        dict(text="Nothing about anyone.", period=2017, actor="RUS", targets=[], tone=0.0, dup_group="g3"),
+        dict(text="The Syria regime must go.", period=2017, actor="USA", speaker="Nikki Haley", targets=["Syria"], tone=-0.4,
+             doc_id="d2", dup_group="g4"),
+        dict(text="Other things.", period=2017, actor="USA", speaker="Nikki Haley", targets=[], tone=0.0, doc_id="d2", dup_group="g5"),
+        dict(text="Syria in another year.", period=2016, actor="RUS", targets=["Syria"], tone=0.9, dup_group="g6"),
+    ])
+
+
+def test_two_actors_in_one_period_by_hand_on_both_backends(tmp_path):
+    table = _actors_table()
+    write_table(BuildResult(table, BuildReport(files=[], documents=[], parameters={})), tmp_path / "t")
+    for rows in (read_table(tmp_path / "t"), query.Slice(DuckStore(tmp_path / "t"))):
+        result = query.actor_comparison(rows, "Syria", 2017, ["RUS", "USA"])
+        rus, usa = result.periods
+        assert (rus.n_statements, rus.n_target, usa.n_statements, usa.n_target) == (3, 2, 2, 1)
+        assert (rus.tone_mean, usa.tone_mean) == (pytest.approx(0.4), pytest.approx(-0.4))
+        assert query.actor_labels(["RUS", "USA"]) == {0: "RUS", 1: "USA"}
+        changes = result.changes.set_index("measure")
+        assert (changes.loc["tone", "from_period"], changes.loc["tone", "to_period"]) == ("RUS", "USA")
+        assert changes.loc["salience", "difference"] == pytest.approx(1 / 2 - 2 / 3)
+        assert changes.loc["salience", "p"] == pytest.approx(1.0)  # Fisher on [[2, 1], [1, 1]]
+        # three remarks, 3 arrangements of 2 + 1: only the observed one differs by 0.8 or more
+        assert changes.loc["tone", "p"] == pytest.approx(1 / 3)
+        assert any(w.startswith("RUS rests on one document") for w in result.warnings)
+        assert query.empty_actors(rows, 2016, ["RUS", "USA"]) == ["USA"]

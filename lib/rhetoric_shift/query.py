@@ -121,8 +121,9 @@ def filter_table(
     of a period) must stay whole.
     """
     if isinstance(table, Slice):
-        return table.with_filters(periods=tuple(int(p) for p in periods), speakers=tuple(speakers), kinds=tuple(kinds),
-                                  sources=tuple(sources), actors=tuple(actors))
+        given = {"periods": tuple(int(p) for p in periods), "speakers": tuple(speakers), "kinds": tuple(kinds),
+                 "sources": tuple(sources), "actors": tuple(actors)}
+        return table.with_filters(**{f: sliced.narrowed(getattr(table.filters, f), v) for f, v in given.items() if v})
     mask = np.ones(len(table), dtype=bool)
     for column, wanted in (("period", periods), ("speaker", speakers), ("kind", kinds), ("source", sources), ("actor", actors)):
         if wanted:
@@ -719,3 +720,39 @@ def comparison(
         frame = sliced.comparison_rows(table, tuple(int(p) for p in periods))
         return compare.compare_positions(frame, target, list(periods), by=by, who=who, filters=filters)
     return compare.compare_positions(table, target, list(periods), by=by, who=who, filters=filters)
+
+
+def actor_comparison(
+    table: Rows, target: str, period: int, actors: Sequence[str], *, by: str = "remark", who: str = "officials",
+) -> compare.Comparison:
+    """Position cards of ``target`` for each of ``actors`` (2 or 3) in one ``period``, how they differ, and the evidence.
+
+    The same cards, tests and quotes as a comparison of periods, with the actors in the place of
+    the periods: each card's ``period`` is the actor's index in ``actors`` (``actor_labels``
+    turns them back into names), distinctive words are each actor's against the others', and a
+    change "from" one actor "to" another is a difference between them. ValueError when an actor
+    has no statement in that period (``empty_actors`` says which).
+    """
+    rows = filter_table(table, periods=[int(period)], actors=list(actors))
+    frame = sliced.comparison_rows(rows, (int(period),)) if isinstance(rows, Slice) else rows
+    codes = {a: i for i, a in enumerate(actors)}
+    frame = frame[frame["actor"].isin(list(actors))].assign(period=lambda f: f["actor"].map(codes).astype("int64"))
+    result = compare.compare_positions(frame, target, list(codes.values()), by=by, who=who,
+                                       filters={"period": [str(period)], "actor": list(actors)})
+    labels = actor_labels(actors)
+    comp = compare.composition(compare.counted_rows(frame, by, who), list(codes.values()))
+    result.warnings = compare.composition_warnings(comp.assign(period=comp["period"].map(labels)))
+    result.changes = result.changes.assign(from_period=result.changes["from_period"].map(labels),
+                                           to_period=result.changes["to_period"].map(labels))
+    return result
+
+
+def actor_labels(actors: Sequence[str]) -> dict[int, str]:
+    """The names behind the card indices of an ``actor_comparison``."""
+    return dict(enumerate(actors))
+
+
+def empty_actors(table: Rows, period: int, wanted: Sequence[str]) -> list[str]:
+    """The actors of ``wanted`` with no statement in ``period`` (after the filters), in order."""
+    present = set(actors(filter_table(table, periods=[int(period)])))
+    return [a for a in wanted if a not in present]

@@ -66,6 +66,16 @@ class Slice:
         return Slice(self.store, replace(self.filters, **changes))
 
 
+def narrowed(current: tuple, wanted: tuple) -> tuple:
+    """A filter's values after also asking for ``wanted``: their intersection (a value nothing has when it is empty)."""
+    if not current:
+        return wanted
+    both = tuple(v for v in wanted if v in current)
+    if both:
+        return both
+    return (-(2**62),) if isinstance(current[0], int) else ("\0",)
+
+
 def memo(fn):
     """Remember ``fn(slice, *args)`` per store, filters and arguments; hand back a copy of a frame."""
 

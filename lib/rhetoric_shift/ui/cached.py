@@ -53,3 +53,9 @@ def similarity(table: pd.DataFrame, target: str, by: str, who: str) -> pd.DataFr
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)
 def actor_salience(table: pd.DataFrame, target: str, by: str, who: str) -> pd.DataFrame:
     return query.actor_salience(table, target, by=by, who=who)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)
+def actor_comparison(table: pd.DataFrame, target: str, period: int, actors: tuple[str, ...], by: str, who: str) -> compare.Comparison:
+    """``query.actor_comparison``: cards of two or three actors in one period."""
+    return query.actor_comparison(table, target, period, actors, by=by, who=who)
