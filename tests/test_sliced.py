@@ -209,3 +209,20 @@ def test_two_actors_in_one_period_by_hand_on_both_backends(tmp_path):
         assert changes.loc["tone", "p"] == pytest.approx(1 / 3)
         assert any(w.startswith("RUS rests on one document") for w in result.warnings)
         assert query.empty_actors(rows, 2016, ["RUS", "USA"]) == ["USA"]
+
+
+def test_above_the_bound_both_backends_test_with_welch(both, monkeypatch):
+    """Over stats.MAX_PERM_CLUSTERS remarks in a pair, both ways give Welch's p on the remarks (here one value each)."""
+    table, s = both
+    monkeypatch.setattr(stats, "MAX_PERM_CLUSTERS", 6)
+    s = query.Slice(DuckStore(s.store.path))  # a fresh store: nothing remembered from the unbounded tests
+    got = query.changes(s, ("US",), ("tone",), "remark", "officials")
+    want = query.changes(table, ("US",), ("tone",), "remark", "officials")
+    assert_same(got, want)
+    from scipy import stats as sp
+
+    rows = compare.target_statements(table, "US", "remark", "officials")
+    row = want[want["p"].notna() & (want["n_from"] + want["n_to"] > 6) & (want["n_from"] > 1) & (want["n_to"] > 1)].iloc[0]
+    x = rows.loc[rows["period"] == row["from_period"], "tone"].to_numpy()
+    y = rows.loc[rows["period"] == row["to_period"], "tone"].to_numpy()
+    assert row["p"] == pytest.approx(sp.ttest_ind(y, x, equal_var=False).pvalue, rel=1e-9)

@@ -319,8 +319,13 @@ def _mean_change(about: pd.DataFrame, target: str, measure: str, a: int, b: int,
     vb = float(y.mean()) if y.size else math.nan
     low, high = stats.mean_difference_interval(x, y, cx, cy)
     testable = pa["dup_group"].nunique() >= 2 or pb["dup_group"].nunique() >= 2
-    p = stats.permutation_p(x, y, cx, cy, n_perm=n_perm, random_state=seed) if x.size and y.size and testable else math.nan
     ga, gb = int(pa["dup_group"].nunique()), int(pb["dup_group"].nunique())
+    if not (x.size and y.size and testable):
+        p = math.nan
+    elif ga + gb <= stats.MAX_PERM_CLUSTERS:
+        p = stats.permutation_p(x, y, cx, cy, n_perm=n_perm, random_state=seed)
+    else:  # many remarks: the permutation distribution is normal; Welch on the same standard errors
+        p = stats.welch_p_from(*stats.cluster_se(x, cx), *stats.cluster_se(y, cy))
     short = [f"{period} has {g} remark{'s' * (g != 1)}" for period, g in ((a, ga), (b, gb)) if g < MIN_N_FOR_INTERVAL]
     if not (ga and gb):
         note = "no interval: a period has no statements about the target"

@@ -47,7 +47,7 @@ MIN_N_FOR_INTERVAL = 10
 # test on the same cluster-robust standard errors: with that many remarks the permutation
 # distribution of a difference of means is normal to well within the Monte Carlo error of
 # N_PERM permutations, and permuting would cost N_PERM x remarks per change.
-MAX_PERM_CLUSTERS = 20_000
+MAX_PERM_CLUSTERS = 2_000
 
 METHOD: dict[str, str] = {
     "share_interval": "Wilson score interval, 95%",
