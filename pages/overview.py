@@ -24,7 +24,7 @@ render.composition(query.composition(rows, by, who))
 st.subheader("Salience: how often each target is named")
 salience = cached.salience(rows, shown, by, who)
 event = render.chart(
-    charts.salience_heatmap(salience),
+    render.figure(charts.salience_heatmap, salience),
     "One cell: the share of a period's counted statements that name the target, with the count behind it "
     "(named / counted); hover for its 95% Wilson interval. Click a cell to list its statements.",
     key="overview_grid",

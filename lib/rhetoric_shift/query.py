@@ -217,22 +217,23 @@ def salience(table: pd.DataFrame, wanted: Sequence[str], by: str = "report", who
     return out.sort_values(["target", "period"], key=lambda s: s.map(order) if s.name == "target" else s, ignore_index=True)
 
 
-def actor_salience(table: pd.DataFrame, target: str, by: str = "remark", who: str = "officials") -> pd.DataFrame:
+def actor_salience(table: Rows, target: str, by: str = "remark", who: str = "officials", top: int | None = None) -> pd.DataFrame:
     """Actor × period salience of one target: ``[actor, period, n_target, n_statements, salience, ci_low, ci_high]``.
 
     Each actor's share of its own counted statements that name ``target`` (Wilson interval), for
     every period of the table; statements without an actor (the press) are left out. Actors with
-    the most statements first.
+    the most statements first; only the ``top`` of them when given.
     """
     if isinstance(table, Slice):
-        return sliced.actor_salience(table, target, by, who)
+        out = sliced.actor_salience(table, target, by, who)
+        return out[out["actor"].isin(list(dict.fromkeys(out["actor"]))[:top])].reset_index(drop=True) if top else out
     rows = compare.counted_rows(table, by, who)
     rows = rows[rows["actor"].notna()]
     named = compare.names_target(rows, target)
     totals = rows.groupby(["actor", "period"]).size()
     hits = rows[named].groupby(["actor", "period"]).size()
     records = []
-    for actor in actors(rows):
+    for actor in actors(rows)[:top]:
         for p in compare.known_periods(table):
             n_all, n_t = int(totals.get((actor, p), 0)), int(hits.get((actor, p), 0))
             low, high = stats.wilson_interval(n_t, n_all)
@@ -366,7 +367,7 @@ def topic_summary(table: pd.DataFrame) -> pd.DataFrame:
 def topic_points(table: pd.DataFrame) -> pd.DataFrame:
     """The topic map's points: ``[statement_id, map_x, map_y, topic, topic_label, source, date, text]``.
 
-    Of a ``Slice``: a sample of 5,000 fixed by the statement ids (``attrs["total"]``: all of them).
+    Of a ``Slice``: a sample of 2,000 fixed by the statement ids (``attrs["total"]``: all of them).
     """
     if isinstance(table, Slice):
         return sliced.topic_points(table)
@@ -380,7 +381,7 @@ def timeline_points(table: pd.DataFrame, wanted: Sequence[str], *, with_undated:
     """One row per dated statement and wanted target it names: ``[statement_id, target, period, date, source, speaker, kind, text]``.
 
     ``with_undated`` keeps statements without a date too (for an axis of periods, where they have a place).
-    Of a ``Slice``: the statements of a sample of 5,000 fixed by their ids (``attrs["total"]``: all of them).
+    Of a ``Slice``: the statements of a sample of 2,000 fixed by their ids (``attrs["total"]``: all of them).
     """
     if isinstance(table, Slice):
         fetched = sliced.timeline_rows(table, tuple(wanted), with_undated)
@@ -578,7 +579,8 @@ def _inert_cell(value: object) -> object:
 # --- comparisons -------------------------------------------------------------------------------
 
 
-def similarity(table: pd.DataFrame, target: str, by: str = "report", who: str = "officials") -> pd.DataFrame:
+def similarity(table: Rows, target: str, by: str = "report", who: str = "officials",
+               periods: Sequence[int] | None = None) -> pd.DataFrame:
     """How alike the words about ``target`` are between periods: ``[period_a, period_b, similarity]``.
 
     Cosine similarity of the periods' TF-IDF centroids (``compare.centroid_similarity``); NaN
@@ -586,12 +588,12 @@ def similarity(table: pd.DataFrame, target: str, by: str = "report", who: str = 
     50,000 of the statements about the target, a sample fixed by their ids.
     """
     if isinstance(table, Slice):
-        periods = known_periods(table)
+        periods = list(periods) if periods is not None else known_periods(table)
         rows = sliced.target_rows(table, target, by, who)
         sims = compare._TargetSpace.build(rows).similarity(periods)
         matrix = pd.DataFrame(sims, index=periods, columns=periods)
     else:
-        matrix = compare.centroid_similarity(table, target, by=by, who=who)
+        matrix = compare.centroid_similarity(table, target, periods=periods, by=by, who=who)
     return (
         matrix.rename_axis(index="period_a", columns="period_b")
         .stack()

@@ -35,7 +35,7 @@ from rhetoric_shift.schema import COLUMN_NAMES, KINDS, PRESS, PRIMARY_TARGETS
 from rhetoric_shift.store import DuckStore, Filters, _conform
 
 ROW_LIMIT = 1000  # rows a drill-down, search or table of documents shows
-POINT_LIMIT = 5000  # points a scatter (topic map, timeline) draws, a seeded sample beyond
+POINT_LIMIT = 2000  # points a scatter (topic map, timeline) draws, a seeded sample beyond
 FRAME_LIMIT = 200_000  # a comparison fetches the filtered rows whole up to this many, else only its periods'
 SIMILARITY_LIMIT = 50_000  # statements a similarity fits TF-IDF on, a seeded sample beyond
 OFFICIAL = f"(kind IN ('direct', 'reported') AND coalesce(speaker, '') <> '{PRESS}')"

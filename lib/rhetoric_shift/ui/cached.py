@@ -46,13 +46,13 @@ def topic_shares(table: pd.DataFrame, by: str, who: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)
-def similarity(table: pd.DataFrame, target: str, by: str, who: str) -> pd.DataFrame:
-    return query.similarity(table, target, by=by, who=who)
+def similarity(table: pd.DataFrame, target: str, by: str, who: str, periods: tuple[int, ...] | None = None) -> pd.DataFrame:
+    return query.similarity(table, target, by=by, who=who, periods=periods)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)
-def actor_salience(table: pd.DataFrame, target: str, by: str, who: str) -> pd.DataFrame:
-    return query.actor_salience(table, target, by=by, who=who)
+def actor_salience(table: pd.DataFrame, target: str, by: str, who: str, top: int | None = None) -> pd.DataFrame:
+    return query.actor_salience(table, target, by=by, who=who, top=top)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)

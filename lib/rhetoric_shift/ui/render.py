@@ -34,6 +34,20 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _figure(name: str, frame: pd.DataFrame, args: tuple, kwargs: tuple) -> go.Figure:
+    return getattr(charts, name)(frame, *args, **dict(kwargs))
+
+
+def figure(make: Callable[..., go.Figure], frame: pd.DataFrame, *args: Any, **kwargs: Any) -> go.Figure:
+    """``make(frame, *args, **kwargs)`` (a function of ``charts``), built once per distinct data and shared.
+
+    Building a figure of thousands of points or cells costs seconds of plotly's validation; the
+    figure is only read when drawn, so one object serves every rerun and visitor with the same data.
+    """
+    return _figure(make.__name__, frame, args, tuple(sorted(kwargs.items())))
+
+
 def bounded(frame: pd.DataFrame, what: str = "rows") -> str:
     """" (the first 1,000 of 12,345 rows)" when a large table's answer holds only part of what passes; "" otherwise."""
     total = frame.attrs.get("total")
@@ -96,7 +110,7 @@ def topic_grid(rows: pd.DataFrame, counting: dict[str, str], *, key: str) -> Non
     """The topic × period share grid and, when a cell is clicked, the statements behind it."""
     shares = cached.topic_shares(rows, counting["by"], counting["who"])
     event = chart(
-        charts.topic_heatmap(shares),
+        figure(charts.topic_heatmap, shares),
         "One cell: the share of the period's counted statements in the topic, with the count behind it. "
         "Click a cell to list its statements.",
         key=key,
