@@ -14,6 +14,7 @@ only words put into SQL text are column names checked against the schema.
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -270,7 +271,9 @@ class DuckStore(Store):
 
         self.path = Path(path)
         source = str(self.path / "**" / "*.parquet") if self.path.is_dir() else str(self.path)
-        self.connection_ = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads})
+        # Past memory_limit DuckDB spills to disk (a large GROUP BY over millions of rows) instead of failing.
+        spill = Path(tempfile.gettempdir()) / "rhetoric-shift-duckdb"
+        self.connection_ = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads, "temp_directory": str(spill)})
         self.connection_.read_parquet(source, hive_partitioning=True).create_view(self.VIEW)
         self._lock = threading.Lock()  # cursor() on a shared connection is not itself thread-safe
         files = sorted(self.path.rglob("*.parquet")) if self.path.is_dir() else [self.path]

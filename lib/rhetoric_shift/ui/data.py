@@ -31,6 +31,7 @@ from rhetoric_shift.store import DuckStore, parquet_rows
 TABLE_ENV = "RHETORIC_SHIFT_TABLE"
 ORIGIN_ATTR = "rhetoric_shift_origin"  # in DataFrame.attrs: which files, as of when, the table came from
 LARGE_TABLE_ROWS = 100_000  # above this many statements a prebuilt table stays on disk, queried through DuckDB
+DUCKDB_MEMORY = "600MB"  # DuckDB's share of the server's memory (it spills beyond); the process stays under 1.5 GB
 
 
 @dataclass(frozen=True)
@@ -107,15 +108,22 @@ def read_source(source: TableSource) -> pd.DataFrame:
 @st.cache_resource(show_spinner="Opening the statement table…", max_entries=2)
 def _duck_store(path: str, file_stamp: tuple) -> DuckStore:
     # One store (one DuckDB connection) per process and table version; each query takes its own cursor.
-    return DuckStore(Path(path))
+    return DuckStore(Path(path), memory_limit=DUCKDB_MEMORY)
 
 
 def is_large(source: TableSource) -> bool:
     """Whether ``source`` is a prebuilt table of more than ``LARGE_TABLE_ROWS`` statements (read from the Parquet footers)."""
-    try:
-        return source.prebuilt and source.path.exists() and parquet_rows(source.path) > LARGE_TABLE_ROWS
-    except Exception:  # noqa: BLE001 - not Parquet: the ordinary reader says what is wrong with it
+    if not (source.prebuilt and source.path.exists()):
         return False
+    return _rows(str(source.path), stamp(source.path)) > LARGE_TABLE_ROWS
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _rows(path: str, file_stamp: tuple) -> int:
+    try:
+        return parquet_rows(Path(path))
+    except Exception:  # noqa: BLE001 - not Parquet: the ordinary reader says what is wrong with it
+        return -1
 
 
 def _large_problem(path: Path) -> str | None:
