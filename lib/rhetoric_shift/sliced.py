@@ -398,7 +398,7 @@ def _change_rows(s: Slice, target: str, measure: str, by: str, who: str, n_perm:
         totals = {int(p): int(n) for p, n in zip(counts["period"], counts["n"])}
         named = {int(p): int(n) for p, n in zip(counts["period"], counts["n0"])}
         for a, b, pair in pairs:
-            numbers = _salience_numbers(named.get(a, 0), totals.get(a, 0), named.get(b, 0), totals.get(b, 0))
+            numbers = compare.salience_change_numbers(named.get(a, 0), totals.get(a, 0), named.get(b, 0), totals.get(b, 0))
             records.append({"target": target, "measure": measure, "from_period": a, "to_period": b, "pair": pair, **numbers})
         return records
     sums = {int(r["period"]): r for r in _cluster_stats(s, target, measure, by, who).to_dict("records")}
@@ -408,14 +408,6 @@ def _change_rows(s: Slice, target: str, measure: str, by: str, who: str, n_perm:
         numbers = _mean_numbers(sums.get(a), sums.get(b), arrays.get(a), arrays.get(b), a, b, seed, n_perm)
         records.append({"target": target, "measure": measure, "from_period": a, "to_period": b, "pair": pair, **numbers})
     return records
-
-
-def _salience_numbers(ka: int, na: int, kb: int, nb: int) -> dict:
-    low, high = stats.share_difference_interval(ka, na, kb, nb)
-    va, vb = (ka / na if na else math.nan), (kb / nb if nb else math.nan)
-    note = "" if na and nb else "no interval: a period has no statements"
-    return {"n_from": na, "n_to": nb, "value_from": va, "value_to": vb, "difference": vb - va,
-            "ci_low": low, "ci_high": high, "ci_note": note, "p": stats.fisher_p(ka, na, kb, nb)}
 
 
 def _mean_numbers(ra: dict | None, rb: dict | None, xa, xb, a: int, b: int, seed: list[int], n_perm: int) -> dict:
@@ -431,15 +423,8 @@ def _mean_numbers(ra: dict | None, rb: dict | None, xa, xb, a: int, b: int, seed
         p = stats.permutation_p_sums(xa[0], xa[1], xb[0], xb[1], n_perm=n_perm, random_state=seed)
     else:
         p = stats.welch_p_from(va, sa, ga, vb, sb, gb)
-    short = [f"{period} has {g} remark{'s' * (g != 1)}" for period, g in ((a, ga), (b, gb)) if g < compare.MIN_N_FOR_INTERVAL]
-    if not (ga and gb):
-        note = "no interval: a period has no statements about the target"
-    elif short:
-        note = f"no interval: {' and '.join(short)}, under the {compare.MIN_N_FOR_INTERVAL} where its coverage holds"
-    else:
-        note = ""
     return {"n_from": ga, "n_to": gb, "value_from": va, "value_to": vb, "difference": vb - va,
-            "ci_low": low, "ci_high": high, "ci_note": note, "p": p}
+            "ci_low": low, "ci_high": high, "ci_note": compare.mean_change_note(a, ga, b, gb), "p": p}
 
 
 @memo
