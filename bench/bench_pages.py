@@ -80,8 +80,8 @@ def replicate(source: Path, rows: int, out: Path) -> Path:
     return out
 
 
-def time_page(page: str, params: dict[str, str], runs: int) -> tuple[float, list[float]]:
-    """The first run's time and the times of ``runs`` reruns of ``page`` opened with ``params``."""
+def time_page(page: str, params: dict[str, str], runs: int) -> tuple[float, list[float], list[float]]:
+    """The first run's time, and the wall and CPU times (this process, every thread) of ``runs`` reruns of ``page``."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=1800)
@@ -93,12 +93,13 @@ def time_page(page: str, params: dict[str, str], runs: int) -> tuple[float, list
     first = time.perf_counter() - start
     if at.exception or at.error:
         raise SystemExit(f"{page}: {[e.value for e in (*at.exception, *at.error)]}")
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         at.run()
         times.append(time.perf_counter() - start)
-    return first, times
+        cpu.append(time.process_time() - start_cpu)
+    return first, times, cpu
 
 
 def worker(table: Path | None, runs: int, questions: bool) -> dict:
@@ -112,8 +113,8 @@ def worker(table: Path | None, runs: int, questions: bool) -> dict:
         views.update(QUESTIONS)
     out = {}
     for name, (page, params) in views.items():
-        first, times = time_page(page, params, runs)
-        out[name] = {"first": first, "median": statistics.median(times), "slowest": max(times)}
+        first, times, cpu = time_page(page, params, runs)
+        out[name] = {"first": first, "median": statistics.median(times), "slowest": max(times), "cpu": statistics.median(cpu)}
     out["peak RSS (MB)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
@@ -146,16 +147,17 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(ROOT / "lib"))
         tables.append(replicate(args.replicate, args.rows, args.out))
     results = {(str(t) if t else "seeds/"): run_worker(t, runs, args.questions) for t in tables}
-    print(f"Page reruns: median of {runs} AppTest reruns after the first run, seconds; peak RSS of the process "
-          "that ran every page of that table.\n")
+    print(f"Page reruns: median of {runs} AppTest reruns after the first run, seconds (wall, and CPU of the process); "
+          "peak RSS of the process that ran every page of that table.\n")
     names = list(results)
-    print("| page | " + " | ".join(f"{n}: first | {n}: median rerun" for n in names) + " |")
-    print("|---|" + "---:|---:|" * len(names))
+    print("| page | " + " | ".join(f"{n}: first | median rerun | CPU" for n in names) + " |")
+    print("|---|" + "---:|---:|---:|" * len(names))
     views = [v for v in results[names[0]] if v != "peak RSS (MB)"]
     for view in views:
-        cells = [f"{r[view]['first']:.2f} | {r[view]['median']:.3f}" if view in r else "– | –" for r in results.values()]
+        cells = [f"{r[view]['first']:.1f} | {r[view]['median']:.2f} | {r[view]['cpu']:.2f}" if view in r else "– | – | –"
+                 for r in results.values()]
         print(f"| {view} | " + " | ".join(cells) + " |")
-    print("| peak RSS (MB) | " + " | ".join(f"| {r['peak RSS (MB)']:.0f}" for r in results.values()) + " |")
+    print("| peak RSS (MB) | " + " | ".join(f"{r['peak RSS (MB)']:.0f} | |" for r in results.values()) + " |")
     return 0
 
 
