@@ -605,9 +605,10 @@ def topic_points(s: Slice, limit: int = POINT_LIMIT) -> pd.DataFrame:
 # --- comparisons -------------------------------------------------------------------------------
 
 
-@memo
 def comparison_rows(s: Slice, periods: tuple[int, ...]) -> pd.DataFrame:
     """The rows a position card is computed from: the whole slice up to ``FRAME_LIMIT`` rows, else only ``periods``.
+
+    Not remembered (it may be large): the page caches the comparison made from it.
 
     Beyond, the keyness prior counts the compared periods' statements rather than the table's.
     """
@@ -615,7 +616,6 @@ def comparison_rows(s: Slice, periods: tuple[int, ...]) -> pd.DataFrame:
     return part.store.rows(part.filters, ROW_COLUMNS, limit=count(part))
 
 
-@memo
 def target_rows(s: Slice, target: str, by: str, who: str, limit: int = SIMILARITY_LIMIT) -> pd.DataFrame:
     """The counted statements about ``target`` (up to ``limit``, a seeded sample beyond); attrs["total"]."""
     about, about_params = _about(target)
