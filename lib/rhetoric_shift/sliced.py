@@ -473,11 +473,28 @@ def statements_in_cell(s: Slice, target: str | None = None, period=None, topic: 
     if topic is not None:
         conds.append("topic = ?")
         cparams.append(int(topic))
-    inner, params = _counted(s, by, who, ROW_COLUMNS)
+    inner, params = _counted(s, by, who, ["statement_id", "period", "doc_id", "char_start", "topic", *LISTS])
     where = (" WHERE " + " AND ".join(conds)) if conds else ""
-    out = _fetch(f"SELECT * FROM ({inner}){where} ORDER BY {ORDER_SQL} LIMIT ?", s, params + cparams + [int(limit)])
+    keys = _sql(s, f"SELECT statement_id, {', '.join(LISTS)} FROM ({inner}){where} ORDER BY {ORDER_SQL} LIMIT ?",
+                params + cparams + [int(limit)])
+    out = _whole_rows(s, keys)
     out.attrs["total"] = int(_sql(s, f"SELECT count(*) AS n FROM ({inner}){where}", params + cparams)["n"].iloc[0])
     return out
+
+
+def _whole_rows(s: Slice, keys: pd.DataFrame, columns: Sequence[str] = ROW_COLUMNS) -> pd.DataFrame:
+    """The rows of ``keys[statement_id]``, in that order, every column, with the (remark-wide) targets of ``keys``.
+
+    Counting picks the rows on a few small columns; only the rows shown are then read whole, so a
+    drill-down never holds every text of a large table at once.
+    """
+    ids = [str(i) for i in keys["statement_id"]]
+    found = _sql(s, f"SELECT {', '.join(columns)} FROM {DuckStore.VIEW} WHERE list_contains(?::VARCHAR[], statement_id)", [ids])
+    found = found.set_index("statement_id", drop=False).reindex(ids).reset_index(drop=True)
+    for name in LISTS:
+        if name in found and name in keys:
+            found[name] = list(keys[name])
+    return _conform(found)
 
 
 @memo
@@ -499,11 +516,10 @@ def search_rows(s: Slice, q: str, limit: int = ROW_LIMIT) -> pd.DataFrame:
 
 def _sample(s: Slice, columns: Sequence[str], cond: str, params: list, limit: int) -> tuple[pd.DataFrame, int]:
     """At most ``limit`` rows passing ``cond``, a sample fixed by a hash of the statement id; and how many pass."""
-    inner, base_params = _base(s, list(columns) + (["statement_id"] if "statement_id" not in columns else []), extra=cond,
-                               extra_params=params)
-    out = _sql(s, f"SELECT * FROM ({inner}) ORDER BY hash(statement_id), statement_id LIMIT ?", base_params + [int(limit)])
+    inner, base_params = _base(s, ["statement_id"], extra=cond, extra_params=params)
+    keys = _sql(s, f"SELECT * FROM ({inner}) ORDER BY hash(statement_id), statement_id LIMIT ?", base_params + [int(limit)])
     total = int(_sql(s, f"SELECT count(*) AS n FROM ({inner})", base_params)["n"].iloc[0])
-    return out, total
+    return _whole_rows(s, keys, list(dict.fromkeys(["statement_id", *columns]))), total
 
 
 @memo
@@ -512,7 +528,6 @@ def timeline_rows(s: Slice, wanted: tuple[str, ...], with_undated: bool = False,
     cond = "list_has_any(targets, ?::VARCHAR[])" + ("" if with_undated else " AND date IS NOT NULL")
     out, total = _sample(s, ["statement_id", "targets", "period", "date", "source", "speaker", "kind", "text"], cond,
                          [list(wanted)], limit)
-    out = _conform(out)
     out.attrs["total"] = total
     return out
 
@@ -597,7 +612,6 @@ def topic_summary(s: Slice) -> pd.DataFrame:
 @memo
 def topic_points(s: Slice, limit: int = POINT_LIMIT) -> pd.DataFrame:
     out, total = _sample(s, ["statement_id", "map_x", "map_y", "topic", "topic_label", "source", "date", "text"], "", [], limit)
-    out = _conform(out)
     out.attrs["total"] = total
     return out
 
@@ -619,10 +633,11 @@ def comparison_rows(s: Slice, periods: tuple[int, ...]) -> pd.DataFrame:
 def target_rows(s: Slice, target: str, by: str, who: str, limit: int = SIMILARITY_LIMIT) -> pd.DataFrame:
     """The counted statements about ``target`` (up to ``limit``, a seeded sample beyond); attrs["total"]."""
     about, about_params = _about(target)
-    inner, params = _counted(s, by, who, ["statement_id", "doc_id", "char_start", "period", "text", "targets", "context_targets",
-                                          "dup_group", "kind", "speaker", "source", "date"])
+    inner, params = _counted(s, by, who, ["statement_id", "period", "doc_id", "char_start", *LISTS])
     sql = f"SELECT * FROM ({inner}) WHERE {about}"
-    out = _conform(_sql(s, f"{sql} ORDER BY hash(statement_id), statement_id LIMIT ?", params + about_params + [int(limit)]))
-    out = out.sort_values(["period", "doc_id", "char_start", "statement_id"], kind="stable", ignore_index=True)
+    keys = _sql(s, f"{sql} ORDER BY hash(statement_id), statement_id LIMIT ?", params + about_params + [int(limit)])
+    keys = keys.sort_values(["period", "doc_id", "char_start", "statement_id"], kind="stable", ignore_index=True)
+    out = _whole_rows(s, keys, ["statement_id", "period", "text", "targets", "context_targets", "dup_group", "kind", "speaker",
+                                "source", "date"])
     out.attrs["total"] = int(_sql(s, f"SELECT count(*) AS n FROM ({sql})", params + about_params)["n"].iloc[0])
     return out

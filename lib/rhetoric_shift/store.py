@@ -273,7 +273,8 @@ class DuckStore(Store):
         source = str(self.path / "**" / "*.parquet") if self.path.is_dir() else str(self.path)
         # Past memory_limit DuckDB spills to disk (a large GROUP BY over millions of rows) instead of failing.
         spill = Path(tempfile.gettempdir()) / "rhetoric-shift-duckdb"
-        self.connection_ = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads, "temp_directory": str(spill)})
+        self.connection_ = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads, "temp_directory": str(spill),
+                                                   "preserve_insertion_order": False})  # every query that needs an order says so
         self.connection_.read_parquet(source, hive_partitioning=True).create_view(self.VIEW)
         self._lock = threading.Lock()  # cursor() on a shared connection is not itself thread-safe
         files = sorted(self.path.rglob("*.parquet")) if self.path.is_dir() else [self.path]
