@@ -128,10 +128,13 @@ def _counted(s: Slice, by: str, who: str, columns: Sequence[str], *, extra: str 
             aggs.append(f"list_distinct(flatten(list({c}))) AS {c}")
         else:
             aggs.append(f"arg_min({c}, statement_id) AS {c}")
-    grouped = f"SELECT {', '.join(aggs)} FROM ({inner}) GROUP BY dup_group"
+    # Most remarks are reported once: only groups of several rows are aggregated, the rest pass as they are.
+    multi = f"SELECT dup_group FROM ({inner}) WHERE dup_group IS NOT NULL GROUP BY dup_group HAVING count(*) > 1"
+    single = f"SELECT {', '.join(need)} FROM ({inner}) WHERE dup_group NOT IN ({multi})"
+    grouped = f"SELECT {', '.join(aggs)} FROM ({inner}) WHERE dup_group IN ({multi}) GROUP BY dup_group"
     outer = [("list_filter(context_targets, lambda x: NOT list_contains(targets, x)) AS context_targets"
               if c == "context_targets" else c) for c in columns]
-    return f"SELECT {', '.join(outer)} FROM ({grouped})", params
+    return f"SELECT {', '.join(outer)} FROM ({single} UNION ALL BY NAME {grouped})", params * 4
 
 
 def _about(target: str) -> tuple[str, list]:
