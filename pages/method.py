@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from rhetoric_shift import compare, query, ui
+from rhetoric_shift import compare, query, sliced, stats, ui
 from rhetoric_shift.duplicates import DuplicateFinder
 from rhetoric_shift.tone import validation_figures
-from rhetoric_shift.ui import session
+from rhetoric_shift.ui import data, session
 from rhetoric_shift.ui.state import PARAM_HELP
 
 ctx = ui.context()
@@ -79,6 +79,29 @@ speaker ("Sergey Lavrov's remarks …") or none (a press release narrates). In r
 
 Page furniture (menus, clocks, phone numbers, copyright lines, "Listen Live") and bare frames are left out;
 the build report (`*.build.json` beside the table) lists every span left out and why.
+""")
+
+st.subheader("Large tables: the same numbers from the files on disk")
+st.markdown(f"""
+A prebuilt table of more than {data.LARGE_TABLE_ROWS:,} statements is not read into memory: every number is
+asked of DuckDB over its Parquet files (one connection per server process, a cursor per question), and
+answers are remembered until the table changes. The sidebar says which way this table is read.
+
+- **Counts, shares and their intervals** are counted in SQL; one row per remark is the report with the
+  smallest statement id, carrying its group's targets, as in memory.
+- **Means and their intervals** use exact sufficient statistics per period (statements, remarks, sum, the
+  squared remark residuals): the same cluster-robust t interval as in memory, to the last digit.
+- **Tests of a change in a mean** permute each remark's sum and size, fetched in the same order, with the
+  same seed: the same p-values. Above {stats.MAX_PERM_CLUSTERS:,} remarks in the two periods together,
+  Welch's t test on the same standard errors is used instead (there, the permutation distribution is normal
+  well within the Monte Carlo error of {stats.N_PERM:,} permutations).
+- **What is listed, not counted, is bounded**: a cell's statements, a search and the documents table show the
+  first {sliced.ROW_LIMIT:,} rows and say how many there are; the topic map and the timeline draw a sample of
+  {sliced.POINT_LIMIT:,} statements fixed by their ids; period similarity fits TF-IDF on at most
+  {sliced.SIMILARITY_LIMIT:,} statements about the target (a sample fixed the same way).
+- **Position cards** are computed from the filtered statements, fetched whole up to {sliced.FRAME_LIMIT:,};
+  beyond that (a whole large corpus, no filter), from the compared periods only, so the keyness prior then
+  counts those periods' statements rather than the whole table's. Filter by actor to compare one state.
 """)
 
 st.subheader("Caveats")

@@ -24,7 +24,7 @@ render.composition(query.composition(rows, by, who))
 st.subheader("Salience: how often each target is named")
 salience = cached.salience(rows, shown, by, who)
 event = render.chart(
-    charts.salience_heatmap(salience),
+    render.figure(charts.salience_heatmap, salience),
     "One cell: the share of a period's counted statements that name the target, with the count behind it "
     "(named / counted); hover for its 95% Wilson interval. Click a cell to list its statements.",
     key="overview_grid",
@@ -53,8 +53,10 @@ if who == "officials":
 
 # The answer first, the corpus description after it: a classroom reads the top of the page.
 st.subheader("Documents")
-st.dataframe(query.documents(rows), key="overview_documents", hide_index=True)
-st.caption("One row per document: its outlet, period, dates, words and statements of each kind.")
+docs = query.documents(rows)
+st.dataframe(docs, key="overview_documents", hide_index=True)
+st.caption("One row per document: its outlet, period, dates, words and statements of each kind."
+           + render.bounded(docs, "documents"))
 st.subheader("Statements by kind")
 st.dataframe(query.kind_counts(rows, by), key="overview_kinds", hide_index=True, width="content")
 st.caption(f"Statements of each kind per period, counting {compare.BY_LABELS[by]}.")

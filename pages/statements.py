@@ -20,11 +20,13 @@ if q:
                           column_config={"left": st.column_config.TextColumn(width="medium", alignment="right"),
                                          "right": st.column_config.TextColumn(width="medium")})
     render.full_text(found.reset_index(drop=True), picked)
-    st.caption(f"{len(found)} statements contain the phrase ({query.n_hits(found)} times); "
+    total = found.attrs.get("total", len(found))
+    times = f" ({query.n_hits(found)} times)" if total == len(found) else f"; {query.n_hits(found)} times in the {len(found):,} shown"
+    st.caption(f"{total:,} statements contain the phrase{times}; "
                "one row is its first occurrence in a statement; select a row to read the whole statement.")
 
 st.subheader("Statements with provenance")
 render.statements_table(found, key="statements_rows", caption=(
-    f"{len(found)} statements. doc_id and char_start–char_end locate each one in its source file; "
+    f"{found.attrs.get('total', len(found)):,} statements{render.bounded(found, 'statements')}. doc_id and char_start–char_end locate each one in its source file; "
     "source is the outlet, date the best-known date, kind how the words are attributed."))
 session.copy_link(ctx.url_path)

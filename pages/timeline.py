@@ -18,14 +18,15 @@ points = query.timeline_points(rows, shown, with_undated=True)
 if points.empty:
     st.info("No statements name the chosen targets.")
 else:
-    render.chart(charts.timeline_chart(points), "One marker: one statement naming the target of its row, in its "
+    render.chart(render.figure(charts.timeline_chart, points), "One marker: one statement naming the target of its row, in its "
                  "period (the year the text is about, which a review published the next January keeps), in date "
                  "order within the period; colour and symbol: the outlet (a statement naming two targets appears "
-                 "in both rows). Hover for the quote and its date.", key="timeline_points",
+                 "in both rows). Hover for the quote and its date." + render.sampled(points), key="timeline_points",
                  data=points.drop(columns="text"))
 missing = query.undated(rows)
 if not missing.empty:
-    st.caption(f"{query.n_undated(rows)} statements have no date: they sit at the end of their period.")
+    st.caption(f"{query.n_undated(rows):,} statements have no date: they sit at the end of their period."
+               + render.bounded(missing, "documents"))
     st.dataframe(missing, key="timeline_undated", hide_index=True)
 
 days = query.live_blog_days(rows)
@@ -50,7 +51,7 @@ for measure, column in zip(("tone", "stance"), st.columns(2)):
     with column:
         frame = cached.measures(rows, shown, measure, by, who)
         events[measure] = render.chart(
-            charts.interval_chart(frame, measure), f"One marker: the mean {measure} of the counted "
+            render.figure(charts.interval_chart, frame, measure), f"One marker: the mean {measure} of the counted "
             "statements about a target in a period; bars: 95% interval over remarks. Hollow markers "
             f"with n beside them: under {compare.MIN_N_FOR_INTERVAL} remarks, too few for an interval "
             "whose coverage holds. Click a marker for its statements.", key=f"timeline_{measure}",

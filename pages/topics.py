@@ -13,9 +13,10 @@ st.title("Topics")
 ui.require(rows)
 
 points = query.topic_points(rows)
-render.chart(charts.topic_map_chart(points),
+render.chart(render.figure(charts.topic_map_chart, points),
              "One marker: one statement, placed so that statements using similar words sit close together "
-             "(the axes have no unit); colour: its topic (TF-IDF cluster). Hover for the quote.", key="topic_map",
+             "(the axes have no unit); colour: its topic (TF-IDF cluster). Hover for the quote." + render.sampled(points),
+             key="topic_map",
              data=points.drop(columns="text"))
 
 st.subheader("Topics and their share per period")

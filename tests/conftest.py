@@ -59,16 +59,25 @@ def make_table(rows: list[dict]) -> pd.DataFrame:
     return table
 
 
-def dashboard_app(table_path: Path, monkeypatch: pytest.MonkeyPatch, timeout: float = 60):
+def dashboard_app(table_path: Path, monkeypatch: pytest.MonkeyPatch, timeout: float = 60, backend: str = "pandas"):
     """A factory of fresh AppTests of the dashboard on the table at ``table_path``: ``make(**query_params)``.
 
-    Streamlit's caches outlive AppTest instances, so they are cleared first.
+    ``backend="duckdb"`` makes the dashboard treat the table as large (left on disk, every
+    aggregate in DuckDB), whatever its size. Streamlit's caches outlive AppTest instances, so
+    they are cleared first.
     """
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from rhetoric_shift.ui import data
+
     st.cache_data.clear()
+    st.cache_resource.clear()
     monkeypatch.setenv("RHETORIC_SHIFT_TABLE", str(table_path))
+    if backend == "duckdb":
+        monkeypatch.setattr(data, "LARGE_TABLE_ROWS", -1)
+    else:
+        assert backend == "pandas", backend
 
     def make(**params: str) -> AppTest:
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)

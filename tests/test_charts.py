@@ -125,3 +125,26 @@ def test_colours_are_okabe_ito_and_targets_keep_theirs() -> None:
     assert colours["US"] == charts.TARGET_COLOURS["US"] and colours["Syria"] == charts.TARGET_COLOURS["Syria"]
     assert {colours["EU"], colours["NATO"]} <= set(charts.OKABE_ITO) - set(charts.TARGET_COLOURS.values())
     assert list(charts.colour_map(["RT", "TASS"]).values()) == list(charts.OKABE_ITO[:2])
+
+
+def _salience_frame(n_periods: int, targets: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame([{"target": t, "period": 1946 + p, "n_target": 1, "n_statements": 4, "salience": 0.25,
+                          "ci_low": 0.05, "ci_high": 0.7} for t in targets for p in range(n_periods)])
+
+
+def test_a_grid_of_many_periods_shrinks_its_cells_and_moves_numbers_to_the_hover() -> None:
+    few = charts.salience_heatmap(_salience_frame(3, ("Syria", "US")))
+    many = charts.salience_heatmap(_salience_frame(79, ("Syria", "US")))
+    assert charts.grid_trace(few).marker.size == charts.CELL_PX - 6 and charts.grid_trace(few).mode == "markers+text"
+    # 79 columns share the 900 px: cells of 900 // 79 = 11 px are raised to the 14 px floor, without numbers
+    assert charts.grid_trace(many).marker.size == charts.MIN_CELL_PX - 6
+    assert charts.grid_trace(many).mode == "markers" and charts.grid_trace(many).text is None
+    assert all("1 of 4" in h or "25%" in h for h in charts.grid_trace(many).hovertext)
+
+
+def test_grid_height_follows_its_rows() -> None:
+    two = charts.salience_heatmap(_salience_frame(3, ("Syria", "US")))
+    four = charts.salience_heatmap(_salience_frame(3, ("Syria", "US", "Ukraine", "DPRK")))
+    assert four.layout.height - two.layout.height == 2 * charts.CELL_PX
+    small = charts.salience_heatmap(_salience_frame(79, ("Syria", "US", "Ukraine", "DPRK")))
+    assert small.layout.height - charts.salience_heatmap(_salience_frame(79, ("Syria", "US"))).layout.height == 2 * charts.MIN_CELL_PX

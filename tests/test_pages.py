@@ -56,10 +56,13 @@ def table_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def app(table_file: Path, monkeypatch: pytest.MonkeyPatch):
-    """A fresh AppTest on the small table, with Streamlit's caches cleared (they outlive instances)."""
-    return dashboard_app(table_file, monkeypatch)
+@pytest.fixture(params=["pandas", "duckdb"])
+def app(table_file: Path, monkeypatch: pytest.MonkeyPatch, request):
+    """A fresh AppTest on the small table, with Streamlit's caches cleared (they outlive instances).
+
+    Every page test runs twice: the table in memory, and left on disk with DuckDB answering.
+    """
+    return dashboard_app(table_file, monkeypatch, backend=request.param)
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
@@ -490,3 +493,34 @@ def test_headlines_and_questions_are_their_own_rows_and_can_be_switched_in(app) 
     at = open_page(app(who="all"), "overview")
     assert at.radio(key="w_who").value == "all" and at.query_params["who"] == "all"
     assert len(table)  # every statement of small_table is direct: counts agree either way
+
+
+def test_a_large_table_is_queried_on_disk_and_never_read_whole(table_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the DuckDB backend the pages never read the table into memory; the sidebar says where it is queried."""
+    from rhetoric_shift import build
+
+    def refuse(path):
+        raise AssertionError("the whole table was read into memory")
+
+    monkeypatch.setattr(build, "read_table", refuse)
+    make = dashboard_app(table_file, monkeypatch, backend="duckdb")
+    for page in PAGES:
+        at = open_page(make(), page)
+        assert not at.error
+        assert any("queried on disk with DuckDB" in c.value for c in at.sidebar.caption)
+
+
+@pytest.mark.parametrize("backend", ["pandas", "duckdb"])
+def test_compare_puts_two_actors_side_by_side_in_one_period(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str) -> None:
+    path = tmp_path / "quotes.parquet"
+    quotes_table().to_parquet(path)
+    make = dashboard_app(path, monkeypatch, backend=backend)
+    at = open_page(make(target="Syria", periods="2017", actor="RUS,USA"), "compare")
+    assert not at.error and not at.info
+    assert [s.value for s in at.subheader][:2] == ["RUS", "USA"]
+    view = frame_with(at, "verdict")
+    assert set(view["periods"]) == {"RUS → USA"}
+    text = page_text(at)
+    assert "“We will keep talking to Syria, 2017.”" in text and "paraphrasing Sergey Lavrov" in text
+    at = open_page(make(target="Syria", periods="2017", actor="USA"), "compare")  # one actor, one period: nothing to compare
+    assert "Choose two or three periods" in at.info[0].value

@@ -33,6 +33,9 @@ SEQUENTIAL = "Viridis"
 DIVERGING = "RdBu"
 EMPTY_CELL = "#D9D9D9"
 CELL_PX = 64  # height of one heatmap row, and a little more than a cell marker
+GRID_WIDTH_PX = 900  # the width a grid's columns may share before their cells shrink (a laptop's page)
+MIN_CELL_PX = 14
+LABELLED_CELL_PX = 48  # below this, a cell has no room for its numbers: they are in its hover and the CSV
 
 MEASURE_TITLES = {
     "tone": "mean tone (−1 negative … +1 positive)",
@@ -140,6 +143,9 @@ def _cell_grid(
     cells = cells.assign(row=cells["row"] if "row" in cells else cells["y"].astype(str),
                          x=cells["x"].map(label), y=cells["y"].map(label))
     x_order, y_ticks, y_order = [label(x) for x in x_order], [short_label(y) for y in y_order], [label(y) for y in y_order]
+    # Many columns (79 UN sessions) share the width: cells shrink, rows with them, numbers move to the hover.
+    cell = int(min(CELL_PX, max(MIN_CELL_PX, GRID_WIDTH_PX // max(len(x_order), 1))))
+    mode = "markers+text" if cell >= LABELLED_CELL_PX else "markers"
     values = cells["value"].astype(float).to_numpy()
     finite = values[np.isfinite(values)]
     if diverging:
@@ -159,9 +165,9 @@ def _cell_grid(
             go.Scatter(
                 x=empty["x"].astype(str).tolist(),
                 y=empty["y"].astype(str).tolist(),
-                mode="markers+text",
-                marker={"symbol": "square", "size": CELL_PX - 6, "color": EMPTY_CELL},
-                text=["–"] * len(empty),
+                mode=mode,
+                marker={"symbol": "square", "size": cell - 6, "color": EMPTY_CELL},
+                text=["–"] * len(empty) if mode == "markers+text" else None,
                 textfont={"size": FONT_SIZE - 2, "color": "black"},
                 hovertext=empty["hover"].tolist(),
                 hoverinfo="text",
@@ -170,15 +176,16 @@ def _cell_grid(
         )
     shown = cells[has]
     hollow = shown["hollow"].to_numpy(dtype=bool) if "hollow" in shown else np.zeros(len(shown), dtype=bool)
-    fills = sample_colorscale(scale, [min(max((v - cmin) / (cmax - cmin), 0.0), 1.0) for v in values[has]])
+    fills = (sample_colorscale(scale, [min(max((v - cmin) / (cmax - cmin), 0.0), 1.0) for v in values[has]])
+             if mode == "markers+text" else [])
     fig.add_trace(
         go.Scatter(
             x=shown["x"].astype(str).tolist(),
             y=shown["y"].astype(str).tolist(),
-            mode="markers+text",
+            mode=mode,
             marker={
-                "symbol": ["square-open" if h else "square" for h in hollow],
-                "size": CELL_PX - 6,
+                "symbol": ["square-open" if h else "square" for h in hollow] if hollow.any() else "square",
+                "size": cell - 6,
                 "color": values[has],
                 "colorscale": scale,
                 "cmin": cmin,
@@ -187,10 +194,11 @@ def _cell_grid(
                 # under the grid, not beside it: on a 390 px phone the grid needs the width
                 "colorbar": {"title": {"text": value_title, "side": "top"}, "orientation": "h", "y": -0.02,
                              "yanchor": "top", "thickness": 14, "len": 1.0},
-                "line": {"width": [5 if h else 0 for h in hollow]},
+                "line": {"width": [5 if h else 0 for h in hollow] if hollow.any() else 0},
             },
-            text=shown["label"].tolist(),
-            textfont={"size": FONT_SIZE - 2, "color": ["black" if h else _text_colour(f) for f, h in zip(fills, hollow)]},
+            text=shown["label"].tolist() if mode == "markers+text" else None,
+            textfont={"size": FONT_SIZE - 2,
+                      "color": ["black" if h else _text_colour(f) for f, h in zip(fills, hollow)] if mode == "markers+text" else "black"},
             hovertext=shown["hover"].tolist(),
             hoverinfo="text",
             customdata=shown["row"].astype(str).tolist(),
@@ -198,7 +206,7 @@ def _cell_grid(
             name="cells",
         )
     )
-    height = 210 + CELL_PX * len(y_order)  # 80 px of it for the colour bar below
+    height = 210 + cell * len(y_order)  # 80 px of it for the colour bar below
     _layout(fig, height=height)
     fig.update_xaxes(title_text=x_title, type="category", categoryorder="array", categoryarray=x_order, side="top",
                      automargin=True)

@@ -304,6 +304,11 @@ def _salience_change(rows: pd.DataFrame, target: str, a: int, b: int) -> dict:
     named = names_target(rows, target)
     ka, na = int((named & (rows["period"] == a).to_numpy()).sum()), int((rows["period"] == a).sum())
     kb, nb = int((named & (rows["period"] == b).to_numpy()).sum()), int((rows["period"] == b).sum())
+    return salience_change_numbers(ka, na, kb, nb)
+
+
+def salience_change_numbers(ka: int, na: int, kb: int, nb: int) -> dict:
+    """A change of share from ``ka / na`` to ``kb / nb``: values, difference, Newcombe interval, Fisher p."""
     low, high = stats.share_difference_interval(ka, na, kb, nb)
     va, vb = (ka / na if na else math.nan), (kb / nb if nb else math.nan)
     note = "" if na and nb else "no interval: a period has no statements"
@@ -319,17 +324,25 @@ def _mean_change(about: pd.DataFrame, target: str, measure: str, a: int, b: int,
     vb = float(y.mean()) if y.size else math.nan
     low, high = stats.mean_difference_interval(x, y, cx, cy)
     testable = pa["dup_group"].nunique() >= 2 or pb["dup_group"].nunique() >= 2
-    p = stats.permutation_p(x, y, cx, cy, n_perm=n_perm, random_state=seed) if x.size and y.size and testable else math.nan
     ga, gb = int(pa["dup_group"].nunique()), int(pb["dup_group"].nunique())
+    if not (x.size and y.size and testable):
+        p = math.nan
+    elif ga + gb <= stats.MAX_PERM_CLUSTERS:
+        p = stats.permutation_p(x, y, cx, cy, n_perm=n_perm, random_state=seed)
+    else:  # many remarks: the permutation distribution is normal; Welch on the same standard errors
+        p = stats.welch_p_from(*stats.cluster_se(x, cx), *stats.cluster_se(y, cy))
+    return {"n_from": ga, "n_to": gb, "value_from": va, "value_to": vb, "difference": vb - va,
+            "ci_low": low, "ci_high": high, "ci_note": mean_change_note(a, ga, b, gb), "p": p}
+
+
+def mean_change_note(a: int, ga: int, b: int, gb: int) -> str:
+    """Why a change of mean between ``a`` (``ga`` remarks) and ``b`` (``gb``) has no interval; "" when it has one."""
     short = [f"{period} has {g} remark{'s' * (g != 1)}" for period, g in ((a, ga), (b, gb)) if g < MIN_N_FOR_INTERVAL]
     if not (ga and gb):
-        note = "no interval: a period has no statements about the target"
-    elif short:
-        note = f"no interval: {' and '.join(short)}, under the {MIN_N_FOR_INTERVAL} where its coverage holds"
-    else:
-        note = ""
-    return {"n_from": ga, "n_to": gb, "value_from": va, "value_to": vb, "difference": vb - va,
-            "ci_low": low, "ci_high": high, "ci_note": note, "p": p}
+        return "no interval: a period has no statements about the target"
+    if short:
+        return f"no interval: {' and '.join(short)}, under the {MIN_N_FOR_INTERVAL} where its coverage holds"
+    return ""
 
 
 def verdict(row: dict | pd.Series, alpha: float = stats.ALPHA) -> str:

@@ -8,6 +8,11 @@ Parquet. Each aggregate has a matching function returning the statements behind 
 offers come from ``compare`` too (``known_periods``, ``known_targets``): one rule for which
 periods and targets exist, whether a page, the URL or the CLI asks.
 
+A table too large to hold in memory reaches these functions as a ``Slice`` (a DuckDB store over
+its Parquet files and the shared filters): each function then answers with the SQL of
+``rhetoric_shift.sliced``, the same numbers on a bounded amount of memory, and drill-downs,
+searches and point clouds fetch a bounded number of rows (``attrs["total"]`` says how many pass).
+
 No Streamlit here; the pages call these through ``rhetoric_shift.ui``.
 """
 
@@ -22,25 +27,46 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
-from rhetoric_shift import compare, stats
+from rhetoric_shift import compare, sliced, stats
 from rhetoric_shift.schema import KINDS, MODELS_ATTR
 from rhetoric_shift.tone import stance_terms
 
 NO_TARGET = "(no target)"
+Slice = sliced.Slice
+Rows = pd.DataFrame | Slice  # what a page hands the query layer: the filtered table, or a slice of a large one
 PROVENANCE = ("text", "source", "date", "time", "speaker", "kind", "period", "targets", "doc_id", "char_start", "char_end", "statement_id")
 
 
 # --- choices -----------------------------------------------------------------------------------
 
 
-def speakers(table: pd.DataFrame) -> tuple[str, ...]:
+def n_statements(table: Rows) -> int:
+    """How many statements pass the filters."""
+    return sliced.count(table) if isinstance(table, Slice) else len(table)
+
+
+def known_periods(table: Rows) -> list[int]:
+    """``compare.known_periods`` of the (filtered) table."""
+    return sliced.known_periods(table) if isinstance(table, Slice) else compare.known_periods(table)
+
+
+def known_targets(table: Rows) -> list[str]:
+    """``compare.known_targets`` of the (filtered) table: the targets one may ask about."""
+    return sliced.known_targets(table) if isinstance(table, Slice) else compare.known_targets(table)
+
+
+def speakers(table: Rows) -> tuple[str, ...]:
     """Named speakers, most frequent first."""
+    if isinstance(table, Slice):
+        return sliced.speakers(table)
     counts = table["speaker"].dropna().value_counts()
     return tuple(sorted(counts.index, key=lambda s: (-counts[s], s)))
 
 
 def sources(table: pd.DataFrame) -> tuple[str, ...]:
     """Outlets, alphabetically."""
+    if isinstance(table, Slice):
+        return sliced.sources(table)
     return tuple(sorted(table["source"].dropna().unique()))
 
 
@@ -49,24 +75,30 @@ def actors(table: pd.DataFrame) -> tuple[str, ...]:
 
     The press has no actor (null) and is never offered; "unknown" (a document without one) is.
     """
+    if isinstance(table, Slice):
+        return sliced.actors(table)
     counts = table["actor"].dropna().astype(str).value_counts()
     return tuple(sorted(counts.index, key=lambda a: (-counts[a], a)))
 
 
 def empty_periods(table: pd.DataFrame, wanted: Sequence[int]) -> list[int]:
     """The periods of ``wanted`` with no statement in ``table`` (e.g. after a filter), in order."""
-    present = set(compare.known_periods(table))
+    present = set(known_periods(table))
     return [int(p) for p in wanted if int(p) not in present]
 
 
 def kinds(table: pd.DataFrame) -> tuple[str, ...]:
     """Statement kinds present, in the schema's order."""
+    if isinstance(table, Slice):
+        return sliced.kinds(table)
     present = set(table["kind"])
     return tuple(k for k in KINDS if k in present)
 
 
 def topics(table: pd.DataFrame) -> tuple[int, ...]:
     """Topic ids present (including -1, statements too short to cluster), in order."""
+    if isinstance(table, Slice):
+        return sliced.topics(table)
     return tuple(int(t) for t in sorted(table["topic"].unique()))
 
 
@@ -88,6 +120,10 @@ def filter_table(
     choose which targets an aggregate shows, while the denominator of a share (all statements
     of a period) must stay whole.
     """
+    if isinstance(table, Slice):
+        given = {"periods": tuple(int(p) for p in periods), "speakers": tuple(speakers), "kinds": tuple(kinds),
+                 "sources": tuple(sources), "actors": tuple(actors)}
+        return table.with_filters(**{f: sliced.narrowed(getattr(table.filters, f), v) for f, v in given.items() if v})
     mask = np.ones(len(table), dtype=bool)
     for column, wanted in (("period", periods), ("speaker", speakers), ("kind", kinds), ("source", sources), ("actor", actors)):
         if wanted:
@@ -99,6 +135,8 @@ def naming_any(table: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
     """Statements naming at least one of ``wanted`` (all statements when ``wanted`` is empty)."""
     if not wanted:
         return table
+    if isinstance(table, Slice):
+        return table.with_filters(targets=tuple(wanted))
     chosen = set(wanted)
     return table[table["targets"].map(lambda names: bool(chosen.intersection(names))).astype(bool)]
 
@@ -107,7 +145,9 @@ def naming_any(table: pd.DataFrame, wanted: Sequence[str]) -> pd.DataFrame:
 
 
 def documents(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per document: outlet, period, dates, and statements of each kind."""
+    """One row per document: outlet, period, dates, and statements of each kind (of a ``Slice``: the first 1,000)."""
+    if isinstance(table, Slice):
+        return sliced.documents(table)
     kinds_wide = pd.crosstab(table["doc_id"], table["kind"]).reindex(columns=list(KINDS), fill_value=0)
     meta = table.groupby("doc_id", sort=True).agg(
         source=("source", "first"),
@@ -124,6 +164,8 @@ def documents(table: pd.DataFrame) -> pd.DataFrame:
 
 def kind_counts(table: pd.DataFrame, by: str = "report") -> pd.DataFrame:
     """Statements of each kind per period: ``[kind, <period>..., total]`` (rows counted ``by``)."""
+    if isinstance(table, Slice):
+        return sliced.kind_counts(table, by)
     rows = compare.counted_rows(table, by)
     wide = pd.crosstab(rows["kind"], rows["period"]).reindex(list(KINDS), fill_value=0)
     wide.columns = [str(c) for c in wide.columns]
@@ -133,6 +175,8 @@ def kind_counts(table: pd.DataFrame, by: str = "report") -> pd.DataFrame:
 
 def corpus_numbers(table: pd.DataFrame) -> dict[str, int]:
     """Headline sizes: documents, outlets, periods, statements, unique remarks, speakers."""
+    if isinstance(table, Slice):
+        return sliced.corpus_numbers(table)
     return {
         "documents": int(table["doc_id"].nunique()),
         "outlets": int(table["source"].nunique()),
@@ -157,6 +201,8 @@ def salience(table: pd.DataFrame, wanted: Sequence[str], by: str = "report", who
 
     A target the (filtered) table never names gets counts of zero rather than an error.
     """
+    if isinstance(table, Slice):
+        return sliced.salience(table, tuple(wanted), by, who)
     known, absent = _known(table, wanted)
     out = compare.salience_by_period(table, targets=known, by=by, who=who)
     if absent:
@@ -171,20 +217,23 @@ def salience(table: pd.DataFrame, wanted: Sequence[str], by: str = "report", who
     return out.sort_values(["target", "period"], key=lambda s: s.map(order) if s.name == "target" else s, ignore_index=True)
 
 
-def actor_salience(table: pd.DataFrame, target: str, by: str = "remark", who: str = "officials") -> pd.DataFrame:
+def actor_salience(table: Rows, target: str, by: str = "remark", who: str = "officials", top: int | None = None) -> pd.DataFrame:
     """Actor × period salience of one target: ``[actor, period, n_target, n_statements, salience, ci_low, ci_high]``.
 
     Each actor's share of its own counted statements that name ``target`` (Wilson interval), for
     every period of the table; statements without an actor (the press) are left out. Actors with
-    the most statements first.
+    the most statements first; only the ``top`` of them when given.
     """
+    if isinstance(table, Slice):
+        out = sliced.actor_salience(table, target, by, who)
+        return out[out["actor"].isin(list(dict.fromkeys(out["actor"]))[:top])].reset_index(drop=True) if top else out
     rows = compare.counted_rows(table, by, who)
     rows = rows[rows["actor"].notna()]
     named = compare.names_target(rows, target)
     totals = rows.groupby(["actor", "period"]).size()
     hits = rows[named].groupby(["actor", "period"]).size()
     records = []
-    for actor in actors(rows):
+    for actor in actors(rows)[:top]:
         for p in compare.known_periods(table):
             n_all, n_t = int(totals.get((actor, p), 0)), int(hits.get((actor, p), 0))
             low, high = stats.wilson_interval(n_t, n_all)
@@ -202,6 +251,8 @@ def measures(table: pd.DataFrame, wanted: Sequence[str], measure: str, by: str =
     Over the counted statements about each target (``compare.target_statements``); a target
     the table never names gets n = 0 and no mean.
     """
+    if isinstance(table, Slice):
+        return sliced.measures(table, tuple(wanted), measure, by, who)
     known, absent = _known(table, wanted)
     frames = [
         compare.measure_by_period(table, target, measure=measure, by=by, who=who).assign(target=target)
@@ -234,7 +285,11 @@ def statements_in_cell(
     Counted like the aggregates (``by``), so the number of rows equals the count in the cell.
     With ``measured``, a target's statements are those its tone and stance are averaged over
     (``compare.target_statements``: officials' words about it); otherwise those naming it.
+    Of a ``Slice``: the first 1,000 rows, ``attrs["total"]`` the count in the cell.
     """
+    if isinstance(table, Slice):
+        cell = period if period is None or isinstance(period, Integral) else tuple(int(p) for p in period)
+        return sliced.statements_in_cell(table, target, int(cell) if isinstance(cell, Integral) else cell, topic, by, who, measured)
     if target is not None and measured:
         table = compare.target_statements(table, target, by, who)
     else:
@@ -254,6 +309,8 @@ def statements_in_cell(
 
 def topic_shares(table: pd.DataFrame, by: str = "report", who: str = "all") -> pd.DataFrame:
     """``[topic, topic_label, period, n_topic, n_statements, share]`` for every topic and period."""
+    if isinstance(table, Slice):
+        return sliced.topic_shares(table, by, who)
     rows = compare.counted_rows(table, by, who)
     totals = rows.groupby("period").size()
     labels = rows.groupby("topic")["topic_label"].first()
@@ -268,6 +325,9 @@ def topic_shares(table: pd.DataFrame, by: str = "report", who: str = "all") -> p
 
 def default_topic(table: pd.DataFrame) -> int | None:
     """The topic a page shows when none is chosen: the largest real topic (not -1, too short)."""
+    if isinstance(table, Slice):
+        sizes = {t: n for t, n in sliced.topic_sizes(table).items() if t >= 0}
+        return min(sizes, key=lambda t: (-sizes[t], t)) if sizes else None
     sizes = table.loc[table["topic"] >= 0, "topic"].value_counts()
     return int(sizes.index[0]) if len(sizes) else None
 
@@ -279,15 +339,20 @@ def topic_name(topic: int, label: str) -> str:
 
 def topic_names(table: pd.DataFrame) -> dict[int, str]:
     """Each topic id's readable name (``topic_name``)."""
+    if isinstance(table, Slice):
+        return {t: topic_name(t, label) for t, label in sliced.topic_labels(table).items()}
     labels = table.groupby("topic")["topic_label"].first()
     return {int(t): topic_name(t, label) for t, label in labels.items()}
 
 
 def topic_summary(table: pd.DataFrame) -> pd.DataFrame:
     """One row per topic: id, top terms, statements, and its most frequent targets."""
+    if isinstance(table, Slice):
+        return sliced.topic_summary(table)
     rows = []
     for topic, group in table.groupby("topic", sort=True):
-        named = group["targets"].explode().dropna().value_counts().head(3)
+        counts = group["targets"].explode().dropna().value_counts()
+        named = counts.loc[sorted(counts.index, key=lambda t: (-counts[t], t))[:3]]  # ties alphabetical, whatever the row order
         rows.append(
             {
                 "topic": int(topic),
@@ -300,7 +365,12 @@ def topic_summary(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def topic_points(table: pd.DataFrame) -> pd.DataFrame:
-    """The topic map's points: ``[statement_id, map_x, map_y, topic, topic_label, source, date, text]``."""
+    """The topic map's points: ``[statement_id, map_x, map_y, topic, topic_label, source, date, text]``.
+
+    Of a ``Slice``: a sample of 2,000 fixed by the statement ids (``attrs["total"]``: all of them).
+    """
+    if isinstance(table, Slice):
+        return sliced.topic_points(table)
     return table[["statement_id", "map_x", "map_y", "topic", "topic_label", "source", "date", "text"]]
 
 
@@ -311,7 +381,14 @@ def timeline_points(table: pd.DataFrame, wanted: Sequence[str], *, with_undated:
     """One row per dated statement and wanted target it names: ``[statement_id, target, period, date, source, speaker, kind, text]``.
 
     ``with_undated`` keeps statements without a date too (for an axis of periods, where they have a place).
+    Of a ``Slice``: the statements of a sample of 2,000 fixed by their ids (``attrs["total"]``: all of them).
     """
+    if isinstance(table, Slice):
+        fetched = sliced.timeline_rows(table, tuple(wanted), with_undated)
+        out = timeline_points(fetched, wanted, with_undated=with_undated)
+        out.attrs["total"] = fetched.attrs["total"]
+        out.attrs["shown"] = len(fetched)
+        return out
     rows = table if with_undated else table[table["date"].notna()]
     rows = rows[["statement_id", "targets", "period", "date", "source", "speaker", "kind", "text"]]
     long = rows.explode("targets").rename(columns={"targets": "target"})
@@ -321,18 +398,24 @@ def timeline_points(table: pd.DataFrame, wanted: Sequence[str], *, with_undated:
 
 
 def undated(table: pd.DataFrame) -> pd.DataFrame:
-    """Statements without a date (they cannot sit on a date axis): count per document."""
+    """Statements without a date (they cannot sit on a date axis): count per document (of a ``Slice``: the first 1,000)."""
+    if isinstance(table, Slice):
+        return sliced.undated(table)
     rows = table[table["date"].isna()]
     return rows.groupby(["doc_id", "source", "period"]).size().rename("statements").reset_index()
 
 
 def n_undated(table: pd.DataFrame) -> int:
     """How many statements have no date (the total of ``undated``)."""
+    if isinstance(table, Slice):
+        return sliced.n_undated(table)
     return int(table["date"].isna().sum())
 
 
 def live_blog_days(table: pd.DataFrame) -> list[dt.date]:
     """Dates on which statements carry printed clock times (live-blogged events), most first."""
+    if isinstance(table, Slice):
+        table = sliced.live_rows(table)
     stamped = table[table["time"].notna() & table["date"].notna()]
     return [d.date() for d in stamped["date"].value_counts().index]
 
@@ -343,6 +426,8 @@ def conference_points(table: pd.DataFrame, day: dt.date, wanted: Sequence[str]) 
     ``label`` is the first wanted target the statement names (or ``NO_TARGET``); ``clock`` the
     printed time on that day. Times are as the live blogs print them (GMT), not converted.
     """
+    if isinstance(table, Slice):
+        table = sliced.live_rows(table)
     rows = table[table["time"].notna() & (table["date"].dt.date == day)]
     chosen = list(wanted)
     labels = rows["targets"].map(lambda names: next((t for t in chosen if t in names), NO_TARGET))
@@ -380,8 +465,13 @@ def search(table: pd.DataFrame, q: str, width: int = 60) -> pd.DataFrame:
 
     Adds ``left``, ``match``, ``right`` (``width`` characters either side of the first hit)
     and ``hits`` (occurrences in the statement). An empty query returns every statement with
-    empty context columns.
+    empty context columns. Of a ``Slice``: the first 1,000 statements, ``attrs["total"]`` all of them.
     """
+    if isinstance(table, Slice):
+        fetched = sliced.search_rows(table, q) if q.strip() else sliced.rows(table)
+        out = search(fetched, q, width)
+        out.attrs["total"] = fetched.attrs["total"]
+        return out
     if not q.strip():
         return table.assign(left="", match="", right="", hits=0)
     pattern = re.compile(re.escape(" ".join(q.split())), re.IGNORECASE)
@@ -489,13 +579,21 @@ def _inert_cell(value: object) -> object:
 # --- comparisons -------------------------------------------------------------------------------
 
 
-def similarity(table: pd.DataFrame, target: str, by: str = "report", who: str = "officials") -> pd.DataFrame:
+def similarity(table: Rows, target: str, by: str = "report", who: str = "officials",
+               periods: Sequence[int] | None = None) -> pd.DataFrame:
     """How alike the words about ``target`` are between periods: ``[period_a, period_b, similarity]``.
 
     Cosine similarity of the periods' TF-IDF centroids (``compare.centroid_similarity``); NaN
-    where a period has no statements about the target.
+    where a period has no statements about the target. Of a ``Slice``: TF-IDF fitted on at most
+    50,000 of the statements about the target, a sample fixed by their ids.
     """
-    matrix = compare.centroid_similarity(table, target, by=by, who=who)
+    if isinstance(table, Slice):
+        periods = list(periods) if periods is not None else known_periods(table)
+        rows = sliced.target_rows(table, target, by, who)
+        sims = compare._TargetSpace.build(rows).similarity(periods)
+        matrix = pd.DataFrame(sims, index=periods, columns=periods)
+    else:
+        matrix = compare.centroid_similarity(table, target, periods=periods, by=by, who=who)
     return (
         matrix.rename_axis(index="period_a", columns="period_b")
         .stack()
@@ -512,6 +610,8 @@ def changes(
 
     Targets the (filtered) table never names are left out: there is nothing to test.
     """
+    if isinstance(table, Slice):
+        return sliced.changes(table, tuple(wanted), tuple(measures), by, who)
     known, _ = _known(table, wanted)
     if len(compare.known_periods(table)) < 2:
         return pd.DataFrame(columns=compare.CHANGE_COLUMNS)
@@ -530,6 +630,8 @@ def changes_view(frame: pd.DataFrame) -> pd.DataFrame:
 
 def composition(table: pd.DataFrame, by: str = "remark", who: str = "officials") -> pd.DataFrame:
     """Documents and outlets behind each period of the counted rows (``compare.composition``)."""
+    if isinstance(table, Slice):
+        return sliced.composition(table, by, who)
     rows = compare.counted_rows(table, by, who)
     return compare.composition(rows, compare.known_periods(table))
 
@@ -550,6 +652,8 @@ def uncounted(table: pd.DataFrame, wanted: Sequence[str], by: str = "remark") ->
     Headlines and narration (``context``) and questions (and anything the press says) that name
     each wanted target, per period; they count only when "every statement" is chosen.
     """
+    if isinstance(table, Slice):
+        return sliced.uncounted(table, tuple(wanted), by)
     rows = compare.counted_rows(table, by, "all")
     rows = rows[~compare.officials(rows)]
     periods = [str(p) for p in compare.known_periods(table)]
@@ -599,4 +703,58 @@ def coverage_table() -> pd.DataFrame:
 
 def models_description(table: pd.DataFrame) -> str:
     """How the table's corpus-wide models were fitted (sample, topics, how k was chosen), as the build recorded it; "" if not."""
+    if isinstance(table, Slice):
+        return sliced.models_description(table)
     return str(table.attrs.get(MODELS_ATTR) or "")
+
+
+def comparison(
+    table: Rows, target: str, periods: Sequence[int], *, by: str = "remark", who: str = "officials",
+    filters: dict[str, list[str]] | None = None,
+) -> compare.Comparison:
+    """``compare.compare_positions`` of the filtered table.
+
+    Of a ``Slice``: its rows are fetched whole up to 200,000; beyond, only the compared periods'
+    (the keyness prior then counts those periods' statements, not the table's: the comparison's
+    ``keyness_prior`` says which).
+    """
+    if isinstance(table, Slice):
+        frame = sliced.comparison_rows(table, tuple(int(p) for p in periods))
+        return compare.compare_positions(frame, target, list(periods), by=by, who=who, filters=filters)
+    return compare.compare_positions(table, target, list(periods), by=by, who=who, filters=filters)
+
+
+def actor_comparison(
+    table: Rows, target: str, period: int, actors: Sequence[str], *, by: str = "remark", who: str = "officials",
+) -> compare.Comparison:
+    """Position cards of ``target`` for each of ``actors`` (2 or 3) in one ``period``, how they differ, and the evidence.
+
+    The same cards, tests and quotes as a comparison of periods, with the actors in the place of
+    the periods: each card's ``period`` is the actor's index in ``actors`` (``actor_labels``
+    turns them back into names), distinctive words are each actor's against the others', and a
+    change "from" one actor "to" another is a difference between them. ValueError when an actor
+    has no statement in that period (``empty_actors`` says which).
+    """
+    rows = filter_table(table, periods=[int(period)], actors=list(actors))
+    frame = sliced.comparison_rows(rows, (int(period),)) if isinstance(rows, Slice) else rows
+    codes = {a: i for i, a in enumerate(actors)}
+    frame = frame[frame["actor"].isin(list(actors))].assign(period=lambda f: f["actor"].map(codes).astype("int64"))
+    result = compare.compare_positions(frame, target, list(codes.values()), by=by, who=who,
+                                       filters={"period": [str(period)], "actor": list(actors)})
+    labels = actor_labels(actors)
+    comp = compare.composition(compare.counted_rows(frame, by, who), list(codes.values()))
+    result.warnings = compare.composition_warnings(comp.assign(period=comp["period"].map(labels)))
+    result.changes = result.changes.assign(from_period=result.changes["from_period"].map(labels),
+                                           to_period=result.changes["to_period"].map(labels))
+    return result
+
+
+def actor_labels(actors: Sequence[str]) -> dict[int, str]:
+    """The names behind the card indices of an ``actor_comparison``."""
+    return dict(enumerate(actors))
+
+
+def empty_actors(table: Rows, period: int, wanted: Sequence[str]) -> list[str]:
+    """The actors of ``wanted`` with no statement in ``period`` (after the filters), in order."""
+    present = set(actors(filter_table(table, periods=[int(period)])))
+    return [a for a in wanted if a not in present]

@@ -43,6 +43,11 @@ MEASURED_COVERAGE: dict[str, dict[int, float]] = {
     "stance": {5: 0.927, 10: 0.949, 20: 0.945, 50: 0.947},
 }
 MIN_N_FOR_INTERVAL = 10
+# Above this many remarks in the two periods together, a permutation test is replaced by Welch's t
+# test on the same cluster-robust standard errors: with that many remarks the permutation
+# distribution of a difference of means is normal to well within the Monte Carlo error of
+# N_PERM permutations, and permuting would cost N_PERM x remarks per change.
+MAX_PERM_CLUSTERS = 2_000
 
 METHOD: dict[str, str] = {
     "share_interval": "Wilson score interval, 95%",
@@ -52,7 +57,8 @@ METHOD: dict[str, str] = {
     "df = remarks - 1), 95%",
     "mean_difference_interval": "Welch t interval on the cluster-robust standard errors, 95%",
     "mean_test": "permutation test moving whole remarks between the two periods (exact when the arrangements "
-    f"are at most {N_PERM}, else {N_PERM} seeded random permutations), two-sided, difference of means",
+    f"are at most {N_PERM}, else {N_PERM} seeded random permutations), two-sided, difference of means; above "
+    f"{MAX_PERM_CLUSTERS:,} remarks in the two periods together, Welch's t test on the same cluster-robust standard errors",
     "correction": "Benjamini-Hochberg false discovery rate across every change shown together; "
     f"a change is called a rise or fall only when the adjusted p < {ALPHA}",
 }
@@ -109,10 +115,16 @@ def cluster_se(values: Sequence[float], clusters: Sequence[object] | None = None
     if g == 0:
         return math.nan, math.nan, 0
     mean = float(sums.sum() / n)
-    if g < 2:
-        return mean, math.nan, g
     resid = sums - sizes * mean
-    return mean, float(math.sqrt(g / (g - 1) * np.sum(resid**2) / n**2)), g
+    return mean, cluster_se_from(float(np.sum(resid**2)), float(n), g), g
+
+
+def cluster_se_from(resid_ss: float, n: float, g: int) -> float:
+    """The cluster-robust SE from sufficient statistics: ``resid_ss`` = sum over clusters of
+    (cluster sum - cluster size * mean)^2, ``n`` values in ``g`` clusters; nan below two clusters."""
+    if g < 2:
+        return math.nan
+    return float(math.sqrt(g / (g - 1) * resid_ss / n**2))
 
 
 def mean_interval(
@@ -127,6 +139,16 @@ def mean_interval(
     measured coverage falls short of the promise; the mean is nan for no values.
     """
     mean, se, g = cluster_se(values, clusters)
+    return _interval(mean, se, g, level, min_n)
+
+
+def mean_interval_from(mean: float, resid_ss: float, n: int, g: int, level: float = LEVEL,
+                       min_n: int | None = None) -> tuple[float, float, float]:
+    """``mean_interval`` from sufficient statistics (see ``cluster_se_from``): what a SQL aggregate gives."""
+    return _interval(mean, cluster_se_from(resid_ss, n, g) if g else math.nan, g, level, min_n)
+
+
+def _interval(mean: float, se: float, g: int, level: float, min_n: int | None) -> tuple[float, float, float]:
     if g < (MIN_N_FOR_INTERVAL if min_n is None else min_n) or not math.isfinite(se):
         return mean, math.nan, math.nan
     t = float(_sp.t.ppf((1 + level) / 2, g - 1))
@@ -140,6 +162,12 @@ def mean_difference_interval(
     """Welch interval of mean(y) - mean(x) on cluster-robust SEs; nan below ``min_n`` clusters in either."""
     mx, sx, gx = cluster_se(x, cx)
     my, sy, gy = cluster_se(y, cy)
+    return difference_interval_from(mx, sx, gx, my, sy, gy, level, min_n)
+
+
+def difference_interval_from(mx: float, sx: float, gx: int, my: float, sy: float, gy: int, level: float = LEVEL,
+                             min_n: int | None = None) -> tuple[float, float]:
+    """``mean_difference_interval`` from each side's mean, cluster-robust SE and number of clusters."""
     floor = MIN_N_FOR_INTERVAL if min_n is None else min_n
     if min(gx, gy) < floor or not (math.isfinite(sx) and math.isfinite(sy)):
         return math.nan, math.nan
@@ -169,6 +197,15 @@ def permutation_p(
     """
     sx, nx = _clusters(x, cx)
     sy, ny = _clusters(y, cy)
+    return permutation_p_sums(sx, nx, sy, ny, n_perm=n_perm, random_state=random_state)
+
+
+def permutation_p_sums(
+    sx: np.ndarray, nx: np.ndarray, sy: np.ndarray, ny: np.ndarray, n_perm: int = N_PERM,
+    random_state: int | Sequence[int] = 0,
+) -> float:
+    """``permutation_p`` from each remark's sum and size (in the order of the remarks' ids, as ``permutation_p`` sorts them)."""
+    sx, nx, sy, ny = (np.asarray(a, dtype=float) for a in (sx, nx, sy, ny))
     gx, gy = sx.size, sy.size
     if gx == 0 or gy == 0:
         return math.nan
@@ -187,6 +224,17 @@ def permutation_p(
         picks = np.argsort(rng.random((min(chunk, n_perm - start), g)), axis=1) < gx
         hits += _count_hits(picks, sums, sizes, observed)
     return (1 + hits) / (1 + n_perm)
+
+
+def welch_p_from(mx: float, sx: float, gx: int, my: float, sy: float, gy: int) -> float:
+    """Two-sided Welch t-test p of mean(y) - mean(x) from each side's mean, cluster-robust SE and clusters."""
+    if min(gx, gy) < 2 or not (math.isfinite(sx) and math.isfinite(sy)):
+        return math.nan
+    vx, vy = sx**2, sy**2
+    if vx + vy == 0:
+        return 1.0 if my == mx else 0.0
+    df = (vx + vy) ** 2 / (vx**2 / (gx - 1) + vy**2 / (gy - 1))
+    return float(2 * _sp.t.sf(abs(my - mx) / math.sqrt(vx + vy), df))
 
 
 def _count_hits(picks: np.ndarray, sums: np.ndarray, sizes: np.ndarray, observed: float) -> int:

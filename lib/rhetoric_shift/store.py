@@ -14,9 +14,11 @@ only words put into SQL text are column names checked against the schema.
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -269,9 +271,29 @@ class DuckStore(Store):
 
         self.path = Path(path)
         source = str(self.path / "**" / "*.parquet") if self.path.is_dir() else str(self.path)
-        self.connection_ = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads})
+        # Past memory_limit DuckDB spills to disk (a large GROUP BY over millions of rows) instead of failing.
+        spill = Path(tempfile.gettempdir()) / "rhetoric-shift-duckdb"
+        self.connection_ = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads, "temp_directory": str(spill),
+                                                   "preserve_insertion_order": False})  # every query that needs an order says so
         self.connection_.read_parquet(source, hive_partitioning=True).create_view(self.VIEW)
         self._lock = threading.Lock()  # cursor() on a shared connection is not itself thread-safe
+        files = sorted(self.path.rglob("*.parquet")) if self.path.is_dir() else [self.path]
+        self.key = (str(self.path), tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+        self.memo_: OrderedDict = OrderedDict()
+        self.memo_size = 512
+
+    def memo(self, key: Hashable, compute: Callable[[], object]) -> object:
+        """``compute()``, remembered under ``key`` (the ``memo_size`` most recent answers): the table never changes under a store."""
+        with self._lock:
+            if key in self.memo_:
+                self.memo_.move_to_end(key)
+                return self.memo_[key]
+        value = compute()
+        with self._lock:
+            self.memo_[key] = value
+            while len(self.memo_) > self.memo_size:
+                self.memo_.popitem(last=False)
+        return value
 
     def cursor(self):
         """A new cursor on the store's connection: one per script run (or per question)."""

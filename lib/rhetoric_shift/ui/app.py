@@ -34,13 +34,13 @@ KIND_HELP = (
 class Context:
     """What a page needs: the whole table, the current view state and where the table came from."""
 
-    table: pd.DataFrame
+    table: query.Rows  # the whole table, or for a large one a Slice of it without filters
     state: ViewState
     allowed: Allowed
     url_path: str
     source: TableSource
 
-    def rows(self, *, periods: bool = True) -> pd.DataFrame:
+    def rows(self, *, periods: bool = True) -> query.Rows:
         """The statements passing the shared filters (optionally ignoring the period filter)."""
         s = self.state
         return query.filter_table(
@@ -70,11 +70,11 @@ class Context:
         return self.state.periods or self.allowed.periods
 
 
-def allowed_values(table: pd.DataFrame) -> Allowed:
+def allowed_values(table: query.Rows) -> Allowed:
     """Everything a URL or a widget may name, read from the table."""
     return Allowed(
-        periods=tuple(compare.known_periods(table)),
-        targets=tuple(compare.known_targets(table)),
+        periods=tuple(query.known_periods(table)),
+        targets=tuple(query.known_targets(table)),
         speakers=query.speakers(table),
         kinds=query.kinds(table),
         sources=query.sources(table),
@@ -83,7 +83,7 @@ def allowed_values(table: pd.DataFrame) -> Allowed:
     )
 
 
-def load(app_root: Path) -> tuple[pd.DataFrame, TableSource]:
+def load(app_root: Path) -> tuple[query.Rows, TableSource]:
     """The table named by ``--table``, ``RHETORIC_SHIFT_TABLE`` or built from ``seeds/`` (stops on failure).
 
     A table the visitor built from an upload replaces it, for that visitor's session only.
@@ -95,7 +95,7 @@ def load(app_root: Path) -> tuple[pd.DataFrame, TableSource]:
     return load_table(source), source
 
 
-def shared_filters(table: pd.DataFrame, source: TableSource, url_path: str) -> None:
+def shared_filters(table: query.Rows, source: TableSource, url_path: str) -> None:
     """Sync the URL, draw the sidebar filters, and leave the page its ``Context``."""
     allowed = allowed_values(table)
     notices = session.sync_url(allowed, url_path)
@@ -137,7 +137,8 @@ def shared_filters(table: pd.DataFrame, source: TableSource, url_path: str) -> N
         format_func=compare.BY_LABELS.get,
         help=f"RT and Sputnik often report the same remark; '{compare.BY_LABELS['remark']}' counts such a group once.",
     )
-    bar.caption(f"Table: {source.describe()}, {len(table)} statements.")
+    bar.caption(f"Table: {source.describe()}, {query.n_statements(table):,} statements"
+                + (" (queried on disk with DuckDB)." if isinstance(table, query.Slice) else "."))
     render.notices(notices)
     st.session_state[CONTEXT_KEY] = Context(table, session.current(), allowed, url_path, source)
 
@@ -161,20 +162,20 @@ def context() -> Context:
     return ctx
 
 
-def require(rows: pd.DataFrame, what: str = "statements") -> None:
+def require(rows: query.Rows, what: str = "statements") -> None:
     """Stop the page with guidance when the filters leave nothing to show."""
-    if rows.empty:
+    if query.n_statements(rows) == 0:
         st.info(f"No {what} match the filters. Widen them in the sidebar.")
         st.stop()
 
 
-def target_in(rows: pd.DataFrame, target: str) -> bool:
+def target_in(rows: query.Rows, target: str) -> bool:
     """Whether ``rows`` can be asked about ``target``; if not, say so (the filters removed it).
 
     The widgets offer the targets of the whole table; the library answers for the filtered rows
     and refuses a target they never mention, so a page checks first and shows this notice.
     """
-    if target in compare.known_targets(rows):
+    if target in query.known_targets(rows):
         return True
     st.info(f"No statement about {render.escape_markdown(target)} matches the filters. Widen them in the sidebar or choose another target.")
     return False

@@ -14,7 +14,7 @@ import streamlit as st
 from rhetoric_shift import compare, query
 from rhetoric_shift.ui.data import table_key
 
-HASH = {pd.DataFrame: table_key}
+HASH = {pd.DataFrame: table_key, query.Slice: lambda s: repr(s.key())}
 
 
 @st.cache_data(show_spinner=False, max_entries=128, hash_funcs=HASH)
@@ -31,8 +31,7 @@ def measures(table: pd.DataFrame, wanted: tuple[str, ...], measure: str, by: str
 def comparison(table: pd.DataFrame, target: str, chosen: tuple[int, ...], by: str, who: str,
                filters: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> compare.Comparison:
     """``compare.compare_positions`` for the position cards (``filters`` only recorded in its JSON)."""
-    return compare.compare_positions(table, target, list(chosen), by=by, who=who,
-                                     filters={k: list(v) for k, v in filters})
+    return query.comparison(table, target, list(chosen), by=by, who=who, filters={k: list(v) for k, v in filters})
 
 
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)
@@ -47,10 +46,16 @@ def topic_shares(table: pd.DataFrame, by: str, who: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)
-def similarity(table: pd.DataFrame, target: str, by: str, who: str) -> pd.DataFrame:
-    return query.similarity(table, target, by=by, who=who)
+def similarity(table: pd.DataFrame, target: str, by: str, who: str, periods: tuple[int, ...] | None = None) -> pd.DataFrame:
+    return query.similarity(table, target, by=by, who=who, periods=periods)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)
-def actor_salience(table: pd.DataFrame, target: str, by: str, who: str) -> pd.DataFrame:
-    return query.actor_salience(table, target, by=by, who=who)
+def actor_salience(table: pd.DataFrame, target: str, by: str, who: str, top: int | None = None) -> pd.DataFrame:
+    return query.actor_salience(table, target, by=by, who=who, top=top)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)
+def actor_comparison(table: pd.DataFrame, target: str, period: int, actors: tuple[str, ...], by: str, who: str) -> compare.Comparison:
+    """``query.actor_comparison``: cards of two or three actors in one period."""
+    return query.actor_comparison(table, target, period, actors, by=by, who=who)

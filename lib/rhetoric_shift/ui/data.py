@@ -5,6 +5,10 @@ the ``RHETORIC_SHIFT_TABLE`` environment variable, or a build of the bundled ``s
 Builds and reads are cached with ``st.cache_data`` keyed on the inputs' modification times and
 sizes, so an edited file is picked up and an unchanged one is never rebuilt. Nothing here reads
 a path from the URL.
+
+A prebuilt table of more than ``LARGE_TABLE_ROWS`` statements is never read into memory: the
+pages get a ``query.Slice`` over one DuckDB store per process (``st.cache_resource``), which
+answers every aggregate in SQL over the Parquet files and remembers its answers.
 """
 
 from __future__ import annotations
@@ -19,12 +23,15 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from rhetoric_shift import build
+from rhetoric_shift import build, query
 from rhetoric_shift.engine import LocalEngine
-from rhetoric_shift.schema import check_table
+from rhetoric_shift.schema import COLUMN_NAMES, check_table
+from rhetoric_shift.store import DuckStore, parquet_rows
 
 TABLE_ENV = "RHETORIC_SHIFT_TABLE"
 ORIGIN_ATTR = "rhetoric_shift_origin"  # in DataFrame.attrs: which files, as of when, the table came from
+LARGE_TABLE_ROWS = 100_000  # above this many statements a prebuilt table stays on disk, queried through DuckDB
+DUCKDB_MEMORY = "600MB"  # DuckDB's share of the server's memory (it spills beyond); the process stays under 1.5 GB
 
 
 @dataclass(frozen=True)
@@ -98,13 +105,55 @@ def read_source(source: TableSource) -> pd.DataFrame:
     return reader(str(source.path), stamp(source.path))
 
 
-def load_table(source: TableSource) -> pd.DataFrame:
+@st.cache_resource(show_spinner="Opening the statement table…", max_entries=2)
+def _duck_store(path: str, file_stamp: tuple) -> DuckStore:
+    # One store (one DuckDB connection) per process and table version; each query takes its own cursor.
+    return DuckStore(Path(path), memory_limit=DUCKDB_MEMORY)
+
+
+def is_large(source: TableSource) -> bool:
+    """Whether ``source`` is a prebuilt table of more than ``LARGE_TABLE_ROWS`` statements (read from the Parquet footers)."""
+    if not (source.prebuilt and source.path.exists()):
+        return False
+    return _rows(str(source.path), stamp(source.path)) > LARGE_TABLE_ROWS
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _rows(path: str, file_stamp: tuple) -> int:
+    try:
+        return parquet_rows(Path(path))
+    except Exception:  # noqa: BLE001 - not Parquet: the ordinary reader says what is wrong with it
+        return -1
+
+
+def _large_problem(path: Path) -> str | None:
+    """What keeps a large table from being a statement table (missing columns), from its schema alone."""
+    import pyarrow.parquet as pq
+
+    first = path if path.is_file() else next(iter(sorted(path.rglob("*.parquet"))), None)
+    if first is None:
+        return "no Parquet files in the folder"
+    names = set(pq.read_schema(first).names) | ({"period"} if path.is_dir() else set())
+    missing = [c for c in COLUMN_NAMES if c not in names]
+    return f"missing columns {', '.join(missing)}" if missing else None
+
+
+def load_table(source: TableSource) -> pd.DataFrame | query.Slice:
     """The statement table for the pages; on any failure, one line of error and the run stops.
 
     A missing or broken file is the visitor's or deployer's problem to fix, so they get the
     file and the reason, not a traceback.
     """
     name = source.path.name  # the deployer's file name; its folders stay on the server
+    if is_large(source):
+        try:
+            problem = _large_problem(source.path)
+            if problem is None:
+                return query.Slice(_duck_store(str(source.path), stamp(source.path)))
+        except Exception as exc:  # noqa: BLE001 - the UI boundary: every failure becomes one line
+            problem = _reason(exc)
+        st.error(f"Cannot load the statement table {name}: {_public(problem, source.path)}")
+        st.stop()
     try:
         table = read_source(source)
     except Exception as exc:  # noqa: BLE001 - the UI boundary: every failure becomes one line

@@ -34,6 +34,36 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _figure(name: str, frame: pd.DataFrame, args: tuple, kwargs: tuple) -> go.Figure:
+    return getattr(charts, name)(frame, *args, **dict(kwargs))
+
+
+def figure(make: Callable[..., go.Figure], frame: pd.DataFrame, *args: Any, **kwargs: Any) -> go.Figure:
+    """``make(frame, *args, **kwargs)`` (a function of ``charts``), built once per distinct data and shared.
+
+    Building a figure of thousands of points or cells costs seconds of plotly's validation; the
+    figure is only read when drawn, so one object serves every rerun and visitor with the same data.
+    """
+    return _figure(make.__name__, frame, args, tuple(sorted(kwargs.items())))
+
+
+def bounded(frame: pd.DataFrame, what: str = "rows") -> str:
+    """" (the first 1,000 of 12,345 rows)" when a large table's answer holds only part of what passes; "" otherwise."""
+    total = frame.attrs.get("total")
+    if total is None or total <= len(frame):
+        return ""
+    return f" (the first {len(frame):,} of {total:,} {what})"
+
+
+def sampled(frame: pd.DataFrame, what: str = "statements") -> str:
+    """" A sample of 5,000 of 123,456 statements, fixed by their ids." when a point cloud was sampled; "" otherwise."""
+    total, shown = frame.attrs.get("total"), frame.attrs.get("shown", len(frame))
+    if total is None or total <= shown:
+        return ""
+    return f" A sample of {shown:,} of {total:,} {what}, fixed by their ids, is drawn."
+
+
 def download_csv(frame: pd.DataFrame, name: str, *, key: str, label: str = "Download the numbers (CSV)") -> None:
     """A CSV download of ``frame`` (the numbers behind a chart, card or table), spreadsheet-safe."""
     st.download_button(label, data=query.to_csv(frame), file_name=f"rhetoric-shift-{_file_part(name)}.csv",
@@ -80,7 +110,7 @@ def topic_grid(rows: pd.DataFrame, counting: dict[str, str], *, key: str) -> Non
     """The topic × period share grid and, when a cell is clicked, the statements behind it."""
     shares = cached.topic_shares(rows, counting["by"], counting["who"])
     event = chart(
-        charts.topic_heatmap(shares),
+        figure(charts.topic_heatmap, shares),
         "One cell: the share of the period's counted statements in the topic, with the count behind it. "
         "Click a cell to list its statements.",
         key=key,
@@ -181,8 +211,9 @@ def statements_table(
         on_select="rerun",
         selection_mode="single-row",
     )
-    st.caption((caption or f"{len(shown)} statements; one row is one statement with where it comes from.")
-               + " Select a row to read its whole text below.")
+    total = rows.attrs.get("total", len(shown))
+    st.caption((caption or f"{total:,} statements; one row is one statement with where it comes from.")
+               + bounded(rows, "statements") + " Select a row to read its whole text below.")
     full_text(shown, event)
     if download:
         download_csv(query.export_view(rows, shown), key, key=key, label="Download these rows, every column (CSV)")
