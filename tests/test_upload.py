@@ -245,6 +245,64 @@ def test_nothing_from_the_files_is_rendered_as_markup(app) -> None:
     assert set(frame_with(at, "detail")["file"]) == {"talks.txt", "[click](javascript:alert(1)) <img src=x>.txt"}
 
 
+# --- progress per stage ----------------------------------------------------------------------
+
+def test_a_stage_line_says_how_far_it_got_in_percent() -> None:
+    assert upload.stage_progress("apply", 1, 4) == (0.25, "Finding targets, tone, stance and topics: 25%")
+    assert upload.stage_progress("read+segment", 3, 3) == (1.0, "Reading and segmenting the texts: done")
+    assert upload.stage_progress("fit", 0, 0) == (1.0, "Fitting the models on a sample: done")  # no known total
+    assert upload.stage_progress("finish", 7, 5)[0] == 1.0 and upload.stage_progress("finish", -1, 5)[0] == 0.0
+    assert upload.stage_progress("write", 1, 2) == (0.5, "Write: 50%")  # a stage the page does not know
+
+
+def staged_build(calls: list, fail: str | None = None):
+    """A stand-in for ``build_table`` that reports every stage (half, then whole) and builds for real, or fails at ``fail``."""
+    from rhetoric_shift.build import build_table
+    from rhetoric_shift.errors import InputError
+
+    def fake(inputs, *args, progress=False, **kwargs):
+        for stage in upload.STAGES:
+            if stage == fail:
+                progress(stage, 1, 4)
+                raise InputError(inputs[0], "no usable input: stopped here")
+            progress(stage, 5, 10)
+            progress(stage, 10, 10)
+            calls.append(stage)
+        return build_table(inputs, *args, **kwargs)
+
+    return fake
+
+
+def test_build_upload_hands_its_progress_to_the_build(tmpdir_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls, seen = [], []
+    monkeypatch.setattr(upload, "build_table", staged_build(calls))
+    built = build_upload([("talks.txt", TALKS)], FIELDS, progress=lambda *call: seen.append(call))
+    assert len(built.table) == 2
+    assert seen == [(stage, n, 10) for stage in upload.STAGES for n in (5, 10)]
+
+
+def progress_bars(at: AppTest) -> list[tuple[int, str]]:
+    return [(bar.proto.value, bar.proto.text) for bar in at.get("progress")]
+
+
+def test_the_page_draws_a_bar_per_stage_and_keeps_them_when_the_build_fails(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(upload, "build_table", staged_build([], fail="apply"))
+    at = submit(open_upload(app()), [("talks.txt", TALKS)])
+    assert progress_bars(at) == [(100, "Reading and segmenting the texts: done"), (100, "Fitting the models on a sample: done"),
+                                 (25, "Finding targets, tone, stance and topics: 25%"), (0, "Grouping duplicate remarks: waiting")]
+    assert len(at.error) == 1 and "stopped here" in at.error[0].value
+    assert "5 statements" in sidebar_text(at)  # the bundled table is still in use
+
+
+def test_the_page_builds_through_every_stage(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(upload, "build_table", staged_build(calls))
+    at = submit(open_upload(app()), [("talks.txt", TALKS)])
+    assert calls == list(upload.STAGES)
+    assert "Your upload: 2 statements from 1 file" in sidebar_text(at)
+    assert progress_bars(at) == []  # the page reran on the new table
+
+
 # --- hosting --------------------------------------------------------------------------------
 
 def test_the_hosting_files_agree_with_the_code() -> None:
