@@ -228,6 +228,41 @@ def test_a_second_session_keeps_the_bundled_table(app) -> None:
     assert upload.UPLOAD_KEY not in second.session_state
 
 
+SAME_NAME_TEXTS = {"Syria": b"We are ready for talks on Syria.\n\nThe war in Syria must end.\n",
+                   "Ukraine": b"Ukraine must implement the Minsk agreements.\n"}
+
+
+def test_builds_running_side_by_side_keep_their_own_files(tmpdir_root: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        built = dict(zip(SAME_NAME_TEXTS, pool.map(lambda data: build_upload([("talks.txt", data)], FIELDS),
+                                                    SAME_NAME_TEXTS.values())))
+    assert built["Syria"].table["text"].tolist() == ["We are ready for talks on Syria.", "The war in Syria must end."]
+    assert built["Ukraine"].table["text"].tolist() == ["Ukraine must implement the Minsk agreements."]
+    assert built["Syria"].digest != built["Ukraine"].digest  # the caches' key for each table
+    assert list(tmpdir_root.iterdir()) == []
+
+
+def test_two_concurrent_sessions_with_different_uploads_see_only_their_own(app) -> None:
+    # Same file name, different texts: the statement ids agree, so only the upload's own key tells
+    # the tables apart in the caches every session shares.
+    # AppTest drives one script run at a time, so the two sessions interleave here; the builds
+    # themselves run side by side in threads in the test below, as the server runs sessions.
+    sessions = {target: open_upload(app()) for target in SAME_NAME_TEXTS}
+    for target, data in SAME_NAME_TEXTS.items():
+        submit(sessions[target], [("talks.txt", data)])
+    for target, at in sessions.items():
+        at.switch_page("pages/overview.py").run()
+    for target, at in sessions.items():
+        assert not at.exception, [e.value for e in at.exception]
+        assert set(frame_with(at, "target")["target"]) == {target}
+        at.switch_page("pages/statements.py").run()
+        assert " ".join(frame_with(at, "text")["text"]).count(target) == SAME_NAME_TEXTS[target].count(target.encode())
+    assert "2 statements" in sidebar_text(sessions["Syria"]) and "1 statements" in sidebar_text(sessions["Ukraine"])
+    assert "5 statements" in sidebar_text(open_upload(app()))  # a third visitor: the bundled table
+
+
 def test_a_failed_build_is_one_line_and_keeps_the_current_table(app) -> None:
     at = submit(open_upload(app()), [("blob.txt", b"\x00" * 20)])
     assert len(at.error) == 1 and at.error[0].value.startswith("error: ") and "no usable input" in at.error[0].value
