@@ -366,8 +366,11 @@ def main(argv: list[str] | None = None) -> int:
                 for step in steps:
                     row = Row(kind, label, units, path.stat().st_size / 1e6, repeated, step, measure(path, step, args.runs, args.timeout, tmp))
                     rows.append(row)
-                    print(f"{label} {step}: " + "; ".join(r.error or f"{r.seconds:.0f} s wall, {r.cpu:.0f} s CPU, {r.peak_mb:.0f} MB, {r.stages}"
-                                                        for r in row.runs), file=sys.stderr, flush=True)
+                    print(f"{label} {step}: " + "; ".join(r.error or f"{r.seconds:.0f} s wall, {r.cpu:.0f} s CPU, {r.peak_mb:.0f} MB, "
+                                                          f"{r.documents} documents, {r.statements} statements, {r.stages}"
+                                                          for r in row.runs), file=sys.stderr, flush=True)
+                    # The table so far, so a run stopped before the largest size still leaves its numbers.
+                    print(table(rows, base_mb), file=sys.stderr, flush=True)
                 path.unlink()
     print(f"Large inputs built from UN General Debate sentences; median of {args.runs} run(s) each in a fresh process; "
           f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d')}. "
