@@ -17,7 +17,7 @@ Steps, each in a fresh process:
 - ``build``: the whole command ``rhetoric-shift build FILE --out X`` (read, segment, fit, apply,
   finish, write) with its worker processes; CPU is the process tree's (``RUSAGE_CHILDREN``),
   peak memory the tree's summed PSS (shared pages counted
-  once), sampled every 0.2 s; the build report gives each stage's wall seconds;
+  once), sampled every 0.5 s; the build report gives each stage's wall seconds;
 - ``read``, ``segment``: the library's reading (and segmenting) alone, in one process.
 
 For each input kind and step the rows at several sizes give the cost per input MB (text) or per
@@ -218,7 +218,7 @@ def _watch(process: subprocess.Popen, timeout: float) -> float:
                 except psutil.Error:
                     pass
             return -1.0
-        time.sleep(0.2)
+        time.sleep(0.5)
     return peak
 
 
