@@ -34,6 +34,10 @@ def test_every_manifest_format_has_one_module_and_the_command_lists_them(capsys)
         ("Live Blog\n\nTillerson and Lavrov meet\n\nThe talks began.\n", "liveblog"),
         ("MOSCOW—The talks began on Wednesday.\n\nThey ended late.\n", "news"),
         ("Remarks by Foreign Minister Sergey Lavrov at the OSCE, Basel\n\nThe meeting ends.\n", "transcript"),
+        ("Ukraine war news – latest: ministers meet in Delhi\n\nThe ministers met.\n\nThey spoke.\n", "liveblog"),
+        ("Ukraine war news – the latest talks in Delhi end\n\nThe ministers met.\n", "paragraphs"),
+        ("Europe and Eurasia: Remarks With Foreign Minister Ivanov Before Their Meeting\n\nSECRETARY SMITH: Thank you.\n",
+         "transcript"),
     ],
 )
 def test_detection(text, expected):
@@ -131,3 +135,11 @@ def test_sentences_about_the_page_are_furniture():
     assert found["This article was originally published on 12 April 2017."] == "about the page"
     assert found["The article has changed 23 times. There is an RSS feed of changes available."] == "about the page"
     assert "This article is important, Lavrov said." not in found
+
+
+def test_a_story_that_reports_without_quotation_marks_is_news_a_speech_citing_once_is_not():
+    story = ("Ministers met in Geneva.\n\nIvanov stressed that the talks must go on.\n\n"
+             "The minister noted that no date was set.\n")
+    assert detect_format(story) == "news"
+    speech = "We meet in difficult times.\n\nAs the Secretary-General said, peace needs work.\n\nWe said so before.\n"
+    assert detect_format(speech) == "paragraphs"

@@ -25,4 +25,9 @@ class Liveblog(News):
         return any(_LIVE.search(ln) and len(ln.split()) <= 20 for ln in head)
 
 
-_LIVE = re.compile(r"^live(?:\s+(?:blog|updates?|coverage|news))?$|[–—-]\s*(?:as it happened|live)$|\blive (?:blog|updates)\b", re.I)
+# "Live", "Live updates", "... – as it happened", "... news – live", "... war news – latest: Blinken meets Lavrov".
+_LIVE = re.compile(
+    r"^live(?:\s+(?:blog|updates?|coverage|news))?$|[–—-]\s*(?:as it happened|live|latest(?:\s+(?:news|updates))?)(?:$|:)"
+    r"|\blive (?:blog|updates)\b",
+    re.I,
+)

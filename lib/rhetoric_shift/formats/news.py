@@ -20,6 +20,13 @@ _REPORTED_SPEECH = re.compile(
     r"[\"”],?\s+(?:he|she|[A-Z][a-z]+)\s+(?:said|says|told|added)\b|\b(?:said|told)\s+(?:the\s+)?[A-Z]|[\"”],?\s+[–—]\s+(?:the\s+)?[A-Za-z]"
 )
 
+# Reporting without quotation marks, twice or more: "Lavrov stressed that ...", "the minister noted".
+# A speech cites others now and then ("As the Secretary-General said"); a story reports throughout.
+_REPORTING = re.compile(
+    r"\b(?!(?:I|We|You|They)\b)(?:he|she|[A-Z][a-z]+|(?:[Tt]he|[Aa])\s+(?:minister|spokes(?:wo)?man|diplomat|official|president|secretary))\s+"
+    r"(?:said|says|stated|stressed|noted|added|emphasi[sz]ed|underlined|pointed out|told|warned|urged|insisted)\b"
+)
+
 
 class News(Format):
     name = "news"
@@ -30,7 +37,7 @@ class News(Format):
         if any(dates.dateline(ln, None) for ln in lines[:40] if ln):
             return True
         text = "\n".join(lines)
-        return len(_REPORTED_SPEECH.findall(text)) >= 1
+        return len(_REPORTED_SPEECH.findall(text)) >= 1 or len(_REPORTING.findall(text)) >= 2
 
     def paragraph(self, parser, start, end, next_line) -> None:
         start = strip_dateline(parser, start, end)

@@ -17,9 +17,11 @@ _TITLE_POSSESSIVE = re.compile(
     r"(?:answers?|remarks|comments?|interview|reply|replies|statement|speech|article|address|briefing|message|op-ed|responses?)\b"
 )
 _TITLE_BY = re.compile(r"^(?:Briefing|Comment|Statement|Remarks|Interview|Speech|Article|Address|Answers?)s?\s+by\s+(?:the\s+)?(?P<name>.+?)(?:,|\s+on\s+|\s+at\s+|$)")
-# A transcript's title: "Opening remarks and answers to media questions by ...", "Remarks With Foreign Minister ...".
+# A transcript's title: "Opening remarks and answers to media questions by ...", "Remarks With Foreign Minister ...",
+# perhaps under the section of the site it is filed in ("Europe and Eurasia: Remarks With ...").
+SECTION_PREFIX = r"(?:[A-Z][\w&'’,-]*(?:\s+[\w&'’,-]+){0,4}:\s+)?"
 _TRANSCRIPT_TITLE = re.compile(
-    r"^(?:(?:Foreign\s+Minister|Secretary|President|Deputy\s+Foreign\s+Minister)\b.{0,80}['’]s\s+)?"
+    r"^" + SECTION_PREFIX + r"(?:(?:Foreign\s+Minister|Secretary|President|Deputy\s+Foreign\s+Minister)\b.{0,80}['’]s\s+)?"
     r"(?:(?:opening|closing|introductory|press)\s+)?(?:remarks|answers|statement|speech|address|comments?|interview|briefing|transcript|"
     r"press\s+conference|joint\s+press\s+(?:conference|availability)|news\s+conference)\b",
     re.I,
@@ -37,16 +39,24 @@ MAX_LONG_TITLE_WORDS = 45
 def is_heading(paragraph: str) -> bool:
     """A one-line title: no closing sentence punctuation, not a quotation; up to 20 words, or 45 for
     a transcript's title ("Remarks and answers to media questions by ... at a joint news conference with ...")."""
-    line = normalize_whitespace(paragraph)
-    if "\n" in paragraph.strip() or not line:
+    stripped = paragraph.strip()
+    # The cheap tests first: most paragraphs are prose that ends a sentence or runs long.
+    if not stripped or stripped[-1] in _HEADING_END_CHARS or "\n" in stripped:
         return False
-    n_words = len(line.split())
-    limit = MAX_LONG_TITLE_WORDS if (_TRANSCRIPT_TITLE.match(line) or _TITLE_POSSESSIVE.search(line)) else MAX_TITLE_WORDS
-    if n_words > limit:
+    line = normalize_whitespace(stripped)
+    if not line or line[-1] in _HEADING_END_CHARS:
+        return False
+    n_words = line.count(" ") + 1
+    if n_words > MAX_LONG_TITLE_WORDS:
         return False
     if line[0] in "\"“«„'‘" or not (line[0].isupper() or line[0].isdigit() or re.match(r"#\w", line)):
         return False
-    return not re.search(r"[.!?,;:\"”’…]$", line) and any(ch.isalpha() for ch in line)
+    if n_words > MAX_TITLE_WORDS and not (_TRANSCRIPT_TITLE.match(line) or _TITLE_POSSESSIVE.search(line)):
+        return False
+    return any(ch.isalpha() for ch in line)
+
+
+_HEADING_END_CHARS = frozenset(".!?,;:\"”’…")
 
 
 _TITLE_SMALL_WORDS = {"a", "an", "and", "at", "by", "de", "for", "from", "in", "of", "on", "the", "to", "with", "van", "von"}

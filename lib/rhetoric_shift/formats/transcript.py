@@ -14,6 +14,7 @@ import re
 
 from rhetoric_shift.formats.base import Format
 from rhetoric_shift.formats.news import prose
+from rhetoric_shift.formats.titles import SECTION_PREFIX
 from rhetoric_shift.schema import PRESS
 from rhetoric_shift.spans import normalize_whitespace
 from rhetoric_shift.speakers import SpeakerRegistry
@@ -75,8 +76,8 @@ _LINE_LABEL = re.compile(
 
 
 _TRANSCRIPT_TITLE = re.compile(
-    r"^(?:(?:opening|closing|introductory)\s+)?(?:remarks|answers|responses|speech|address|interview|transcript)\b.{0,200}\b(?:by|of|with)\s+[A-Z]"
-    r"|^(?:joint\s+)?(?:press|news)\s+conference\b",
+    rf"^{SECTION_PREFIX}(?:(?:opening|closing|introductory)\s+)?(?:remarks|answers|responses|speech|address|interview|transcript)\b.{{0,200}}\b(?:by|of|with)\s+[A-Z]"
+    rf"|^{SECTION_PREFIX}(?:joint\s+)?(?:press|news)\s+conference\b",
     re.I,
 )
 
