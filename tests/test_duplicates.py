@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from conftest import SEEDS, make_table
 
@@ -124,6 +125,76 @@ def test_a_term_too_common_to_block_on_is_left_out():
     assert DuplicateFinder(max_block=2).fit(table["text"]).pairs(table).empty
 
 
+def copies_table():
+    # One remark printed three times (an exact copy, a copy with one word changed) and an unrelated one.
+    remark = "The Minsk agreements must be implemented in full by Kiev and the militias of Donbass"
+    return make_table(
+        [
+            {"doc_id": "d1", "statement_id": "k1", "text": remark},
+            {"doc_id": "d2", "statement_id": "k2", "text": remark},
+            {"doc_id": "d3", "statement_id": "k3", "text": remark.replace("agreements", "accords")},
+            {"doc_id": "d4", "statement_id": "k4", "text": "Gas transit through Ukraine will continue after the contract expires"},
+        ]
+    )
+
+
+@pytest.mark.parametrize("exact_cost", [20, 0])  # 0: every period searched by blocking keys
+def test_exact_and_near_copies_share_a_group(exact_cost):
+    table = copies_table()
+    finder = DuplicateFinder(exact_cost=exact_cost).fit(table["text"])
+    pairs = finder.pairs(table)
+    # k1 = k2 word for word; k3 differs in one of ten content words; k4 shares none of them
+    assert {tuple(p) for p in pairs[["a", "b"]].to_numpy()} == {("k1", "k2"), ("k1", "k3"), ("k2", "k3")}
+    assert pairs.loc[(pairs["a"] == "k1") & (pairs["b"] == "k2"), "similarity"].item() == pytest.approx(1.0)
+    assert finder.groups(table) == ["k1", "k1", "k1", "k4"]
+
+
+def test_the_keyed_search_keeps_the_star_rule_on_a_chain():
+    # The chain of test_a_chain_of_pairs_does_not_become_one_group, searched by blocking keys:
+    # 4-word statements hold all their terms among the key terms, so every pair is found and
+    # s4 still does not follow s3 into s2's group.
+    words = ["alpha bravo charlie delta", "charlie delta echo foxtrot", "echo foxtrot golf hotel", "golf hotel india juliet"]
+    table = make_table([{"doc_id": f"d{i}", "statement_id": f"s{i + 1}", "text": w} for i, w in enumerate(words)])
+    finder = DuplicateFinder(exact_cost=0).fit(table["text"])
+    assert {tuple(p) for p in finder.pairs(table)[["a", "b"]].to_numpy()} == {("s1", "s2"), ("s2", "s3"), ("s3", "s4")}
+    assert finder.groups(table) == ["s1", "s1", "s1", "s4"]
+
+
+@pytest.mark.parametrize("exact_cost", [20, 0])
+def test_groups_do_not_depend_on_row_order(exact_cost):
+    table = pd.concat([coverage_table(), copies_table()], ignore_index=True)
+    expected = dict(zip(table["statement_id"], DuplicateFinder(exact_cost=exact_cost).fit_groups(table)))
+    assert expected["k3"] == "k1" and expected["b1"] == "a1"
+    for seed in range(3):
+        shuffled = table.sample(frac=1, random_state=seed).reset_index(drop=True)
+        got = dict(zip(shuffled["statement_id"], DuplicateFinder(exact_cost=exact_cost).fit_groups(shuffled)))
+        assert got == expected
+
+
+def test_a_key_too_common_to_block_on_is_left_out():
+    text = "Gas pipelines to Europe supply cheaper gas"
+    table = make_table([{"doc_id": f"d{i}", "statement_id": f"s{i}", "text": text} for i in range(4)])
+    assert len(DuplicateFinder(exact_cost=0, max_block=4).fit(table["text"]).pairs(table)) == 6  # 4 choose 2
+    assert DuplicateFinder(exact_cost=0, max_block=3).fit(table["text"]).pairs(table).empty  # every key in 4 rows
+
+
+def test_the_keyed_search_finds_only_pairs_of_the_exact_search_and_the_seed_translations():
+    table = build.build_table([SEEDS], enrich=False).table
+    exact = DuplicateFinder(threshold=0.2).fit(table["text"]).pairs(table)
+    keyed = DuplicateFinder(threshold=0.2, exact_cost=0).fit(table["text"]).pairs(table)
+    # candidates are verified by their exact cosine: never a pair the exact search would reject
+    assert set(map(tuple, keyed[["a", "b"]].to_numpy())) <= set(map(tuple, exact[["a", "b"]].to_numpy()))
+    groups = dict(zip(table["statement_id"], DuplicateFinder(exact_cost=0).fit_groups(table)))
+
+    def group_of(fragment: str, source: str) -> str:
+        rows = table[table["text"].str.contains(fragment, regex=False) & (table["source"] == source)]
+        return groups[rows["statement_id"].iloc[0]]
+
+    assert group_of("known for their feelings of exceptionalism", "RT") == group_of("known for their exceptionalism feelings", "Sputnik")
+    assert group_of("subscribed to the Minsk accord,", "RT") == group_of("subscribed to the Minsk agreements", "Sputnik")
+    assert group_of("missile defense issue is a dark cloud", "RT") == group_of("missile defense is overshadowing", "Sputnik")
+
+
 def test_precomputed_terms_give_the_same_groups():
     from rhetoric_shift.duplicates import term_codes
     from rhetoric_shift.tokens import content_stems
@@ -158,6 +229,8 @@ def test_deterministic_and_empty_inputs():
         ({"min_words": 0}, "'min_words' parameter"),
         ({"kinds": ("direct", "headline")}, "Got ['headline']"),
         ({"max_block": 1}, "The 'max_block' parameter of DuplicateFinder must be an int >= 2. Got 1 instead."),
+        ({"exact_cost": -1}, "The 'exact_cost' parameter of DuplicateFinder must be an int >= 0. Got -1 instead."),
+        ({"key_terms": 1}, "The 'key_terms' parameter of DuplicateFinder must be an int >= 2. Got 1 instead."),
     ],
 )
 def test_parameters_are_checked_in_fit(params, message):
