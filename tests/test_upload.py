@@ -228,6 +228,41 @@ def test_a_second_session_keeps_the_bundled_table(app) -> None:
     assert upload.UPLOAD_KEY not in second.session_state
 
 
+SAME_NAME_TEXTS = {"Syria": b"We are ready for talks on Syria.\n\nThe war in Syria must end.\n",
+                   "Ukraine": b"Ukraine must implement the Minsk agreements.\n"}
+
+
+def test_builds_running_side_by_side_keep_their_own_files(tmpdir_root: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        built = dict(zip(SAME_NAME_TEXTS, pool.map(lambda data: build_upload([("talks.txt", data)], FIELDS),
+                                                    SAME_NAME_TEXTS.values())))
+    assert built["Syria"].table["text"].tolist() == ["We are ready for talks on Syria.", "The war in Syria must end."]
+    assert built["Ukraine"].table["text"].tolist() == ["Ukraine must implement the Minsk agreements."]
+    assert built["Syria"].digest != built["Ukraine"].digest  # the caches' key for each table
+    assert list(tmpdir_root.iterdir()) == []
+
+
+def test_two_concurrent_sessions_with_different_uploads_see_only_their_own(app) -> None:
+    # Same file name, different texts: the statement ids agree, so only the upload's own key tells
+    # the tables apart in the caches every session shares.
+    # AppTest drives one script run at a time, so the two sessions interleave here; the builds
+    # themselves run side by side in threads in the test below, as the server runs sessions.
+    sessions = {target: open_upload(app()) for target in SAME_NAME_TEXTS}
+    for target, data in SAME_NAME_TEXTS.items():
+        submit(sessions[target], [("talks.txt", data)])
+    for target, at in sessions.items():
+        at.switch_page("pages/overview.py").run()
+    for target, at in sessions.items():
+        assert not at.exception, [e.value for e in at.exception]
+        assert set(frame_with(at, "target")["target"]) == {target}
+        at.switch_page("pages/statements.py").run()
+        assert " ".join(frame_with(at, "text")["text"]).count(target) == SAME_NAME_TEXTS[target].count(target.encode())
+    assert "2 statements" in sidebar_text(sessions["Syria"]) and "1 statements" in sidebar_text(sessions["Ukraine"])
+    assert "5 statements" in sidebar_text(open_upload(app()))  # a third visitor: the bundled table
+
+
 def test_a_failed_build_is_one_line_and_keeps_the_current_table(app) -> None:
     at = submit(open_upload(app()), [("blob.txt", b"\x00" * 20)])
     assert len(at.error) == 1 and at.error[0].value.startswith("error: ") and "no usable input" in at.error[0].value
@@ -243,6 +278,64 @@ def test_nothing_from_the_files_is_rendered_as_markup(app) -> None:
     assert not [m for m in markdown if live.search(m)]
     assert any("javascript" in m and "click" in m for m in markdown)  # the file is named, escaped
     assert set(frame_with(at, "detail")["file"]) == {"talks.txt", "[click](javascript:alert(1)) <img src=x>.txt"}
+
+
+# --- progress per stage ----------------------------------------------------------------------
+
+def test_a_stage_line_says_how_far_it_got_in_percent() -> None:
+    assert upload.stage_progress("apply", 1, 4) == (0.25, "Finding targets, tone, stance and topics: 25%")
+    assert upload.stage_progress("read+segment", 3, 3) == (1.0, "Reading and segmenting the texts: done")
+    assert upload.stage_progress("fit", 0, 0) == (1.0, "Fitting the models on a sample: done")  # no known total
+    assert upload.stage_progress("finish", 7, 5)[0] == 1.0 and upload.stage_progress("finish", -1, 5)[0] == 0.0
+    assert upload.stage_progress("write", 1, 2) == (0.5, "Write: 50%")  # a stage the page does not know
+
+
+def staged_build(calls: list, fail: str | None = None):
+    """A stand-in for ``build_table`` that reports every stage (half, then whole) and builds for real, or fails at ``fail``."""
+    from rhetoric_shift.build import build_table
+    from rhetoric_shift.errors import InputError
+
+    def fake(inputs, *args, progress=False, **kwargs):
+        for stage in upload.STAGES:
+            if stage == fail:
+                progress(stage, 1, 4)
+                raise InputError(inputs[0], "no usable input: stopped here")
+            progress(stage, 5, 10)
+            progress(stage, 10, 10)
+            calls.append(stage)
+        return build_table(inputs, *args, **kwargs)
+
+    return fake
+
+
+def test_build_upload_hands_its_progress_to_the_build(tmpdir_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls, seen = [], []
+    monkeypatch.setattr(upload, "build_table", staged_build(calls))
+    built = build_upload([("talks.txt", TALKS)], FIELDS, progress=lambda *call: seen.append(call))
+    assert len(built.table) == 2
+    assert seen == [(stage, n, 10) for stage in upload.STAGES for n in (5, 10)]
+
+
+def progress_bars(at: AppTest) -> list[tuple[int, str]]:
+    return [(bar.proto.value, bar.proto.text) for bar in at.get("progress")]
+
+
+def test_the_page_draws_a_bar_per_stage_and_keeps_them_when_the_build_fails(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(upload, "build_table", staged_build([], fail="apply"))
+    at = submit(open_upload(app()), [("talks.txt", TALKS)])
+    assert progress_bars(at) == [(100, "Reading and segmenting the texts: done"), (100, "Fitting the models on a sample: done"),
+                                 (25, "Finding targets, tone, stance and topics: 25%"), (0, "Grouping duplicate remarks: waiting")]
+    assert len(at.error) == 1 and "stopped here" in at.error[0].value
+    assert "5 statements" in sidebar_text(at)  # the bundled table is still in use
+
+
+def test_the_page_builds_through_every_stage(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(upload, "build_table", staged_build(calls))
+    at = submit(open_upload(app()), [("talks.txt", TALKS)])
+    assert calls == list(upload.STAGES)
+    assert "Your upload: 2 statements from 1 file" in sidebar_text(at)
+    assert progress_bars(at) == []  # the page reran on the new table
 
 
 # --- hosting --------------------------------------------------------------------------------

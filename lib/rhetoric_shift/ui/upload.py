@@ -116,6 +116,27 @@ class Upload:
                             columns=["file", "reason", "spans"])
 
 
+Progress = Callable[[str, int, int], None]
+# The build's stages, in order, as ``build_table`` names them to ``progress``, and what the page calls them.
+STAGES = {
+    "read+segment": "Reading and segmenting the texts",
+    "fit": "Fitting the models on a sample",
+    "apply": "Finding targets, tone, stance and topics",
+    "finish": "Grouping duplicate remarks",
+}
+
+
+def stage_progress(stage: str, done: int, total: int) -> tuple[float, str]:
+    """The fraction done (0 to 1) and the line drawn on a stage's bar, for ``done`` of ``total`` units.
+
+    The units differ by stage (bytes read, statements tagged), so the line says a percentage.
+    A stage without a known total (``total`` of 0 or less) counts as done.
+    """
+    fraction = 1.0 if total <= 0 else min(max(done / total, 0.0), 1.0)
+    label = STAGES.get(stage, stage.capitalize())
+    return fraction, f"{label}: {'done' if fraction >= 1 else f'{fraction:.0%}'}"
+
+
 class UploadError(Exception):
     """The upload cannot be built at all; the message is one line for the visitor."""
 
@@ -131,15 +152,15 @@ def build_upload(
     fields: Fields,
     *,
     limits: Limits = Limits(),
-    progress: Callable[[float, str], None] | None = None,
+    progress: Progress | None = None,
 ) -> Upload:
     """Build a statement table from uploaded ``(name, bytes)`` pairs and the visitor's ``fields``.
 
-    Files that cannot be used are reported (one line each) and the rest is built. Raises
-    ``UploadError`` with one line when nothing can be built or a limit is passed. The temporary
-    folder is removed before this returns or raises.
+    ``progress(stage, done, total)`` is called as each batch of each build stage completes (see
+    ``STAGES``). Files that cannot be used are reported (one line each) and the rest is built.
+    Raises ``UploadError`` with one line when nothing can be built or a limit is passed. The
+    temporary folder is removed before this returns or raises.
     """
-    step = progress or (lambda fraction, text: None)
     total = sum(len(data) for _, data in files)
     if not files:
         raise UploadError("no files uploaded; add .txt, .md, .html, .csv, .jsonl files or a .zip")
@@ -151,18 +172,14 @@ def build_upload(
     digest = _digest(files, fields)
     tmp = Path(tempfile.mkdtemp(prefix="rhetoric-shift-upload-"))
     try:
-        step(0.05, "Saving the files…")
         inputs, refused = _save(files, tmp, limits)
-        step(0.25, "Describing the files…")
         for folder in inputs:
             _write_manifest(folder, fields)
-        step(0.35, "Segmenting and enriching the statements…")
         try:
             # One process: a visitor's build must not fork workers inside the shared server.
-            result = build_table(inputs, engine=LocalEngine(1))
+            result = build_table(inputs, engine=LocalEngine(1), progress=progress or False)
         except InputError as exc:
             raise UploadError(_relative(str(exc), tmp)) from None
-        step(0.95, "Checking the table…")
         table = result.table
         if len(table) > limits.max_statements:
             raise UploadError(f"the upload makes {len(table)} statements; a session holds at most {limits.max_statements}: "
@@ -171,7 +188,6 @@ def build_upload(
         reports = [_renamed(r, tmp) for r in refused + result.report.files]
         for d in result.report.documents:
             d.path = _relative(d.path, tmp)
-        step(1.0, "Done.")
         return Upload(table, reports, result.report, n_files=len(files), digest=digest)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -398,13 +414,32 @@ def form() -> tuple[list[tuple[str, bytes]], Fields] | None:
     return [(f.name, f.getvalue()) for f in uploaded or []], fields
 
 
+class StageBars:
+    """One progress bar per build stage, drawn before the build starts and filled by its ``progress`` calls.
+
+    A stage the build names that is not in ``STAGES`` gets a bar of its own below the others.
+    """
+
+    def __init__(self) -> None:
+        self._box = st.container(key="upload_progress")
+        self._bars = {stage: self._box.progress(0.0, text=f"{label}: waiting") for stage, label in STAGES.items()}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        fraction, text = stage_progress(stage, done, total)
+        if stage not in self._bars:
+            self._bars[stage] = self._box.progress(0.0)
+        self._bars[stage].progress(fraction, text=text)
+
+
 def build(files: list[tuple[str, bytes]], fields: Fields) -> None:
-    """Build with a progress bar; on success make it this session's table and rerun, else one line of error."""
-    bar = st.progress(0.0, text="Starting…")
+    """Build with a progress bar per stage; on success make it this session's table and rerun, else one line of error.
+
+    After an error the bars stay, showing how far the build got.
+    """
+    bars = StageBars()
     try:
-        built = build_upload(files, fields, progress=lambda fraction, text: bar.progress(fraction, text=text))
+        built = build_upload(files, fields, progress=bars)
     except UploadError as exc:
-        bar.empty()
         st.error(f"error: {render.escape_markdown(str(exc))}")
         return
     use(built)
