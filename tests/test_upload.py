@@ -290,6 +290,12 @@ def test_a_stage_line_says_how_far_it_got_in_percent() -> None:
     assert upload.stage_progress("write", 1, 2) == (0.5, "Write: 50%")  # a stage the page does not know
 
 
+def test_the_page_knows_every_stage_the_build_reports() -> None:
+    from rhetoric_shift.build import STAGES
+
+    assert set(upload.STAGES) == set(STAGES)
+
+
 def staged_build(calls: list, fail: str | None = None):
     """A stand-in for ``build_table`` that reports every stage (half, then whole) and builds for real, or fails at ``fail``."""
     from rhetoric_shift.build import build_table

@@ -117,7 +117,8 @@ class Upload:
 
 
 Progress = Callable[[str, int, int], None]
-# The build's stages, in order, as ``build_table`` names them to ``progress``, and what the page calls them.
+# The build's stages (``build.STAGES``, as ``build_table`` names them to ``progress``) and what the page calls
+# them; a test keeps the two sets equal. Bars are drawn in this order.
 STAGES = {
     "read+segment": "Reading and segmenting the texts",
     "fit": "Fitting the models on a sample",
