@@ -172,3 +172,12 @@ def test_progress_of_a_build_without_enrichment_has_one_stage():
     calls: list[tuple[str, int, int]] = []
     build_table([SEEDS], enrich=False, progress=lambda *args: calls.append(args))
     assert {stage for stage, _, _ in calls} == {"read+segment"} and calls[-1][1] == calls[-1][2] > 0
+
+
+def test_sample_budget_grows_with_the_input_between_its_floor_and_its_cap():
+    from rhetoric_shift.build import sample_budget
+
+    assert sample_budget(1_000, cap=16_000_000, share=0.1, minimum=2_000_000) == 2_000_000  # a small input is fitted whole
+    assert sample_budget(50_000_000, cap=16_000_000, share=0.1, minimum=2_000_000) == 5_000_000  # a tenth of a mid-sized one
+    assert sample_budget(10**9, cap=16_000_000, share=0.1, minimum=2_000_000) == 16_000_000  # bounded on a large one
+    assert sample_budget(10**9, cap=500, share=0.1, minimum=2_000_000) == 500  # an explicit cap wins over the floor

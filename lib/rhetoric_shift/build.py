@@ -52,7 +52,9 @@ METADATA_KEY = b"rhetoric_shift"
 BATCH_DOCUMENTS = 100  # documents per task: large enough to amortise a task, small enough to balance
 LARGE_TABLE_ROWS = 2_000_000  # above this a table is written as a dataset partitioned by period
 PARTITION = "period"
-SAMPLE_BYTES = 16_000_000  # input the corpus-wide models are fitted on: about 30,000 paragraphs of UN speeches
+SAMPLE_BYTES = 16_000_000  # the most input the corpus-wide models are fitted on: about 30,000 paragraphs of UN speeches
+SAMPLE_SHARE = 0.1  # below that cap, the share of the input fitted on, so a smaller corpus pays proportionally less
+SAMPLE_MIN_BYTES = 2_000_000  # but never fewer than this (about 4,000 paragraphs): a small corpus is fitted whole
 STAGES = ("fit", "read+segment", "apply", "finish")  # the stages ``build_table`` reports progress of, in order
 USED_LINES = 20  # report files one by one up to this many; more are summed up per folder or archive
 
@@ -380,7 +382,7 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
     if enrich:
         clock = time.perf_counter()
         models, presegmented = _fit(items([ungdc.CorpusScan() for _ in corpora]), registry, engine, batch_documents, progress, sample_bytes,
-                                    worker_seconds, seconds, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
+                                    total, worker_seconds, seconds, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
         seconds["fit"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -484,8 +486,18 @@ def _negated(text: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in text) + (1,)
 
 
+def sample_budget(total_bytes: int, cap: int = SAMPLE_BYTES, share: float = SAMPLE_SHARE, minimum: int = SAMPLE_MIN_BYTES) -> int:
+    """How many bytes of an input of ``total_bytes`` the corpus-wide models are fitted on.
+
+    ``share`` of the input, but at least ``minimum`` and at most ``cap``: the fit's cost then grows
+    with the corpus up to the cap and stays bounded after it, so the build's time per statement
+    does not depend on the corpus size.
+    """
+    return int(min(cap, max(minimum, share * total_bytes)))
+
+
 def _fit(items: Iterable, registry: SpeakerRegistry, engine: Engine, batch_documents: int, progress: "_Progress", sample_bytes: int,
-         worker_seconds: Counter, seconds: dict[str, float], **options) -> tuple:
+         total_bytes: int, worker_seconds: Counter, seconds: dict[str, float], **options) -> tuple:
     """Segment the fit sample's documents and fit the corpus-wide models on them.
 
     Returns the models (``enrich.EnrichModels``) and the sample's documents as segmented, by
@@ -493,7 +505,7 @@ def _fit(items: Iterable, registry: SpeakerRegistry, engine: Engine, batch_docum
     """
     from rhetoric_shift import enrich as enrichment
 
-    sample = sample_documents(items, sample_bytes, options["random_state"])
+    sample = sample_documents(items, sample_budget(total_bytes, sample_bytes), options["random_state"])
     size = sum(_weight(i) for i in sample)
     segmented: dict[tuple[str, str], SegmentedDocument] = {}
     records: list[dict] = []
