@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import SEEDS, make_table
 
-from rhetoric_shift import build
+from rhetoric_shift import build, compare
 from collections import Counter
 
 from rhetoric_shift import stats
@@ -459,3 +459,14 @@ def test_log_odds_gives_no_score_where_the_prior_has_no_mass():
     # Two words, a uses only "minsk", b only "crimea": "minsk" is typical of a, so z > 0.
     z = log_odds_z(Counter({"minsk": 3}), Counter({"crimea": 3}), {"minsk": 1.0, "crimea": 1.0}, 2.0)
     assert z["minsk"] > 0 > z["crimea"]
+
+
+def test_tested_periods_are_the_latest_few_and_say_so():
+    years = list(range(1946, 2025))  # 79 periods, as the UN General Debate has
+    tested = compare.tested_periods(reversed(years))
+    assert tested == list(range(2025 - compare.MAX_TESTED_PERIODS, 2025))
+    assert len(compare.period_pairs(tested)) == compare.MAX_TESTED_PERIODS  # 5 consecutive pairs and first -> last
+    note = compare.tested_note(years, tested)
+    assert f"latest {compare.MAX_TESTED_PERIODS} of 79 periods (2019–2024)" in note
+    assert compare.tested_periods([2017, 2014, 2016]) == [2014, 2016, 2017]
+    assert compare.tested_note([2014, 2016, 2017], [2014, 2016, 2017]) == ""

@@ -294,6 +294,28 @@ def period_pairs(periods: Sequence[int]) -> list[tuple[int, int, str]]:
     return pairs
 
 
+MAX_TESTED_PERIODS = 6  # periods whose changes a page tests together: 6 pairs per target and measure stay readable
+
+
+def tested_periods(periods: Sequence[int], most: int = MAX_TESTED_PERIODS) -> list[int]:
+    """The periods whose changes a page tests: all of ``periods`` up to ``most``, else the latest ``most``.
+
+    Testing every consecutive pair of a long series (78 pairs of the UN General Debate's years) would
+    print more changes than anyone reads and make the false-discovery adjustment pay for pairs
+    nobody looks at; the visitor chooses other periods with the Periods filter.
+    """
+    return sorted(int(p) for p in periods)[-most:]
+
+
+def tested_note(periods: Sequence[int], tested: Sequence[int]) -> str:
+    """What a page says when ``tested`` is fewer than ``periods``; "" when every period is tested."""
+    if len(tested) >= len(periods):
+        return ""
+    return (f"Changes are tested between the latest {len(tested)} of {len(periods)} periods ({tested[0]}–{tested[-1]}): "
+            f"consecutive ones and first → last. Choose up to {MAX_TESTED_PERIODS} periods in the sidebar's Periods "
+            "to test others.")
+
+
 def _seed(random_state: int, *parts: object) -> list[int]:
     # A change's permutations depend only on its own target, measure and periods, never on which
     # other changes are shown with it.
@@ -700,6 +722,9 @@ def method(by: str = "remark", who: str = "officials") -> dict:
         "tone_and_stance": "mean over counted statements about the target (naming it or under a heading or "
         "question naming it)",
         **stats.METHOD,
+        "tested_pairs": "changes between consecutive periods in view and from the first to the last; over "
+        f"{MAX_TESTED_PERIODS} periods in view, only the latest {MAX_TESTED_PERIODS} are tested (the Periods filter chooses "
+        "others), and the adjustment counts only the changes tested",
         "interval_minimum": f"no interval under {MIN_N_FOR_INTERVAL} remarks",
         "measured_coverage": {m: {str(n): c for n, c in v.items()} for m, v in stats.MEASURED_COVERAGE.items()},
         "coverage_benchmark": "bench/bench_coverage.py",

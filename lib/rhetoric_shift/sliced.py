@@ -373,16 +373,17 @@ def measures(s: Slice, wanted: tuple[str, ...], measure: str, by: str = "report"
 
 @memo
 def changes(s: Slice, wanted: tuple[str, ...], measures_: tuple[str, ...], by: str = "remark", who: str = "officials",
-            n_perm: int = stats.N_PERM, random_state: int = 0) -> pd.DataFrame:
-    """``query.changes``: the same rows as ``compare.changes`` over the slice's periods (BH across the rows returned)."""
-    if len(known_periods(s)) < 2:
+            periods: tuple[int, ...] | None = None, n_perm: int = stats.N_PERM, random_state: int = 0) -> pd.DataFrame:
+    """``query.changes``: the same rows as ``compare.changes`` over ``periods`` (default the slice's; BH across the rows returned)."""
+    periods = tuple(known_periods(s)) if periods is None else tuple(sorted(int(p) for p in periods))
+    if len(periods) < 2:
         return pd.DataFrame(columns=compare.CHANGE_COLUMNS)
     allowed = set(known_targets(s))
     for measure in measures_:
         if measure not in compare.CHANGE_MEASURES:
             raise ValueError(f"Unknown measure {measure!r}; allowed: {', '.join(compare.CHANGE_MEASURES)}")
     records = [r for target in wanted if target in allowed for measure in measures_
-               for r in _change_rows(s, target, measure, by, who, n_perm, random_state)]
+               for r in _change_rows(s, target, measure, by, who, periods, n_perm, random_state)]
     out = pd.DataFrame(records, columns=[c for c in compare.CHANGE_COLUMNS if c not in ("p_adj", "verdict")])
     out["ci_note"] = out["ci_note"].astype(object)
     out["p_adj"] = stats.benjamini_hochberg(out["p"].to_numpy(dtype=float)) if len(out) else []
@@ -391,10 +392,11 @@ def changes(s: Slice, wanted: tuple[str, ...], measures_: tuple[str, ...], by: s
 
 
 @memo
-def _change_rows(s: Slice, target: str, measure: str, by: str, who: str, n_perm: int, random_state: int) -> list[dict]:
-    """One target's and measure's changes over every pair of periods, before the adjustment (remembered: pages ask for
+def _change_rows(s: Slice, target: str, measure: str, by: str, who: str, periods: tuple[int, ...], n_perm: int,
+                 random_state: int) -> list[dict]:
+    """One target's and measure's changes over the pairs of ``periods``, before the adjustment (remembered: pages ask for
     different sets of measures, and the permutation tests are the slow part)."""
-    pairs = compare.period_pairs(known_periods(s))
+    pairs = compare.period_pairs(periods)
     records = []
     if measure == "salience":
         counts = _named_counts(s, (target,), by, who)
