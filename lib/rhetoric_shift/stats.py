@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats as _sp
@@ -68,11 +69,17 @@ def wilson_interval(k: int, n: int, level: float = LEVEL) -> tuple[float, float]
     """Wilson score interval of the share ``k / n``; (nan, nan) when ``n`` is 0."""
     if n <= 0:
         return math.nan, math.nan
-    z = float(_sp.norm.ppf((1 + level) / 2))
+    z = _z(level)
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@lru_cache(maxsize=16)
+def _z(level: float) -> float:
+    # scipy's ppf costs tens of microseconds: a grid of actors x periods asks for the same z thousands of times.
+    return float(_sp.norm.ppf((1 + level) / 2))
 
 
 def share_difference_interval(k1: int, n1: int, k2: int, n2: int, level: float = LEVEL) -> tuple[float, float]:
