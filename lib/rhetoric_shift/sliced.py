@@ -76,13 +76,16 @@ def narrowed(current: tuple, wanted: tuple) -> tuple:
     return (-(2**62),) if isinstance(current[0], int) else ("\0",)
 
 
+def _memo_key(name: str, s: Slice, args: tuple, kwargs: dict) -> tuple:
+    return (name, s.filters, args, tuple(sorted(kwargs.items())))
+
+
 def memo(fn):
     """Remember ``fn(slice, *args)`` per store, filters and arguments; hand back a copy of a frame."""
 
     @wraps(fn)
     def wrapper(s: Slice, *args, **kwargs):
-        key = (fn.__name__, s.filters, args, tuple(sorted(kwargs.items())))
-        found = s.store.memo(key, lambda: fn(s, *args, **kwargs))
+        found = s.store.memo(_memo_key(fn.__name__, s, args, kwargs), lambda: fn(s, *args, **kwargs))
         return found.copy() if isinstance(found, pd.DataFrame) else found
 
     return wrapper
@@ -343,21 +346,38 @@ def _about_rows(s: Slice, wanted: Sequence[str], by: str, who: str) -> tuple[str
 
 CLUSTERS = ("SELECT t, period, dup_group, sum(tone) AS s_tone, sum(stance) AS s_stance, count(*) AS m FROM ({rows}) "
             "GROUP BY t, period, dup_group")
+STATS_SQL = ("WITH means AS (SELECT t, period, sum(s_tone) / sum(m) AS mt, sum(s_stance) / sum(m) AS ms FROM clusters "
+             "GROUP BY t, period) "
+             "SELECT c.t, c.period, sum(c.m) AS n, count(*) AS g, any_value(means.mt) AS mean_tone, "
+             "sum((c.s_tone - c.m * means.mt) ^ 2) AS resid_tone, any_value(means.ms) AS mean_stance, "
+             "sum((c.s_stance - c.m * means.ms) ^ 2) AS resid_stance FROM clusters c JOIN means USING (t, period) "
+             "GROUP BY c.t, c.period")
+ARRAYS_SQL = ("WITH sizes AS (SELECT t, period, count(*) AS g FROM clusters WHERE period IN ({marks}) GROUP BY t, period) "
+              "SELECT c.t, c.period, c.s_tone, c.s_stance, c.m FROM clusters c JOIN sizes USING (t, period) WHERE sizes.g <= ? "
+              "ORDER BY c.t, c.period, c.dup_group")
 
 
 @memo
 def _target_stats(s: Slice, wanted: tuple[str, ...], by: str, who: str) -> pd.DataFrame:
     """Per target and period: statements ``n``, remarks ``g``, and of tone and stance the ``mean_*`` and the squared
     cluster residuals ``resid_*``, exactly (the sufficient statistics of ``stats.mean_interval_from``)."""
+    return _target_clusters(s, wanted, by, who, ())[0]
+
+
+def _target_clusters(s: Slice, wanted: tuple[str, ...], by: str, who: str, periods: tuple[int, ...]
+                     ) -> tuple[pd.DataFrame, dict[tuple[str, int], pd.DataFrame]]:
+    """``_target_stats``, and each remark's sums of tone and stance and its size (``[s_tone, s_stance, m]``, in
+    ``dup_group`` order) per target and period of ``periods`` where the period holds at most
+    ``stats.MAX_PERM_CLUSTERS`` remarks (more are tested with Welch): one scan of the table for both."""
     if not wanted:
-        return pd.DataFrame(columns=["t", "period", "n", "g", "mean_tone", "resid_tone", "mean_stance", "resid_stance"])
+        return pd.DataFrame(columns=["t", "period", "n", "g", "mean_tone", "resid_tone", "mean_stance", "resid_stance"]), {}
     rows, params = _about_rows(s, wanted, by, who)
-    sql = (f"WITH clusters AS ({CLUSTERS.format(rows=rows)}), "
-           "means AS (SELECT t, period, sum(s_tone) / sum(m) AS mt, sum(s_stance) / sum(m) AS ms FROM clusters GROUP BY t, period) "
-           "SELECT c.t, c.period, sum(c.m) AS n, count(*) AS g, any_value(means.mt) AS mean_tone, "
-           "sum((c.s_tone - c.m * means.mt) ^ 2) AS resid_tone, any_value(means.ms) AS mean_stance, "
-           "sum((c.s_stance - c.m * means.ms) ^ 2) AS resid_stance FROM clusters c JOIN means USING (t, period) GROUP BY c.t, c.period")
-    return _sql(s, sql, params)
+    queries = [(STATS_SQL, [])]
+    if periods:
+        queries.append((ARRAYS_SQL.format(marks=", ".join("?" * len(periods))), [int(p) for p in periods] + [stats.MAX_PERM_CLUSTERS]))
+    found = s.store._queries([(f"CREATE TEMP TABLE clusters AS {CLUSTERS.format(rows=rows)}", params)], queries)
+    arrays = found[1] if periods else found[0].iloc[:0]
+    return found[0], {(str(t), int(p)): g[["s_tone", "s_stance", "m"]] for (t, p), g in arrays.groupby(["t", "period"])}
 
 
 def _cluster_stats(s: Slice, wanted: tuple[str, ...], target: str, measure: str, by: str, who: str) -> dict[int, dict]:
@@ -372,18 +392,10 @@ def _cluster_stats(s: Slice, wanted: tuple[str, ...], target: str, measure: str,
 
 @memo
 def _cluster_arrays(s: Slice, wanted: tuple[str, ...], by: str, who: str, periods: tuple[int, ...]) -> dict[tuple[str, int], pd.DataFrame]:
-    """Each remark's sums of tone and stance and its size (``[s_tone, s_stance, m]``, in ``dup_group`` order) per target and
-    period of ``periods``, where the period holds at most ``stats.MAX_PERM_CLUSTERS`` remarks (more are tested with Welch)."""
-    if not (wanted and periods):
-        return {}
-    rows, params = _about_rows(s, wanted, by, who)
-    marks = ", ".join("?" * len(periods))
-    sql = (f"WITH clusters AS ({CLUSTERS.format(rows=rows)} HAVING period IN ({marks})), "
-           "sizes AS (SELECT t, period, count(*) AS g FROM clusters GROUP BY t, period) "
-           "SELECT c.t, c.period, c.s_tone, c.s_stance, c.m FROM clusters c JOIN sizes USING (t, period) WHERE sizes.g <= ? "
-           "ORDER BY c.t, c.period, c.dup_group")
-    out = _sql(s, sql, params + [int(p) for p in periods] + [stats.MAX_PERM_CLUSTERS])
-    return {(str(t), int(p)): g[["s_tone", "s_stance", "m"]] for (t, p), g in out.groupby(["t", "period"])}
+    """The remarks' sums of ``_target_clusters``; its statistics are remembered as ``_target_stats`` on the way."""
+    found, arrays = _target_clusters(s, wanted, by, who, periods)
+    s.store.memo(_memo_key("_target_stats", s, (wanted, by, who), {}), lambda: found)
+    return arrays
 
 
 @memo
@@ -451,8 +463,8 @@ def _change_rows(s: Slice, wanted: tuple[str, ...], target: str, measure: str, b
             numbers = compare.salience_change_numbers(named.get(a, 0), totals.get(a, 0), named.get(b, 0), totals.get(b, 0))
             records.append({"target": target, "measure": measure, "from_period": a, "to_period": b, "pair": pair, **numbers})
         return records
+    arrays = _cluster_arrays(s, wanted, by, who, periods)  # first: it leaves the statistics remembered, one scan for both
     sums = _cluster_stats(s, wanted, target, measure, by, who)
-    arrays = _cluster_arrays(s, wanted, by, who, periods)
     for a, b, pair in pairs:
         seed = compare._seed(random_state, target, measure, a, b)
         xa, xb = (arrays.get((target, p)) for p in (a, b))
@@ -541,7 +553,8 @@ def _whole_rows(s: Slice, keys: pd.DataFrame, columns: Sequence[str] = ROW_COLUM
     drill-down never holds every text of a large table at once.
     """
     ids = [str(i) for i in keys["statement_id"]]
-    found = _sql(s, f"SELECT {', '.join(columns)} FROM {DuckStore.VIEW} WHERE list_contains(?::VARCHAR[], statement_id)", [ids])
+    # A semi-join on the ids (a hash table), not list_contains: that compares every row with every id.
+    found = _sql(s, f"SELECT {', '.join(columns)} FROM {DuckStore.VIEW} WHERE statement_id IN (SELECT UNNEST(?::VARCHAR[]))", [ids])
     found = found.set_index("statement_id", drop=False).reindex(ids).reset_index(drop=True)
     for name in LISTS:
         if name in found and name in keys:

@@ -327,6 +327,16 @@ class DuckStore(Store):
         finally:
             cur.close()
 
+    def _queries(self, setup: Sequence[tuple[str, list]], queries: Sequence[tuple[str, list]]) -> list[pd.DataFrame]:
+        """Run ``setup`` statements (e.g. a TEMP table several questions share), then answer ``queries``, on one cursor."""
+        cur = self.cursor()
+        try:
+            for sql, params in setup:
+                cur.execute(sql, params)
+            return [cur.execute(sql, params).df() for sql, params in queries]
+        finally:
+            cur.close()  # its TEMP tables go with it
+
     @staticmethod
     def _where(filters: Filters) -> tuple[str, list]:
         """A WHERE clause with ``?`` for every value and the values in order."""
