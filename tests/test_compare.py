@@ -6,6 +6,7 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import SEEDS, make_table
 
@@ -470,3 +471,15 @@ def test_tested_periods_are_the_latest_few_and_say_so():
     assert f"latest {compare.MAX_TESTED_PERIODS} of 79 periods (2019–2024)" in note
     assert compare.tested_periods([2017, 2014, 2016]) == [2014, 2016, 2017]
     assert compare.tested_note([2014, 2016, 2017], [2014, 2016, 2017]) == ""
+
+
+def test_a_warning_shared_by_many_periods_is_one_line():
+    # Five years of one outlet, one document each in 1946-1948 and 1950, two documents in 1951.
+    comp = pd.DataFrame({"period": [1946, 1947, 1948, 1950, 1951], "n_statements": [3, 3, 3, 3, 6],
+                         "n_documents": [1, 1, 1, 1, 2], "n_outlets": [1] * 5, "outlets": ["UN"] * 5})
+    assert compare.composition_warnings(comp) == [
+        "4 periods (1946–1948, 1950) rest on one document each (UN): their numbers describe those documents, not the periods.",
+        "1951 rests on one outlet (UN).",
+    ]
+    assert compare.composition_summary(comp) == "5 periods (1946–1948, 1950–1951): 6 documents, 1 outlet (UN)"
+    assert compare.period_runs([2017]) == "2017" and compare.period_runs(["RUS", "USA"]) == "RUS, USA"

@@ -169,20 +169,63 @@ def composition_warnings(comp: pd.DataFrame) -> list[str]:
     A period with no statements, resting on one document or on one outlet; periods whose outlets
     differ, since a difference between periods may then be a difference between outlets.
     """
-    out = []
+    # The same warning for many periods (79 years of one UN outlet) is one line naming them, not one line each.
+    found: dict[tuple[str, str], list] = {}
     for row in comp.to_dict("records"):
-        if row["n_statements"] == 0:
-            out.append(f"{row['period']} has no counted statements.")
-        elif row["n_documents"] == 1:
-            out.append(f"{row['period']} rests on one document ({row['outlets']}): its numbers describe that document, not the period.")
-        elif row["n_outlets"] == 1:
-            out.append(f"{row['period']} rests on one outlet ({row['outlets']}).")
+        kind = ("empty" if row["n_statements"] == 0 else "document" if row["n_documents"] == 1
+                else "outlet" if row["n_outlets"] == 1 else None)
+        if kind:
+            found.setdefault((kind, row["outlets"]), []).append(row["period"])
+    out = []
+    for (kind, outlets), periods in found.items():
+        if len(periods) < MANY_PERIODS:
+            for period in periods:
+                out.append({"empty": f"{period} has no counted statements.",
+                            "document": f"{period} rests on one document ({outlets}): its numbers describe that document, not the period.",
+                            "outlet": f"{period} rests on one outlet ({outlets})."}[kind])
+            continue
+        named = f"{len(periods)} periods ({period_runs(periods)})"
+        out.append({"empty": f"{named} have no counted statements.",
+                    "document": f"{named} rest on one document each ({outlets}): their numbers describe those documents, "
+                    "not the periods.",
+                    "outlet": f"{named} rest on one outlet each ({outlets})."}[kind])
     present = [r for r in comp.to_dict("records") if r["n_statements"]]
     if len({r["outlets"] for r in present}) > 1:
-        listed = "; ".join(f"{r['period']}: {r['outlets']}" for r in present)
+        by_outlets: dict[str, list] = {}
+        for r in present:
+            by_outlets.setdefault(r["outlets"], []).append(r["period"])
+        listed = "; ".join(f"{period_runs(ps)}: {outlets}" for outlets, ps in by_outlets.items())
         out.append(f"The periods come from different outlets ({listed}): a difference between periods may be a "
                    "difference between outlets. Compare within one outlet with the Outlets filter.")
     return out
+
+
+MANY_PERIODS = 3  # from this many periods sharing a warning, one line names them all
+
+
+def period_runs(periods: Sequence) -> str:
+    """Periods as runs of consecutive years: [1946, 1947, 1948, 1950] -> "1946–1948, 1950" (other labels listed as they are)."""
+    if not all(isinstance(p, (int, np.integer)) for p in periods):
+        return ", ".join(map(str, periods))
+    ps, runs = sorted(int(p) for p in periods), []
+    start = prev = ps[0]
+    for p in ps[1:] + [None]:
+        if p is not None and p == prev + 1:
+            prev = p
+            continue
+        runs.append(str(start) if start == prev else f"{start}–{prev}")
+        if p is not None:
+            start = prev = p
+    return ", ".join(runs)
+
+
+def composition_summary(comp: pd.DataFrame) -> str:
+    """All periods of ``comp`` in one line: "79 periods (1946–2024): 10,952 documents, 1 outlet (UN General Assembly)"."""
+    outlets = sorted({o for line in comp["outlets"] for o in str(line).split(", ") if o})
+    shown = ", ".join(outlets[:5]) + (f" and {len(outlets) - 5} more" if len(outlets) > 5 else "")
+    docs = int(comp["n_documents"].sum())
+    return (f"{len(comp)} periods ({period_runs(list(comp['period']))}): {docs:,} document{'s' * (docs != 1)}, "
+            f"{len(outlets)} outlet{'s' * (len(outlets) != 1)}" + (f" ({shown})" if outlets else ""))
 
 
 # --- salience and measures --------------------------------------------------------------------

@@ -255,7 +255,13 @@ def card_numbers(card: Any, target: str) -> list[str]:
 def composition(comp: pd.DataFrame) -> None:
     """What stands behind each period (documents, outlets) in one caption, and a warning when a
     period rests on one document or outlet, or the periods' outlets differ."""
-    st.caption("Behind each period: " + escape_markdown("; ".join(query.composition_lines(comp))))
+    lines = query.composition_lines(comp)
+    if len(lines) <= compare.MAX_TESTED_PERIODS:
+        st.caption("Behind each period: " + escape_markdown("; ".join(lines)))
+    else:  # 79 lines would push the page's answer off a phone's screen: one line, the rest on request
+        st.caption("Behind the periods: " + escape_markdown(compare.composition_summary(comp)))
+        with st.expander("Documents and outlets behind each period"):
+            st.caption(escape_markdown("; ".join(lines)))
     for line in query.composition_warnings(comp):
         st.warning(escape_markdown(line), icon=":material/warning:")
 
