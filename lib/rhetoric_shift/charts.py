@@ -33,7 +33,8 @@ SEQUENTIAL = "Viridis"
 DIVERGING = "RdBu"
 EMPTY_CELL = "#D9D9D9"
 CELL_PX = 64  # height of one heatmap row, and a little more than a cell marker
-GRID_WIDTH_PX = 900  # the width a grid's columns may share before their cells shrink (a laptop's page)
+GRID_WIDTH_PX = 340  # the width a grid's columns may share before their cells shrink: a 390 px phone's plot area, so
+# labelled cells never overlap there (markers keep their pixel size when the page is narrower than the grid)
 MIN_CELL_PX = 14
 LABELLED_CELL_PX = 48  # below this, a cell has no room for its numbers: they are in its hover and the CSV
 
