@@ -142,6 +142,30 @@ def test_options_out_of_range_are_one_line(corpus, tmp_path, capsys, option, val
     assert not (tmp_path / "t.parquet").exists()
 
 
+@pytest.mark.parametrize("option", ["--manifest", "--targets", "--speakers"])
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda folder: os.mkfifo(folder / "x.toml"), "is not a regular file (a FIFO or a device)"),  # opening it would block
+        (lambda folder: (folder / "x.toml").mkdir(), "is a folder; give the"),
+        (lambda folder: (folder / "x.toml").write_text("a = " + "[" * 50_000 + "]" * 50_000), "not usable TOML (nested too deeply)"),
+        (lambda folder: (folder / "x.toml").write_bytes(b"label = \"Gen\xe8ve\"\n"), "is not UTF-8 text; save it as UTF-8"),
+        (lambda folder: (folder / "x.toml").write_bytes(b"#" * ((16 << 20) + 1)), "is larger than 16 MB"),
+    ],
+    ids=["fifo", "folder", "nested", "latin-1", "huge"],
+)
+def test_a_toml_option_that_is_no_usable_file_is_one_line(corpus, tmp_path, capsys, option, make, message):
+    make(tmp_path)
+    status, _, err = run_cli(["build", corpus, "--out", tmp_path / "t.parquet", option, tmp_path / "x.toml"], capsys)
+    assert_one_line_error(status, err, f"error: {tmp_path / 'x.toml'}: ", message)
+
+
+def test_a_device_as_the_manifest_is_refused_before_it_is_read(corpus, tmp_path, capsys):
+    # /dev/zero never ends: read whole, it would take all the memory there is
+    status, _, err = run_cli(["build", corpus, "--out", tmp_path / "t.parquet", "--manifest", "/dev/zero"], capsys)
+    assert_one_line_error(status, err, "error: /dev/zero: is not a regular file (a FIFO or a device); give the manifest as a TOML file")
+
+
 def test_a_missing_option_is_one_line_without_the_usage_text(capsys):
     status, _, err = run_cli(["compare", "x.parquet", "--target", "Ukraine"], capsys)
     assert_one_line_error(status, err, "the following arguments are required: --periods")
