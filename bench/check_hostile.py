@@ -54,6 +54,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LIB = ROOT / "lib"
+MEMORY_LIMIT = 4_000_000_000  # bytes of address space per command (an enriched build of the seeds needs well under it)
 TIMEOUT = 90  # seconds per case; the pattern that hung the build was still running after 120 s
 
 SPEECH = "Sergey Lavrov: We are ready for dialogue with Ukraine, and the sanctions must end.\n"
@@ -102,6 +103,8 @@ def _command(args: list[str], hook: str | None) -> list[str]:
     cmd = [sys.executable, "-m", "rhetoric_shift", *args]
     if hook:
         cmd = [sys.executable, "-c", HOLD, hook, *args]
+    if shutil.which("prlimit"):  # a case that reads without end fails on its own, not the machine
+        cmd = ["prlimit", f"--as={MEMORY_LIMIT}", *cmd]
     if os.geteuid() == 0 and shutil.which("setpriv"):
         cmd = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *cmd]
     return cmd
@@ -590,11 +593,22 @@ def cases() -> list[Case]:
              built(("skipped", "more members", "only the first 5000"), table=docs("good_2016"))),
         Case("zip bomb: ratio 1000:1", lambda f: build_args(zipped(f, [("zeros.txt", " " * (16 << 20))])),
              built(("skipped", "zeros.txt", "compression ratio"), table=docs("good_2016"))),
+        Case("zip bomb: 300 members of 1 MiB (whole-archive ratio)", lambda f: build_args(zipped(f, [(f"m{i:03}.txt", " " * (1 << 20)) for i in range(300)])),
+             built(("skipped", "more members)", "zip bomb"), table=docs("good_2016"))),
+        # lexicons and manifests that are no usable file
+        Case("--manifest /dev/zero", lambda f: build_args(corpus(f), extra=("--manifest", "/dev/zero", "--no-enrich")), one_line_error("/dev/zero", "not a regular file")),
+        Case("--manifest a FIFO", lambda f: (corpus(f), os.mkfifo(f / "m.toml"))[0] and build_args(f / "corpus", extra=("--manifest", f / "m.toml", "--no-enrich")),
+             one_line_error("m.toml", "not a regular file")),
+        Case("--targets nested 100,000 deep", lambda f: (corpus(f), (f / "x.toml").write_text("a = " + "[" * 100_000 + "]" * 100_000))[0]
+             and build_args(f / "corpus", extra=("--targets", f / "x.toml")), one_line_error("x.toml", "nested too deeply")),
+        Case("manifest.toml in a folder nested 100,000 deep", lambda f: (corpus(f), (f / "corpus" / "manifest.toml").write_text("a = " + "[" * 100_000 + "]" * 100_000))[0]
+             and build_args(f / "corpus"), one_line_error("manifest.toml", "nested too deeply")),
         # signals, with a previous table and report in place
         _signal_case("SIGINT during the build", "build", signal.SIGINT),
         _signal_case("SIGTERM during the build", "build", signal.SIGTERM),
         _signal_case("SIGINT during the write", "write", signal.SIGINT),
         _signal_case("SIGTERM during the write", "write", signal.SIGTERM),
+        _signal_case("SIGHUP during the write (terminal closed)", "write", signal.SIGHUP),
         Case("SIGTERM during the build of a zip", _zip_with_prior_table,
              one_line_error("stopped by SIGTERM", status=143, table_written=None), outputs=(), hook="build", signum=signal.SIGTERM, needs_table=True),
         # names that could forge output

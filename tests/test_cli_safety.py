@@ -173,7 +173,7 @@ def test_a_missing_option_is_one_line_without_the_usage_text(capsys):
 
 # --- Signals and pipes: a real process ----------------------------------------------------------
 
-def _slow_build_process(tmp_path, corpus) -> subprocess.Popen:
+def _slow_build_process(tmp_path, corpus, preexec_fn=None) -> subprocess.Popen:
     """The command line with a build that waits, so a signal surely arrives during the build."""
     script = textwrap.dedent(f"""
         import sys, time
@@ -186,10 +186,11 @@ def _slow_build_process(tmp_path, corpus) -> subprocess.Popen:
         from rhetoric_shift.cli import main
         sys.exit(main(["build", {str(corpus)!r}, "--out", {str(tmp_path / 't.parquet')!r}]))
     """)
-    return subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=preexec_fn)
 
 
-@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_a_signal_during_the_build_prints_one_line(corpus, tmp_path, signum, status):
     process = _slow_build_process(tmp_path, corpus)
     assert process.stdout.readline() == "building\n"
@@ -198,6 +199,48 @@ def test_a_signal_during_the_build_prints_one_line(corpus, tmp_path, signum, sta
     assert process.returncode == status
     assert err == f"error: stopped by {signal.Signals(signum).name} before finishing; run the command again\n"
     assert not (tmp_path / "t.parquet").exists()
+
+
+def test_an_ignored_sighup_stays_ignored(corpus, tmp_path):
+    # under nohup a closed terminal must not stop the build
+    process = _slow_build_process(tmp_path, corpus, preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    assert process.stdout.readline() == "building\n"
+    process.send_signal(signal.SIGHUP)
+    with pytest.raises(subprocess.TimeoutExpired):
+        process.wait(timeout=1)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 143 and "SIGTERM" in err
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_signal_during_the_write_leaves_the_previous_table_and_report(corpus, tmp_path, signum, status):
+    out = tmp_path / "t.parquet"
+    assert main(["build", str(corpus), "--out", str(out), "--no-enrich", "--quiet"]) == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    assert set(before) == {"t.parquet", "t.build.json"}
+    # the new table is written to its temporary name, then the command waits before the rename
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(LIB)!r})
+        import pyarrow.parquet as pq
+        real = pq.write_table
+        def held(*args, **kwargs):
+            real(*args, **kwargs)
+            print("written", flush=True)
+            time.sleep(60)
+        pq.write_table = held
+        from rhetoric_shift.cli import main
+        sys.exit(main(["build", {str(corpus)!r}, "--out", {str(out)!r}, "--no-enrich", "--quiet"]))
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "written\n"
+    assert any(p.name.startswith(".t.parquet.tmp-") for p in tmp_path.iterdir())
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == status
+    assert err == f"error: stopped by {signal.Signals(signum).name} before finishing; run the command again\n"
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before  # no leftover, nothing replaced
 
 
 def test_compare_into_a_closed_pipe_is_quiet(tmp_path):
