@@ -515,6 +515,12 @@ def _name_escaped(run: Run) -> str | None:
     return None if run.out_line("used", "corpus/evil") else "the name's line was split in two"
 
 
+def _latin1_name(folder: Path) -> list[str]:
+    inp = plain(folder)
+    (inp / os.fsdecode(b"Gen\xe8ve_2016.txt")).write_text(GOOD_2016)  # a Latin-1 name, as old archives unpack
+    return build_args(inp)
+
+
 def _compare(folder: Path) -> list[str]:
     return ["compare", str(SHARED["table"]), "--target", "Ukraine", "--periods", "2014", "2017"]
 
@@ -613,6 +619,8 @@ def cases() -> list[Case]:
              one_line_error("stopped by SIGTERM", status=143, table_written=None), outputs=(), hook="build", signum=signal.SIGTERM, needs_table=True),
         # names that could forge output
         Case("file name with a line break and an escape code", _hostile_name, _name_escaped),
+        Case("file name that is not UTF-8 (Latin-1 'Genève')", _latin1_name, built(("ve_2016.txt",), table=lambda df: None if "good_2016" in set(df["doc_id"]) else "good_2016 missing")),
+        Case("--out a name that is not UTF-8", lambda f: build_args(corpus(f), out=os.fsdecode(b"Gen\xe8ve.parquet")), one_line_error("Gen\\xe8ve.parquet", "not valid UTF-8")),
         Case("input path with a line break", lambda f: build_args(f / "no\nwhere"), one_line_error("no\\nwhere: no such file")),
         # pipes
         Case("compare into a closed pipe (| head)", _compare, _quiet, outputs=(), pipe_closed=True, needs_table=True),
@@ -637,6 +645,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=3, help="cases run at once (default 3)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     args = parser.parse_args()
+    sys.stdout.reconfigure(errors="backslashreplace")  # a case's message may hold a file name that is not UTF-8
     selected = [c for c in cases() if not args.only or args.only.lower() in c.name.lower()]
     base = Path(tempfile.mkdtemp(prefix="rhetoric-shift-hostile-"))
     base.chmod(0o755)

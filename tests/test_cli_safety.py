@@ -15,6 +15,7 @@ import pytest
 from conftest import ROOT, make_table
 from rhetoric_shift import build, read
 from rhetoric_shift.cli import main
+from rhetoric_shift.errors import one_line
 
 LIB = ROOT / "lib"
 SPEECH = "Sergey Lavrov: We are ready for dialogue with Ukraine.\n"
@@ -107,6 +108,19 @@ def test_out_in_a_place_that_cannot_be_written(corpus, tmp_path, capsys, monkeyp
     monkeypatch.setattr(read.os, "access", lambda path, mode: False if str(path) == str(locked) else real_access(path, mode))
     status, _, err = run_cli(["build", corpus, "--out", locked / "sub" / "t.parquet", "--no-enrich"], capsys)
     assert_one_line_error(status, err, f"cannot be written: no permission to write in {locked}; choose a writable place")
+
+
+def test_an_out_name_that_is_not_utf8_is_one_line(corpus, tmp_path, capsys):
+    out = tmp_path / os.fsdecode(b"Gen\xe8ve.parquet")  # a Latin-1 name: Parquet cannot be opened by it
+    status, _, err = run_cli(["build", corpus, "--out", out, "--no-enrich"], capsys)
+    assert_one_line_error(status, err, f"error: {tmp_path}/Gen\\xe8ve.parquet: the name is not valid UTF-8", "give --out a UTF-8 name")
+    status, _, err = run_cli(["compare", out, "--target", "Ukraine", "--periods", "2014", "2017"], capsys)
+    assert_one_line_error(status, err, "Gen\\xe8ve.parquet: the name is not valid UTF-8", "give the table a UTF-8 name")
+
+
+def test_one_line_shows_control_characters_and_undecodable_bytes_escaped():
+    assert one_line("fine: Genève") == "fine: Genève"
+    assert one_line("a\nb\r\x1b[31m\u2028" + os.fsdecode(b"\xe8")) == "a\\nb\\r\\x1b[31m\\u2028\\xe8"
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write in read-only folders")

@@ -177,6 +177,7 @@ def run_build(args: argparse.Namespace) -> int:
     from rhetoric_shift.engine import make_engine
     from rhetoric_shift.read import check_output
 
+    _check_utf8_name(args.out, "--out")
     inputs = args.inputs or [DEFAULT_INPUT]
     if not args.inputs and not DEFAULT_INPUT.is_dir():
         raise InputError(DEFAULT_INPUT, "no inputs given and no seeds/ folder here; name the files or folders to build")
@@ -219,6 +220,14 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_utf8_name(path: Path, what: str) -> None:
+    """Parquet files are opened by name in UTF-8: a name with other bytes (a Latin-1 "è") cannot be."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(path, f"the name is not valid UTF-8, so the table cannot be opened by it; give {what} a UTF-8 name") from None
+
+
 def run_formats() -> int:
     from rhetoric_shift.formats import describe
 
@@ -234,6 +243,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
     if len(set(args.periods)) < 2:
         raise InputError(args.table, f"--periods needs two or more different years to compare, got {' '.join(map(str, args.periods))}")
+    _check_utf8_name(args.table, "the table")
     table = read_table(args.table)
     for flag, wanted, allowed in (("--actor", args.actor, actors(table)), ("--outlet", args.outlet, sources(table))):
         unknown = [w for w in wanted if w not in allowed]
