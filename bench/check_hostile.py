@@ -564,6 +564,8 @@ def cases() -> list[Case]:
         Case("--topics 0", lambda f: build_args(corpus(f), extra=("--topics", "0")), one_line_error("--topics")),
         Case("--random-state -1", lambda f: build_args(corpus(f), extra=("--random-state", "-1")), one_line_error("--random-state")),
         Case("--random-state 2**32", lambda f: build_args(corpus(f), extra=("--random-state", str(2**32))), one_line_error("--random-state")),
+        Case("the same folder given twice", lambda f: build_args(corpus(f), f / "corpus"), built(("used", "speech.txt"), table=docs("s"))),
+        Case("a file and its folder both given", lambda f: build_args(corpus(f) / "speech.txt", f / "corpus"), built(("used", "speech.txt"), table=docs("s"))),
         Case("a missing input path", lambda f: build_args(f / "nowhere"), one_line_error("no such file or folder")),
         # rows
         Case("JSONL period 1e999, date 20150101, format bogus", lambda f: rows_file(f, "rows.jsonl", [
