@@ -15,6 +15,7 @@ from collections import Counter
 
 from rhetoric_shift import stats
 from rhetoric_shift.compare import (
+    quote_line,
     MIN_N_FOR_INTERVAL,
     NO_DISTINCTIVE,
     changes,
@@ -339,7 +340,7 @@ def test_format_comparison_card():
     # 2014 has two measured remarks (0.2 and 0.4): a mean, too few for an interval
     assert "Tone      +0.30 (n=2, under" in text
     assert "“Ukraine has subscribed to the Minsk accords and must implement them.”" in text
-    assert "— Sergey Lavrov, TASS, undated (direct speech); rt:000004" in text
+    assert "— Sergey Lavrov, TASS, 2017 (no exact date) (direct speech); rt:000004" in text  # known by its period only
     assert "Changes (Benjamini-Hochberg" in text and "Salience 2014 → 2017" in text
     assert "From 2014 to 2017" in text and "Similarity of period centroids" in text
 
@@ -483,3 +484,10 @@ def test_a_warning_shared_by_many_periods_is_one_line():
     ]
     assert compare.composition_summary(comp) == "5 periods (1946–1948, 1950–1951): 6 documents, 1 outlet (UN)"
     assert compare.period_runs([2017]) == "2017" and compare.period_runs(["RUS", "USA"]) == "RUS, USA"
+
+
+def test_a_quote_without_a_date_is_placed_by_its_period():
+    base = {"text": "We are ready.", "speaker": "Sergey Lavrov", "source": "UN General Debate", "kind": "direct"}
+    assert quote_line({**base, "date": "", "period": 2017})[1] == "— Sergey Lavrov, UN General Debate, 2017 (no exact date) (direct speech)"
+    assert quote_line({**base, "date": "2017-09-21", "period": 2017})[1].endswith("2017-09-21 (direct speech)")
+    assert quote_line({**base, "date": "", "period": None})[1].endswith("undated (direct speech)")

@@ -701,13 +701,14 @@ def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:
     return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
-QUOTE_COLUMNS = ["statement_id", "text", "speaker", "source", "date", "kind", "similarity"]
+QUOTE_COLUMNS = ["statement_id", "text", "speaker", "source", "date", "period", "kind", "similarity"]
 
 
 def _quote_frame(records: list[dict]) -> pd.DataFrame:
     out = [{"statement_id": str(r["statement_id"]), "text": str(r["text"]),
             "speaker": "" if pd.isna(r["speaker"]) else str(r["speaker"]), "source": str(r["source"]),
             "date": "" if pd.isna(r["date"]) else pd.Timestamp(r["date"]).date().isoformat(),
+            "period": None if pd.isna(r.get("period")) else int(r["period"]),
             "kind": str(r["kind"]), "similarity": float(r["similarity"])} for r in records]
     return pd.DataFrame(out, columns=QUOTE_COLUMNS)
 
@@ -722,7 +723,9 @@ def quote_line(q: dict) -> tuple[str, str]:
     2017-01-17 (direct speech)"); a paraphrase never does: "RT, paraphrasing Sergey Lavrov: Lavrov
     notes that …" with "(reported speech: the outlet's words)". Other kinds name their kind.
     """
-    speaker, source, date = q.get("speaker") or "an unnamed speaker", q.get("source") or "an unnamed outlet", q.get("date") or "undated"
+    speaker, source = q.get("speaker") or "an unnamed speaker", q.get("source") or "an unnamed outlet"
+    # a speech known only by its year (a UN session) is placed by its period, not called undated
+    date = q.get("date") or (f"{q['period']} (no exact date)" if q.get("period") is not None and not pd.isna(q.get("period")) else "undated")
     text, kind = str(q["text"]), str(q.get("kind", ""))
     if kind == "direct":
         words = text if text[:1] in "\"“«" else f"“{text}”"
