@@ -169,7 +169,7 @@ def apply_models(models: EnrichModels, batch: pd.DataFrame) -> pd.DataFrame:
     stance_lexicon = _bundled_stance_lexicon()
     words = [tokenize(t) for t in texts]  # tokenised once: stems (topics, duplicates) and stance terms read these
     stems = [content_stems_of(w) for w in words]
-    out["targets"] = models.lexicon.tag_many(texts)
+    out["targets"] = models.lexicon.tag_many(texts, words)
     out["context_targets"] = context_targets(out) if len(out) else []
     out["tone"] = tone(texts)
     matches = [stance_matches(t, stance_lexicon, w) for t, w in zip(texts, words)]  # found once, for both stance columns
