@@ -12,7 +12,7 @@ table with the segmentation columns, e.g. a 5% sample of documents of a built UN
 table): CPU seconds of this process (``time.process_time``), split by the column each call
 fills, in µs per statement, the median of ``--runs`` runs. With ``--before REV`` the same
 timings run first on the library of git revision ``REV`` (in a subprocess), and the table shows
-both and their ratio.
+both and their ratio, and whether the two outputs are equal, column by column, row by row.
 
     PYTHONPATH=lib python3 bench/bench_enrich.py --columns /tmp/sample.parquet --runs 3 --before main
 """
@@ -60,12 +60,13 @@ def _takes_words(lexicon) -> bool:
     return "words" in inspect.signature(lexicon.tag_many).parameters
 
 
-def column_times(path: Path, runs: int) -> dict:
+def column_times(path: Path, runs: int, save: Path | None = None) -> dict:
     """Median µs per statement of each column of ``apply_models`` over ``runs`` runs on the table at ``path``.
 
     Each run times the steps of ``apply_models`` one after the other, in its order and with its
     arguments (each over the whole table), then ``apply_models`` itself; "other" is the difference
-    (copying the frame, assigning columns).
+    (copying the frame, assigning columns). ``save``: where to pickle the output of the last
+    ``apply_models``.
     """
     import pandas as pd
 
@@ -99,11 +100,13 @@ def column_times(path: Path, runs: int) -> dict:
         timed("topics", lambda: enrich._fill_topics(out, models.topics, texts, stems))
         timed("dup terms", lambda: [enrich.term_codes(s) for s in stems])
         start = clock()
-        enrich.apply_models(models, table)
+        applied = enrich.apply_models(models, table)
         total = clock() - start
         row["other"] = total - sum(row.values())
         row["apply_models, all of it"] = total
         runs_out.append(row)
+    if save is not None:
+        applied.to_pickle(save)
     n = len(table)
     return {
         "statements": n,
@@ -113,7 +116,7 @@ def column_times(path: Path, runs: int) -> dict:
     }
 
 
-def before_times(rev: str, path: Path, runs: int) -> dict:
+def before_times(rev: str, path: Path, runs: int, save: Path) -> dict:
     """``column_times`` on the library of git revision ``rev`` (extracted to a temporary folder)."""
     with tempfile.TemporaryDirectory(prefix="bench_enrich_") as tmp:
         archive = Path(tmp) / "lib.tar"
@@ -121,14 +124,36 @@ def before_times(rev: str, path: Path, runs: int) -> dict:
         with tarfile.open(archive) as tar:
             tar.extractall(tmp)
         env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "lib")}
-        done = subprocess.run([sys.executable, __file__, "--columns", str(path), "--runs", str(runs), "--json"],
+        done = subprocess.run([sys.executable, __file__, "--columns", str(path), "--runs", str(runs), "--json", "--save", str(save)],
                               env=env, check=True, capture_output=True, text=True)
         return json.loads(done.stdout)
 
 
+def differing_rows(a, b) -> dict[str, int]:
+    """For each column of two ``apply_models`` outputs, how many rows differ (exact equality; lists
+    compared as lists, missing values equal to missing values, floats by value and type)."""
+    import pandas as pd
+
+    def same(p, q) -> bool:
+        if isinstance(p, (list, tuple)) or hasattr(p, "tolist"):
+            return list(p) == list(q) if isinstance(q, (list, tuple)) or hasattr(q, "tolist") else False
+        if pd.isna(p) or pd.isna(q):
+            return bool(pd.isna(p) and pd.isna(q))
+        return p == q and type(p) is type(q)
+
+    if len(a) != len(b) or list(a.columns) != list(b.columns):
+        return {"(shape or columns)": max(len(a), len(b))}
+    return {c: sum(not same(p, q) for p, q in zip(a[c].tolist(), b[c].tolist())) for c in a.columns}
+
+
 def column_report(args: argparse.Namespace) -> None:
-    before = before_times(args.before, args.columns, args.runs) if args.before else None
-    after = column_times(args.columns, args.runs)
+    import pandas as pd
+
+    with tempfile.TemporaryDirectory(prefix="bench_enrich_out_") as tmp:
+        old_out, new_out = Path(tmp) / "before.pkl", Path(tmp) / "now.pkl"
+        before = before_times(args.before, args.columns, args.runs, old_out) if args.before else None
+        after = column_times(args.columns, args.runs, args.save or new_out)
+        differ = differing_rows(pd.read_pickle(old_out), pd.read_pickle(args.save or new_out)) if before else None
     if args.json:
         print(json.dumps(after))
         return
@@ -148,6 +173,10 @@ def column_report(args: argparse.Namespace) -> None:
     print("\nruns (apply_models, all of it, µs / statement): "
           + (f"{args.before}: {', '.join(f'{x:.0f}' for x in before['runs_us'])}; " if before else "")
           + f"now: {', '.join(f'{x:.0f}' for x in after['runs_us'])}")
+    if differ is not None:
+        bad = {c: n for c, n in differ.items() if n}
+        print(f"\nsame output as {args.before}: every one of {len(differ)} columns, {after['statements']:,} rows: "
+              + ("yes, no row differs" if not bad else "NO: " + ", ".join(f"{c} ({n:,} rows)" for c, n in bad.items())))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--columns", type=Path, help="time apply_models column by column on this statement table (Parquet)")
     parser.add_argument("--before", metavar="REV", help="with --columns: also time git revision REV's library")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--save", type=Path, help=argparse.SUPPRESS)  # where to pickle the last apply_models output
     args = parser.parse_args(argv)
     if args.columns is None:
         seed_runs(args)

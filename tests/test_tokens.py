@@ -37,3 +37,27 @@ def test_tokens_of_non_ascii_and_odd_white_space_equal_the_regex(text):
 @given(st.text(alphabet="aZq '’-_.,1\t\n\x1c\x85\u00a0é", max_size=40))
 def test_tokens_equal_the_regex_on_random_strings(text):
     assert tokenize(text) == regex_words(text)
+
+
+def test_gc_paused_runs_without_the_collector_and_restores_it():
+    import gc
+
+    from rhetoric_shift.tokens import gc_paused
+
+    @gc_paused
+    def state(fail: bool = False) -> bool:
+        if fail:
+            raise ValueError("boom")
+        return gc.isenabled()
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        assert state() is False and gc.isenabled()
+        with pytest.raises(ValueError):
+            state(fail=True)
+        assert gc.isenabled()  # resumed after an error too
+        gc.disable()
+        assert state() is False and not gc.isenabled()  # left off when it was off
+    finally:
+        gc.enable() if was else gc.disable()

@@ -8,9 +8,12 @@ verbs and boilerplate of news about diplomacy (``nltk.corpus.stopwords`` would n
 
 from __future__ import annotations
 
+import functools
+import gc
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import numpy as np
 from nltk.stem.snowball import SnowballStemmer
@@ -80,6 +83,31 @@ def stem(word: str) -> str:
             _STEM_CACHE.clear()  # bounded memory on an unbounded vocabulary
         s = _STEM_CACHE[word] = _STEMMER.stem(word)
     return s
+
+
+_F = TypeVar("_F", bound=Callable)
+
+
+def gc_paused(fn: _F) -> _F:
+    """``fn`` run with Python's cyclic garbage collector paused (reference counting still frees memory).
+
+    For the per-batch analysis: it makes millions of small lists (words, stems, terms) that form no
+    reference cycles, and the collector, triggered by their number, would rescan every live object
+    again and again for nothing. The collector is resumed afterwards, and left alone when it was
+    already off (a nested or concurrent call).
+    """
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        if not gc.isenabled():
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return run  # type: ignore[return-value]
 
 
 def content_words(text: str) -> list[str]:
