@@ -196,8 +196,30 @@ def test_fast_matcher_equals_the_single_regex_on_the_seeds(lexicon, seed_texts):
 )
 def test_fast_matcher_equals_the_single_regex_on_hard_strings(lexicon, text):
     from rhetoric_shift.targets import reference_tag
+    from rhetoric_shift.tokens import tokenize
 
     assert lexicon.tag(text) == reference_tag(lexicon, text)
+    assert lexicon.tag(text, tokenize(text)) == reference_tag(lexicon, text)  # the tokens a build shares
+
+
+def test_tagging_from_shared_tokens_equals_tagging_the_text(lexicon, seed_texts):
+    from rhetoric_shift.tokens import tokenize
+
+    texts = seed_texts + ["Syria's and Russia’s allies", "pro-Russia, anti-NATO and Kyiv-based", "Syria1 and 1Syria"]
+    assert lexicon.tag_many(texts, [tokenize(t) for t in texts]) == lexicon.tag_many(texts)
+
+
+def test_first_words_with_digits_are_found_from_shared_tokens(tmp_path: Path):
+    # "g20" is no token (tokens are letters only), so it is looked for in the text itself.
+    from rhetoric_shift.tokens import tokenize
+
+    path = tmp_path / "mine.toml"
+    path.write_text("[[target]]\nlabel = 'G20'\naliases = ['G20 summit', 'G20']\n"
+                    "[[target]]\nlabel = 'Ukraine'\naliases = ['Ukraine']\n", encoding="utf-8")
+    lexicon = load_lexicon(path)
+    for text, expected in [("At the G20 summit, Ukraine.", ["G20", "Ukraine"]), ("G200 and G20x and xG20", []),
+                           ("Ukraine-G20 talks", ["G20", "Ukraine"]), ("Ukraine2 and g20", ["G20"])]:
+        assert lexicon.tag(text, tokenize(text)) == lexicon.tag(text) == expected, text
 
 
 def test_fast_matcher_equals_the_single_regex_on_a_user_lexicon_with_patterns(tmp_path: Path, seed_texts):

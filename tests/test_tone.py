@@ -402,3 +402,27 @@ def test_stance_terms_from_shared_tokens_on_the_seeds():
     paragraphs = [para for t in texts for para in t.split("\n") if para.strip()]
     assert len(paragraphs) > 100
     assert [stance_matches(p, tokens=tokenize(p)) for p in paragraphs] == [stance_matches(p) for p in paragraphs]
+
+
+@pytest.mark.parametrize("text", [
+    # repeated words, a word inside longer words, words joined by hyphens and apostrophes, digits
+    "peace, peacekeeping and peace-building; peace's price: peace2peace and 'peace' - peace-",
+    "war warfare toward war's end; anti-war, war - war' war-'s 1war war",
+    "Russia’s and Russia's; the rivals’ threats, threat-threat and threats’",
+    "İstanbul: dialogue İ dialogue and DIALOGUE",  # the capital whose lower case is longer
+    "x y x-y y-x x'y x",
+])
+def test_word_spans_found_without_a_second_regex_pass_equal_the_regex_spans(text):
+    # Spans asked for in any order (a candidate term far into the text first, then its neighbours)
+    # equal those of the regular expression over the original text.
+    import random
+
+    from rhetoric_shift.stance import _WORD, _Tokens
+    from rhetoric_shift.tokens import tokenize
+
+    expected = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    for seed in range(5):
+        tokens = _Tokens(text, tokenize(text))
+        order = list(range(len(expected)))
+        random.Random(seed).shuffle(order)
+        assert {i: (tokens.start(i), tokens.end(i)) for i in order} == dict(enumerate(expected))

@@ -30,7 +30,7 @@ from rhetoric_shift.duplicates import DUP_TERMS, DuplicateFinder, term_codes
 from rhetoric_shift.params import is_int
 from rhetoric_shift.schema import conform_table, empty_table
 from rhetoric_shift.targets import Lexicon, context_targets, load_lexicon
-from rhetoric_shift.tokens import content_stems, content_stems_of, content_words, prime_stems, stem_table, tokenize
+from rhetoric_shift.tokens import content_stems, content_stems_of, content_words, gc_paused, prime_stems, stem_table, tokenize
 from rhetoric_shift.stance import _bundled_stance_lexicon, stance_matches, stance_score
 from rhetoric_shift.tone import target_stance, tone
 from rhetoric_shift.topics import TOO_SHORT, TOO_SHORT_LABEL, TopicModel
@@ -151,6 +151,7 @@ def fit_models(
     )
 
 
+@gc_paused
 def apply_models(models: EnrichModels, batch: pd.DataFrame) -> pd.DataFrame:
     """One batch of whole documents with its per-statement analysis columns filled.
 
@@ -169,7 +170,7 @@ def apply_models(models: EnrichModels, batch: pd.DataFrame) -> pd.DataFrame:
     stance_lexicon = _bundled_stance_lexicon()
     words = [tokenize(t) for t in texts]  # tokenised once: stems (topics, duplicates) and stance terms read these
     stems = [content_stems_of(w) for w in words]
-    out["targets"] = models.lexicon.tag_many(texts)
+    out["targets"] = models.lexicon.tag_many(texts, words)
     out["context_targets"] = context_targets(out) if len(out) else []
     out["tone"] = tone(texts)
     matches = [stance_matches(t, stance_lexicon, w) for t, w in zip(texts, words)]  # found once, for both stance columns

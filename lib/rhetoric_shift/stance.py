@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import compress, count
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -179,18 +180,28 @@ class _Tokens:
     spans; clause and sentence starts and capitals are looked up only around candidate terms.
 
     The words come from one ``findall`` over the lower-cased text (lower-casing changes no
-    offset and no letter class, except for the dotted capital I); the spans and the raw words
-    are worked out only when a candidate term needs them.
+    offset and no letter class, except for the dotted capital I). A word's span is worked out only
+    when a candidate term needs it (a second pass of the regular expression over the whole text
+    would cost more), by ``str.find`` on the lower-cased text:
+
+    - next to a word already placed: the text between two words holds no letter, and a word
+      starts and ends with one, so the first place the word is found after the end of the
+      previous one (the last place before the start of the next one) is where it stands;
+    - else: if the word occurs ``c`` times among the words before it, it is the ``c + 1``-th
+      place where it is found standing as a whole word (``_whole_word_at``).
     """
 
     def __init__(self, text: str, tokens: list[str] | None = None) -> None:
         self.text = text
         self._found: list[re.Match[str]] | None = None
+        self._starts: dict[int, int] = {}
         if "İ" not in text:  # the one letter whose lower case is longer (two code points)
             # ``tokens.tokenize`` is this very findall (its pattern is this one once ’ is made ')
-            words = tokens if tokens is not None else _WORD.findall(text.lower().replace("’", "'"))
+            self._lower = text.lower().replace("’", "'")
+            words = self._raw = tokens if tokens is not None else _WORD.findall(self._lower)
         else:
-            words = [m.group().lower().replace("’", "'") for m in self._matches()]
+            words = self._raw = [m.group().lower().replace("’", "'") for m in self._matches()]
+            self._starts = {i: m.start() for i, m in enumerate(self._matches())}
         self.words = [w[:-2] if w.endswith("'s") else w for w in words] if "'" in text or "’" in text else words
 
     def _matches(self) -> list[re.Match[str]]:
@@ -202,16 +213,37 @@ class _Tokens:
         return len(self.words)
 
     def start(self, i: int) -> int:
-        return self._matches()[i].start()
+        starts = self._starts
+        at = starts.get(i)
+        if at is None:
+            raw, lower = self._raw, self._lower
+            if i - 1 in starts:
+                at = lower.find(raw[i], starts[i - 1] + len(raw[i - 1]))
+            elif i + 1 in starts:
+                at = lower.rfind(raw[i], 0, starts[i + 1])
+            else:
+                word, before = raw[i], raw[:i].count(raw[i])
+                at = -1
+                while True:
+                    at = lower.find(word, at + 1)
+                    if at < 0:
+                        raise ValueError("stance: the tokens given are not those of the text")
+                    if _whole_word_at(lower, at, len(word)):
+                        if not before:
+                            break
+                        before -= 1
+            starts[i] = at
+        return at
 
     def end(self, i: int) -> int:
-        return self._matches()[i].end()
+        if self._found is not None:  # a text with the dotted capital I: its words' spans are at hand
+            return self._found[i].end()
+        return self.start(i) + len(self._raw[i])
 
     def gap(self, i: int) -> str:
         if i == 0:
             return ""
-        found = self._matches()
-        return self.text[found[i - 1].end() : found[i].start()]
+        return self.text[self.end(i - 1) : self.start(i)]
 
     def clause_start(self, i: int) -> bool:
         """Punctuation or "but" between word ``i`` and the one before it."""
@@ -222,6 +254,21 @@ class _Tokens:
 
     def capital(self, i: int) -> bool:
         return self.text[self.start(i)].isupper()
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _whole_word_at(lower: str, at: int, n: int) -> bool:
+    """Is ``lower[at : at + n]`` (a word of ``_WORD``) one whole word of ``_WORD.findall(lower)``?
+
+    Yes unless a letter, or an apostrophe or hyphen joining letters, stands right before or after it.
+    """
+    letter = _LETTER.match
+    if at > 0 and (letter(lower, at - 1) or (at > 1 and lower[at - 1] in "'-" and letter(lower, at - 2))):
+        return False
+    end = at + n
+    return not (letter(lower, end) or (lower[end : end + 1] in ("'", "-") and letter(lower, end + 1)))
 
 
 def _match(tokens: _Tokens, i: int, lexicon: StanceLexicon) -> StanceTerm | None:
@@ -296,7 +343,7 @@ def stance_matches(text: str, lexicon: StanceLexicon | None = None, tokens: list
     if lexicon.firsts.isdisjoint(words):
         return []
     firsts = lexicon.firsts
-    candidates = [i for i, w in enumerate(words) if w in firsts]
+    candidates = compress(count(), map(firsts.__contains__, words))
     shouting = len(tokens) > 2 and text.upper() == text
     found: list[Match] = []
     done = 0  # matches do not overlap: the next one starts at or after ``done``

@@ -86,6 +86,8 @@ class Lexicon:
     searched_needs: tuple[str, ...] | None = field(repr=False)  # folded literals, one of which a match needs (None: always search)
     word_needs: dict[str, tuple[str, ...]] = field(repr=False)  # first word -> the longest word of each alternative under it
     rank: dict[str, int] = field(repr=False)  # primary label -> its place in the lexicon
+    first_words: frozenset[str] = field(default=frozenset(), repr=False)  # the keys of ``word_finders``
+    odd_first_words: tuple[str, ...] = field(default=(), repr=False)  # those not made of letters only ("g20")
 
     @property
     def labels(self) -> list[str]:
@@ -97,20 +99,29 @@ class Lexicon:
         """Labels of the primary targets, in lexicon order."""
         return [t.label for t in self.targets if t.primary]
 
-    def tag_many(self, texts: Sequence[str]) -> list[list[str]]:
-        """The labels each of ``texts`` names."""
-        return [self.tag(t) for t in texts]
+    def tag_many(self, texts: Sequence[str], words: Sequence[Sequence[str]] | None = None) -> list[list[str]]:
+        """The labels each of ``texts`` names.
 
-    def tag(self, text: str) -> list[str]:
-        """The labels ``text`` names, sorted (primary first)."""
-        found = {alt.label for alt in self.matches(text)}
+        ``words``: each text's ``tokens.tokenize`` tokens when already at hand (the same labels, sooner).
+        """
+        if words is None:
+            return [self.tag(t) for t in texts]
+        return [self.tag(t, w) for t, w in zip(texts, words)]
+
+    def tag(self, text: str, words: Sequence[str] | None = None) -> list[str]:
+        """The labels ``text`` names, sorted (primary first); ``words`` as in ``tag_many``."""
+        found = {alt.label for alt in self.matches(text, words)}
         found.discard(None)
         return sort_labels(found, self)  # type: ignore[arg-type]
 
-    def matches(self, text: str) -> list[Alternative]:
-        """The alternatives matched in ``text``, left to right, spans never overlapping."""
+    def matches(self, text: str, words: Sequence[str] | None = None) -> list[Alternative]:
+        """The alternatives matched in ``text``, left to right, spans never overlapping.
+
+        ``words``: ``tokens.tokenize(text)`` when already at hand; it only narrows which indexed
+        words are looked for, so the matches are the same.
+        """
         folded = _fold(text)
-        places = self._word_places(text, folded)
+        places = self._word_places(text, folded, words)
         search_on = self.searched is not None and (
             self.searched_needs is None or any(lit in folded for lit in self.searched_needs)
         )
@@ -137,14 +148,18 @@ class Lexicon:
             out.append(best[2])  # type: ignore[index]
             pos = best[1]  # type: ignore[index]
 
-    def _word_places(self, text: str, folded: str) -> list[tuple[int, str]]:
+    def _word_places(self, text: str, folded: str, words: Sequence[str] | None = None) -> list[tuple[int, str]]:
         """(start, folded word) of every place an indexed first word stands, in text order."""
         if len(folded) != len(text):  # folding changed offsets (never seen in practice): try every word
             return [(m.start(), "") for m in _WORD.finditer(text)]
         needs = self.word_needs
+        if words is None or not _folds_by_lower(text):
+            present = set(_WORD.findall(folded)).intersection(self.word_finders)
+        else:
+            present = set(self.first_words.intersection(_letter_runs(words)))
+            present.update(w for w in self.odd_first_words if w in folded)
         # Skip a word when no alternative under it can match ("the" stands everywhere, "the Koreas" rarely).
-        hits = [w for w in set(_WORD.findall(folded)).intersection(self.word_finders)
-                if any(n in folded for n in needs[w])]
+        hits = [w for w in present if any(n in folded for n in needs[w])]
         places = [
             (m.start(), w) for w in hits for m in self.word_finders[w].finditer(folded)
             if m.start() == 0 or not _WORD_CHAR.match(folded, m.start() - 1)
@@ -195,11 +210,33 @@ _WORD_CHAR = re.compile(r"\w")
 _NEEDS_FOLD = re.compile("[" + re.escape("".join(chr(c) for c in {0x130, *_POST_FOLD} if c > 127)) + "]")
 
 
+def _folds_by_lower(text: str) -> bool:
+    """Whether ``_fold(text)`` is plain ``text.lower()`` (the text ``tokens.tokenize`` reads)."""
+    return text.isascii() or not _NEEDS_FOLD.search(text)
+
+
 def _fold(text: str) -> str:
     """``text`` case-folded as the regex engine compares letters under IGNORECASE, same length."""
-    if text.isascii() or not _NEEDS_FOLD.search(text):
+    if _folds_by_lower(text):
         return text.lower()
     return text.translate(_PRE_FOLD).lower().translate(_POST_FOLD)
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _letter_runs(words: Sequence[str]) -> Sequence[str]:
+    """The runs of letters in ``tokenize`` tokens (split at their inner apostrophes and hyphens).
+
+    Every word of the text made of letters only (a run of ``\\w`` between non-word characters)
+    is one of them, so they are a superset of the text's letter-only ``\\w+`` words; a run that
+    is not such a word ("abc" of "abc1") finds no place, since places are checked on word
+    boundaries. Most tokens are their own run: then ``words`` itself is returned.
+    """
+    joined = " ".join(words)
+    if "'" not in joined and "-" not in joined:
+        return words
+    return joined.replace("'", " ").replace("-", " ").split()
 
 
 def reference_tag(lexicon: Lexicon, text: str) -> list[str]:
@@ -292,6 +329,8 @@ def compile_lexicon(targets: Sequence[Target], source: str = "<targets>") -> Lex
         searched_needs=None if any(n is None for n in searched_needs) else tuple(searched_needs),  # type: ignore[arg-type]
         word_needs={w: tuple(sorted(n)) for w, n in word_needs.items()},
         rank={t.label: i for i, t in enumerate(targets) if t.primary},
+        first_words=frozenset(by_first_word),
+        odd_first_words=tuple(sorted(w for w in by_first_word if not _LETTERS.fullmatch(w))),
     )
 
 

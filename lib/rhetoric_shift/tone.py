@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Sequence
+from itertools import compress
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -47,6 +48,29 @@ _B_NGRAMS = {k: v for k, v in _BOOSTERS.items() if " " in k}  # "kind of", "sort
 # among the three words before it and itself cannot meet an idiom (the check is the hot loop).
 _IDIOM_FIRST = frozenset(k.split()[0] for k in (*_SPECIAL, *_B_NGRAMS))
 N_SCALAR, C_INCR = _ref.N_SCALAR, _ref.C_INCR
+# A fast path for the common sentiment word, which ``_valence`` would leave at its lexicon value.
+# An idiom or booster phrase can only match where its longest word stands (``_IDIOM_KEYS``): its
+# first words ("the", "to") are everywhere, its longest ("bomb", "die") rarely. Nothing changes a
+# valence but boosters, negations, "no", "least", the "never so"/"without doubt"/"so"/"this"
+# rules and those phrases, each within three words before the sentiment word or, for phrases, two
+# after it; and "n't" or capitals. So a word with none of ``_TRIGGERS`` among the three words
+# before it, no idiom key among the two after, itself not "no", "kind" or an idiom key, not in
+# capitals, in a text without "n't", keeps its lexicon valence exactly.
+_IDIOM_KEYS = frozenset(max(k.split(), key=len) for k in (*_SPECIAL, *_B_NGRAMS) if " " in k)
+_TRIGGERS = frozenset(_BOOSTERS) | _NEGATE | _IDIOM_KEYS | {"no", "least", "never", "without", "so", "this"}
+_SELF_TRIGGERS = _IDIOM_KEYS | {"no", "kind"}
+_CACHE_LIMIT = 500_000
+
+
+class _Stripped(dict):
+    """A lower-case word -> the reference's form of it: stripped of punctuation at both ends unless
+    that leaves two letters or fewer. Cached: a speech repeats its words, and the strip is the hot loop."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()  # bounded memory on an unbounded vocabulary
+        value = self[word] = s if len(s := word.strip(_PUNCT)) > 2 else word
+        return value
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +92,7 @@ class Vader:
         self.emojis: dict[str, str] = {k: v for k, v in reference.emojis.items() if len(k) == 1}
         self._emoji_chars = frozenset(self.emojis)
         self._scored = frozenset(w for w in self.lexicon if w not in _BOOSTERS)  # words that carry a valence of their own
+        self._stripped = _Stripped()
 
     def _replace_emojis(self, text: str) -> str:
         # The reference's loop, kept as written: a description is glued to the next character.
@@ -92,21 +117,28 @@ class Vader:
         words = text.split()
         if not words:
             return 0.0
+        lower = text.lower()
         if "İ" in text:  # the one letter whose lower case is longer: lower each stripped word, as the reference does
             lows = [(s if len(s := w.strip(_PUNCT)) > 2 else w).lower() for w in words]
         else:  # lower-casing keeps every other word's length and its punctuation: lower once, then strip
-            lows = [s if len(s := w.strip(_PUNCT)) > 2 else w for w in text.lower().split()]
+            lows = list(map(self._stripped.__getitem__, lower.split()))
         scored = self._scored
         if scored.isdisjoint(lows):
             return 0.0
-        hits = [i for i, w in enumerate(lows) if w in scored]
+        n = len(words)
+        hits = compress(range(n), map(scored.__contains__, lows))
         cap_diff: list[bool] = []  # computed at most once, and only when a word is in capitals
         values: list[tuple[int, float]] = []
-        n = len(words)
+        lex, plain = self.lexicon, "n't" not in lower
         for i in hits:
-            if lows[i] == "kind" and i < n - 1 and lows[i + 1] == "of":
+            low = lows[i]
+            if (plain and low not in _SELF_TRIGGERS and _TRIGGERS.isdisjoint(lows[i - 3 if i > 3 else 0 : i])
+                    and _IDIOM_KEYS.isdisjoint(lows[i + 1 : i + 3]) and not words[i].isupper()):
+                v = lex[low]
+            elif low == "kind" and i < n - 1 and lows[i + 1] == "of":
                 continue
-            v = self._valence(words, lows, i, cap_diff)
+            else:
+                v = self._valence(words, lows, i, cap_diff)
             if v != 0:
                 values.append((i, v))
         if "but" in lows and values:
