@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 import numpy as np
 from nltk.stem.snowball import SnowballStemmer
@@ -170,11 +171,10 @@ def surface_forms(texts: Iterable[str]) -> dict[str, str]:
 
 def surface_forms_of_words(word_lists: Iterable[Sequence[str]]) -> dict[str, str]:
     """``surface_forms`` from the texts' ``content_words``, when they are already computed."""
-    pairs: Counter[tuple[str, str]] = Counter()
-    for words in word_lists:
-        pairs.update(zip(map(stem, words), words))
+    counts = Counter(chain.from_iterable(word_lists))  # a word has one stem: count words, stem each once
     best: dict[str, tuple[int, str]] = {}
-    for (s, word), n in pairs.items():
+    for word, n in counts.items():
+        s = stem(word)
         if s not in best or (-n, word) < (-best[s][0], best[s][1]):
             best[s] = (n, word)
     return {s: word for s, (_, word) in best.items()}
