@@ -415,7 +415,7 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
     if enrich:
         clock = time.perf_counter()
         with progress.stages(("finish",), len(table)):
-            table = _finish(models, table)
+            table = _finish(models, table, engine)
             progress.advance(("finish",), len(table))
         seconds["finish"] = time.perf_counter() - clock
         models.n_table, models.n_documents = len(table), len(doc_reports)
@@ -564,10 +564,10 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
 
 
-def _finish(models, table: pd.DataFrame) -> pd.DataFrame:
+def _finish(models, table: pd.DataFrame, engine: Engine) -> pd.DataFrame:
     from rhetoric_shift import enrich as enrichment
 
-    return enrichment.finish(models, table, copy=False)
+    return enrichment.finish(models, table, copy=False, engine=engine)
 
 
 def document_batches(table: pd.DataFrame, documents: int) -> Iterator[pd.DataFrame]:

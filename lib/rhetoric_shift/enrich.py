@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from rhetoric_shift.duplicates import DUP_TERMS, DuplicateFinder, term_codes
+from rhetoric_shift.engine import Engine
 from rhetoric_shift.params import is_int
 from rhetoric_shift.schema import conform_table, empty_table
 from rhetoric_shift.targets import Lexicon, context_targets, load_lexicon
@@ -188,19 +189,20 @@ def _fill_topics(out: pd.DataFrame, model: TopicModel | None, texts: list[str], 
     out["map_x"], out["map_y"] = coords[:, 0], coords[:, 1]
 
 
-def finish(models: EnrichModels, table: pd.DataFrame, *, copy: bool = True) -> pd.DataFrame:
+def finish(models: EnrichModels, table: pd.DataFrame, *, copy: bool = True, engine: Engine | None = None) -> pd.DataFrame:
     """The corpus-wide step after every batch: duplicate groups; returns the final statement table.
 
     In: the concatenated outputs of ``apply_models`` (in any batch order). Out: the same rows,
     ``dup_group`` filled, helper columns dropped, columns and dtypes as ``schema.COLUMNS``.
     ``copy=False`` lets it write ``dup_group`` into ``table`` itself (a build's own table, which
-    it then drops), so a large table is not held twice.
+    it then drops), so a large table is not held twice. ``engine``: the duplicate search runs
+    its periods on the engine's workers (the same table whatever the engine).
     """
     if table.empty:
         return empty_table()
     out = table.reset_index(drop=True).copy() if copy else table.reset_index(drop=True)
     terms = out[DUP_TERMS].tolist() if DUP_TERMS in out else None
-    out["dup_group"] = models.duplicates.fit_groups(out, terms=terms)
+    out["dup_group"] = models.duplicates.fit_groups(out, terms=terms, engine=engine)
     return conform_table(out)
 
 
