@@ -48,6 +48,7 @@ exceptionalism feelings"). Counting both would double that remark in every aggre
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Sequence
 from numbers import Real
 
@@ -224,23 +225,26 @@ class DuplicateFinder:
             return list(terms)
         return [term_codes(content_stems(str(t))) for t in texts]
 
-    def fit(self, texts: Sequence[str], terms: Sequence[bytes] | None = None) -> DuplicateFinder:
+    def fit(self, texts: Sequence[str], terms: Sequence[bytes] | None = None, engine: Engine | None = None) -> DuplicateFinder:
         """Learn the document frequency of every term in ``texts``; returns self.
 
         ``terms``: the texts' ``term_codes``, when already computed. An empty or stop-word-only
         corpus is allowed: then nothing ever pairs. Reads the texts in chunks of rows, so memory
-        does not grow with the corpus beyond its vocabulary.
+        does not grow with the corpus beyond its vocabulary; ``engine``: the chunks are counted
+        on its workers (integer counts, summed: the same frequencies whatever the engine).
         """
         self._check_params()
         packed = self._terms(texts if hasattr(texts, "__len__") else list(texts), terms)
+        rows = _CHUNK_ROWS
+        if engine is not None and engine.n_workers > 1:
+            rows = min(_CHUNK_ROWS, max(_MIN_RUN_ROWS, -(-len(packed) // (2 * engine.n_workers))))
+        chunks = (packed[start : start + rows] for start in range(0, len(packed), rows))
+        counted = engine.map(_count_terms, chunks) if engine is not None else map(_count_terms, chunks, itertools.repeat(None))
         codes, counts, self.n_docs_ = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], 0
-        for start in range(0, len(packed), _CHUNK_ROWS):
-            rows, occurrences = _unpack(packed[start : start + _CHUNK_ROWS])
-            term_idx, uniques = pd.factorize(occurrences)
-            rows, counted, _ = _term_counts(rows, term_idx, len(uniques))
-            codes.append(np.asarray(uniques, dtype=np.int64))
-            counts.append(np.bincount(counted, minlength=len(uniques)))
-            self.n_docs_ += int(np.count_nonzero(np.diff(rows)) + 1) if len(rows) else 0
+        for chunk_codes, chunk_counts, n_docs in counted:
+            codes.append(chunk_codes)
+            counts.append(chunk_counts)
+            self.n_docs_ += n_docs
         self.codes_, term_idx = np.unique(np.concatenate(codes), return_inverse=True)
         self.df_ = np.bincount(term_idx, weights=np.concatenate(counts), minlength=len(self.codes_)).astype(np.int64)
         return self
@@ -443,12 +447,22 @@ class DuplicateFinder:
     def fit_groups(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None, engine: Engine | None = None) -> list[str]:
         """``fit`` on the table's texts, then ``groups`` of its rows."""
         terms = self._terms(table["text"], terms)
-        return self.fit(table["text"], terms).groups(table, terms, engine)
+        return self.fit(table["text"], terms, engine).groups(table, terms, engine)
 
     def __repr__(self) -> str:
         return (f"DuplicateFinder(threshold={self.threshold!r}, min_words={self.min_words!r}, "
                 f"kinds={tuple(self.kinds)!r}, max_block={self.max_block!r}, exact_cost={self.exact_cost!r}, "
                 f"key_terms={self.key_terms!r})")
+
+
+def _count_terms(packed: Sequence[bytes], _: None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """The distinct term codes of ``packed`` (from ``term_codes``), how many rows hold each, and how
+    many rows hold any: one chunk of ``DuplicateFinder.fit``, a module-level function an engine can run."""
+    rows, occurrences = _unpack(packed)
+    term_idx, uniques = pd.factorize(occurrences)
+    rows, counted, _ = _term_counts(rows, term_idx, len(uniques))
+    n_docs = int(np.count_nonzero(np.diff(rows)) + 1) if len(rows) else 0
+    return np.asarray(uniques, dtype=np.int64), np.bincount(counted, minlength=len(uniques)), n_docs
 
 
 def _search_run(task: tuple[list[bytes], np.ndarray, np.ndarray], finder: DuplicateFinder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
