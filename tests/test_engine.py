@@ -53,15 +53,18 @@ def test_batch_size_does_not_change_the_table(archive, inline_table):
     pd.testing.assert_frame_equal(table, inline_table)
 
 
-def test_dask_local_cluster_of_two_gives_the_local_table(archive, inline_table):
+def test_dask_local_cluster_of_two_gives_the_local_table(archive, inline_table, partial_sample_build):
     pytest.importorskip("dask.distributed")
     engine = DaskEngine("local:2")
     try:
         assert engine.n_workers == 2
         table = build_table([SEEDS, archive], engine=engine, batch_documents=2, n_topics=4).table
+        # a partial fit sample: the first documents are segmented on the cluster while the models are fitted
+        partial = build_table([SEEDS, archive], engine=engine, batch_documents=8, n_topics=4, sample_bytes=SMALL_SAMPLE).table
     finally:
         engine.close()
     pd.testing.assert_frame_equal(table, inline_table)
+    pd.testing.assert_frame_equal(partial, partial_sample_build.table)
 
 
 def test_dask_address_must_name_a_number_of_local_workers():
