@@ -163,7 +163,10 @@ class DaskEngine:
         self.ahead = ahead
 
     def map(self, fn: Callable[[Any, Any], Any], tasks: Iterable[Any], shared: Any = None) -> Iterator[Any]:
-        shared_future = self.client.scatter(shared, broadcast=True) if shared is not None else None
+        # hash=False: a key of this map's own. Scattered by content hash, the registry that every map
+        # shares would get one key across maps, and the release of an earlier map's copy could race
+        # with this map's broadcast of it ("lost dependencies").
+        shared_future = self.client.scatter(shared, broadcast=True, hash=False) if shared is not None else None
         pending: deque = deque()
         try:
             for task in tasks:
