@@ -302,3 +302,42 @@ def test_a_remark_counted_once_keeps_every_target_its_reports_name():
     assert [list(t) for t in once["targets"]] == [["US", "DPRK"], ["Syria"]]
     assert [list(t) for t in once["context_targets"]] == [["Syria"], []]
     assert [list(t) for t in table["targets"]] == [["US"], ["US", "DPRK"], ["Syria"]]  # the input is untouched
+
+
+class _CountingEngine:
+    """A local engine of two workers that counts the tasks it is given."""
+
+    def __init__(self, engine):
+        self.engine, self.n_workers, self.tasks = engine, engine.n_workers, 0
+
+    def map(self, fn, tasks, shared=None):
+        def counted():
+            for task in tasks:
+                self.tasks += 1
+                yield task
+
+        return self.engine.map(fn, counted(), shared)
+
+
+def test_periods_searched_on_an_engine_give_the_same_pairs_and_groups(monkeypatch):
+    from rhetoric_shift import duplicates
+    from rhetoric_shift.engine import LocalEngine
+
+    later = copies_table().assign(period=2018)
+    again = copies_table().assign(period=2019, statement_id=lambda t: "z" + t["statement_id"])
+    table = pd.concat([coverage_table(), later, again], ignore_index=True)  # four periods, three with pairs
+    monkeypatch.setattr(duplicates, "_MIN_RUN_ROWS", 1)  # one task per period or two, not one for the whole table
+    finder = DuplicateFinder().fit(table["text"])
+    inline = finder._pair_rows(table, finder._terms(table["text"], None))
+    with LocalEngine(2) as local:
+        engine = _CountingEngine(local)
+        spread = finder._pair_rows(table, finder._terms(table["text"], None), engine)
+        groups = finder.groups(table, engine=engine)
+        refitted = DuplicateFinder().fit(table["text"], engine=engine)
+    assert engine.tasks >= 3
+    as_set = lambda found: {(min(i, j), max(i, j), round(s, 12)) for i, j, s in zip(*found)}  # noqa: E731
+    # 2017: b1 with a1 and with a4 (one RT document: a1 and a4 never pair), b2 with a2; each copies period: three pairs
+    assert as_set(spread) == as_set(inline) and len(inline[0]) == 3 + 3 + 3
+    assert groups == finder.groups(table)
+    assert dict(zip(table["statement_id"], groups))["zk3"] == "zk1"
+    assert refitted.n_docs_ == finder.n_docs_ and (refitted.codes_ == finder.codes_).all() and (refitted.df_ == finder.df_).all()

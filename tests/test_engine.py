@@ -7,6 +7,7 @@ documents so that every engine really splits the work.
 from __future__ import annotations
 
 import fcntl
+import itertools
 import os
 import pty
 import signal
@@ -22,9 +23,9 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, SEEDS, assert_statement_table
-from rhetoric_shift import build as build_module
+from rhetoric_shift import build as build_module, enrich
 from rhetoric_shift.build import build_table, read_table, write_table, writes_dataset
-from rhetoric_shift.engine import DaskEngine, LocalEngine
+from rhetoric_shift.engine import BackgroundMap, DaskEngine, LocalEngine
 from test_ungdc import corpus_files, write_archive
 
 
@@ -52,15 +53,18 @@ def test_batch_size_does_not_change_the_table(archive, inline_table):
     pd.testing.assert_frame_equal(table, inline_table)
 
 
-def test_dask_local_cluster_of_two_gives_the_local_table(archive, inline_table):
+def test_dask_local_cluster_of_two_gives_the_local_table(archive, inline_table, partial_sample_build):
     pytest.importorskip("dask.distributed")
     engine = DaskEngine("local:2")
     try:
         assert engine.n_workers == 2
         table = build_table([SEEDS, archive], engine=engine, batch_documents=2, n_topics=4).table
+        # a partial fit sample: the first documents are segmented on the cluster while the models are fitted
+        partial = build_table([SEEDS, archive], engine=engine, batch_documents=8, n_topics=4, sample_bytes=SMALL_SAMPLE).table
     finally:
         engine.close()
     pd.testing.assert_frame_equal(table, inline_table)
+    pd.testing.assert_frame_equal(partial, partial_sample_build.table)
 
 
 def test_dask_address_must_name_a_number_of_local_workers():
@@ -262,14 +266,55 @@ def test_the_fit_sample_is_the_smallest_keys_within_the_budget_whatever_the_orde
     assert build_module.sample_documents(documents, 10**9) == documents
 
 
-def test_each_document_is_segmented_once(archive, monkeypatch):
-    seen: list[str] = []
+@pytest.mark.parametrize("workers", [1, 2])
+def test_each_document_is_segmented_once(archive, monkeypatch, tmp_path, partial_sample_build, workers):
+    # With two workers the first documents are segmented while the models are fitted (a slow fit
+    # here, so some surely are); the pass that applies the models must take them as they are.
+    log = tmp_path / "segmented.txt"
     segment_document = build_module.segment_document
 
     def counted(doc, registry):
-        seen.append(doc.doc_id)
+        with open(log, "a", encoding="utf-8") as f:  # appended from every worker process
+            f.write(doc.doc_id + "\n")
         return segment_document(doc, registry)
 
+    fit_models = enrich.fit_models
+
+    def slow_fit(*args, **kwargs):
+        time.sleep(1.0)
+        return fit_models(*args, **kwargs)
+
     monkeypatch.setattr(build_module, "segment_document", counted)
-    table = build_table([SEEDS, archive], engine=LocalEngine(1), batch_documents=2, n_topics=4, sample_bytes=SMALL_SAMPLE).table
+    monkeypatch.setattr(enrich, "fit_models", slow_fit)
+    with LocalEngine(workers) as engine:
+        table = build_table([SEEDS, archive], engine=engine, batch_documents=8, n_topics=4, sample_bytes=SMALL_SAMPLE).table
+    seen = log.read_text(encoding="utf-8").split()
     assert sorted(seen) == sorted(set(seen)) and set(table["doc_id"]) <= set(seen)
+    pd.testing.assert_frame_equal(table, partial_sample_build.table)
+
+
+def _double(task: int, shared: int) -> int:
+    if task == shared:
+        raise ValueError(f"task {task} fails")
+    time.sleep(0.01)
+    return 2 * task
+
+
+def test_background_map_returns_what_is_done_in_order_and_stops_feeding():
+    with LocalEngine(2) as engine:
+        meanwhile = BackgroundMap(engine, _double, itertools.count(), shared=-1)  # endless: only stop() ends it
+        deadline = time.monotonic() + 60
+        while len(meanwhile.results) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        done = meanwhile.stop()
+        assert len(done) >= 3
+        assert done == [(t, 2 * t) for t in range(len(done))]  # every task up to the last, in order
+        assert list(engine.map(_double, [1, 2, 3], shared=-1)) == [2, 4, 6]  # the engine serves the next map
+
+
+def test_background_map_raises_a_task_error_when_stopped():
+    with LocalEngine(2) as engine:
+        meanwhile = BackgroundMap(engine, _double, range(10), shared=4)
+        meanwhile._thread.join(timeout=60)  # every task submitted before stop() is asked
+        with pytest.raises(ValueError, match="task 4 fails"):
+            meanwhile.stop()

@@ -7,7 +7,7 @@ import pickle
 import numpy as np
 import pytest
 
-from rhetoric_shift.topics import TopicModel
+from rhetoric_shift.topics import TopicModel, _distinct_rows, adjusted_rand_index
 
 GAS = [
     "Gas pipelines to Europe: Nord Stream pipeline supplies cheaper gas to European consumers.",
@@ -175,3 +175,36 @@ def test_empty_vocabulary_says_why():
 def test_not_fitted():
     with pytest.raises(ValueError, match="not fitted yet"):
         TopicModel().predict(["x"])
+
+
+def test_adjusted_rand_index_by_hand():
+    # Same partition under other names: 1. Rows a,a,b,b against a,b,a,b: the two partitions share
+    # no pair (0 pairs together in both), Rand-expected 2*2/6 = 2/3 pairs, max (2+2)/2 = 2: ARI -0.5.
+    assert adjusted_rand_index(np.array([0, 0, 1, 1]), np.array([1, 1, 0, 0])) == 1.0
+    assert adjusted_rand_index(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])) == pytest.approx(-0.5)
+    assert adjusted_rand_index(np.zeros(5, int), np.zeros(5, int)) == 1.0  # one cluster each: the same partition
+    assert adjusted_rand_index(np.arange(5), np.arange(5)) == 1.0  # every row apart in both
+
+
+def test_adjusted_rand_index_equals_scikit_learn():
+    from sklearn.metrics import adjusted_rand_score
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        n = int(rng.integers(2, 300))
+        a, b = rng.integers(0, rng.integers(1, 9), n), rng.integers(0, rng.integers(1, 9), n)
+        b[: n // 2] = a[: n // 2]  # partly agreeing, so values spread over (0, 1)
+        assert adjusted_rand_index(a, b) == pytest.approx(adjusted_rand_score(a, b), abs=1e-12)
+
+
+def test_distinct_rows_to_nine_decimals():
+    Z = np.array([[0.5, 0.0], [0.5, -0.0], [0.5 + 1e-12, 0.0], [0.25, 0.5], [0.25, 0.5]])
+    ids = _distinct_rows(Z)
+    assert ids[0] == ids[1] == ids[2] and ids[3] == ids[4] and ids[0] != ids[3]
+    assert sorted(set(ids.tolist())) == [0, 1]
+
+
+def test_k_is_chosen_on_at_most_max_stability_sample_statements():
+    m = TopicModel(k_range=(2, 4), max_share=None, max_stability_sample=10, random_state=0).fit(CORPUS)
+    assert m.n_stability_ == 10 and f"subsamples of {m.n_stability_:,} statements" in m.method_text()
+    assert TopicModel(n_topics=3).fit(CORPUS).n_stability_ == 0

@@ -415,7 +415,7 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
     if enrich:
         clock = time.perf_counter()
         with progress.stages(("finish",), len(table)):
-            table = _finish(models, table)
+            table = _finish(models, table, engine)
             progress.advance(("finish",), len(table))
         seconds["finish"] = time.perf_counter() - clock
         models.n_table, models.n_documents = len(table), len(doc_reports)
@@ -500,28 +500,62 @@ def _fit(items: Iterable, registry: SpeakerRegistry, engine: Engine, batch_docum
          total_bytes: int, worker_seconds: Counter, seconds: dict[str, float], **options) -> tuple:
     """Segment the fit sample's documents and fit the corpus-wide models on them.
 
-    Returns the models (``enrich.EnrichModels``) and the sample's documents as segmented, by
-    ``_identity``, for the pass that applies the models.
+    While the models are fitted here, the workers segment the input's first documents (up to
+    ``AHEAD_SHARE`` times the sample's bytes, held from the pass that draws the sample), which
+    the pass that applies the models then takes as they are. Returns the models
+    (``enrich.EnrichModels``) and every document already segmented, by ``_identity``.
     """
     from rhetoric_shift import enrich as enrichment
+    from rhetoric_shift.engine import BackgroundMap
 
-    sample = sample_documents(items, sample_budget(total_bytes, sample_bytes), options["random_state"])
+    budget = sample_budget(total_bytes, sample_bytes)
+    held: list = []
+    sample = sample_documents(_holding(items, held, AHEAD_SHARE * budget), budget, options["random_state"])
     size = sum(_weight(i) for i in sample)
     segmented: dict[tuple[str, str], SegmentedDocument] = {}
     records: list[dict] = []
+    per_task = _task_size(len(sample), engine.n_workers, batch_documents)
     with progress.stages(("fit",), size):
-        for chunk, done in zip(_chunks(sample, batch_documents), engine.map(segment_items, _chunks(sample, batch_documents), shared=registry)):
+        for chunk, done in zip(_chunks(sample, per_task), engine.map(segment_items, _chunks(sample, per_task), shared=registry)):
             for item, one in zip(chunk, done):
                 segmented[_identity(item)] = one
                 records.extend(one.records)
                 worker_seconds.update(one.seconds)
             progress.advance(("fit",), sum(one.weight for one in done))
         table = table_from_records(records) if records else empty_table()
-        clock = time.perf_counter()
-        models = enrichment.fit_models(table, **options)
-        seconds["fit: models only"] = time.perf_counter() - clock
-    models.n_documents_sample = sum(1 for one in segmented.values() if one.document is not None)
+        del records
+        ahead = [i for i in held if _identity(i) not in segmented]
+        del held
+        tasks = list(_chunks(ahead, max(1, batch_documents // 4)))  # small tasks: few are left in flight when the fit ends
+        meanwhile = BackgroundMap(engine, segment_items, tasks, shared=registry) if engine.n_workers > 1 and len(tasks) > 1 else None
+        with meanwhile or contextlib.nullcontext():
+            clock = time.perf_counter()
+            models = enrichment.fit_models(table, **options)
+            seconds["fit: models only"] = time.perf_counter() - clock
+        for chunk, done in meanwhile.results if meanwhile else ():
+            for item, one in zip(chunk, done):
+                segmented[_identity(item)] = one
+                worker_seconds.update(one.seconds)
+    models.n_documents_sample = sum(1 for i in sample if segmented[_identity(i)].document is not None)
     return models, segmented
+
+
+AHEAD_SHARE = 4  # documents held to segment while the models are fitted: this many times the fit sample's bytes
+
+
+def _holding(items: Iterable, held: list, limit: float) -> Iterator:
+    """``items`` unchanged; the first of them, up to ``limit`` bytes, are also appended to ``held``."""
+    size = 0
+    for item in items:
+        if size < limit:
+            held.append(item)
+            size += _weight(item)
+        yield item
+
+
+def _task_size(n_items: int, n_workers: int, batch_documents: int) -> int:
+    """Documents per task so that ``n_items`` make about two tasks per worker, at most ``batch_documents``."""
+    return max(1, min(batch_documents, -(-n_items // (2 * max(1, n_workers)))))
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -530,10 +564,10 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
 
 
-def _finish(models, table: pd.DataFrame) -> pd.DataFrame:
+def _finish(models, table: pd.DataFrame, engine: Engine) -> pd.DataFrame:
     from rhetoric_shift import enrich as enrichment
 
-    return enrichment.finish(models, table, copy=False)
+    return enrichment.finish(models, table, copy=False, engine=engine)
 
 
 def document_batches(table: pd.DataFrame, documents: int) -> Iterator[pd.DataFrame]:

@@ -48,6 +48,7 @@ exceptionalism feelings"). Counting both would double that remark in every aggre
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Sequence
 from numbers import Real
 
@@ -55,6 +56,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from rhetoric_shift.engine import Engine
 from rhetoric_shift.params import is_int, not_fitted_error, param_error
 from rhetoric_shift.schema import KINDS
 from rhetoric_shift.tokens import content_stems
@@ -65,6 +67,7 @@ REMARK_KINDS = ("direct", "reported", "question")
 DUP_TERMS = "_dup_terms"
 _PAIR_CHUNK = 200_000  # candidate pairs scored at once: bounds memory on a large period
 _CHUNK_ROWS = 50_000  # statements read or searched at once: bounds memory
+_MIN_RUN_ROWS = 5_000  # statements searched by one of an engine's tasks, at least: a task has a cost of its own
 _PROBE_TERMS = 1  # a statement's rarest terms looked up in the prefixes of the others
 
 _CODE_CACHE: dict[str, int] = {}
@@ -222,23 +225,26 @@ class DuplicateFinder:
             return list(terms)
         return [term_codes(content_stems(str(t))) for t in texts]
 
-    def fit(self, texts: Sequence[str], terms: Sequence[bytes] | None = None) -> DuplicateFinder:
+    def fit(self, texts: Sequence[str], terms: Sequence[bytes] | None = None, engine: Engine | None = None) -> DuplicateFinder:
         """Learn the document frequency of every term in ``texts``; returns self.
 
         ``terms``: the texts' ``term_codes``, when already computed. An empty or stop-word-only
         corpus is allowed: then nothing ever pairs. Reads the texts in chunks of rows, so memory
-        does not grow with the corpus beyond its vocabulary.
+        does not grow with the corpus beyond its vocabulary; ``engine``: the chunks are counted
+        on its workers (integer counts, summed: the same frequencies whatever the engine).
         """
         self._check_params()
         packed = self._terms(texts if hasattr(texts, "__len__") else list(texts), terms)
+        rows = _CHUNK_ROWS
+        if engine is not None and engine.n_workers > 1:
+            rows = min(_CHUNK_ROWS, max(_MIN_RUN_ROWS, -(-len(packed) // (2 * engine.n_workers))))
+        chunks = (packed[start : start + rows] for start in range(0, len(packed), rows))
+        counted = engine.map(_count_terms, chunks) if engine is not None else map(_count_terms, chunks, itertools.repeat(None))
         codes, counts, self.n_docs_ = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], 0
-        for start in range(0, len(packed), _CHUNK_ROWS):
-            rows, occurrences = _unpack(packed[start : start + _CHUNK_ROWS])
-            term_idx, uniques = pd.factorize(occurrences)
-            rows, counted, _ = _term_counts(rows, term_idx, len(uniques))
-            codes.append(np.asarray(uniques, dtype=np.int64))
-            counts.append(np.bincount(counted, minlength=len(uniques)))
-            self.n_docs_ += int(np.count_nonzero(np.diff(rows)) + 1) if len(rows) else 0
+        for chunk_codes, chunk_counts, n_docs in counted:
+            codes.append(chunk_codes)
+            counts.append(chunk_counts)
+            self.n_docs_ += n_docs
         self.codes_, term_idx = np.unique(np.concatenate(codes), return_inverse=True)
         self.df_ = np.bincount(term_idx, weights=np.concatenate(counts), minlength=len(self.codes_)).astype(np.int64)
         return self
@@ -311,11 +317,13 @@ class DuplicateFinder:
         out = pd.DataFrame({"a": a, "b": b, "similarity": np.round(s, 6)}, columns=["a", "b", "similarity"])
         return out.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
 
-    def _pair_rows(self, table: pd.DataFrame, packed: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _pair_rows(self, table: pd.DataFrame, packed: list[bytes], engine: Engine | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``pairs`` as row positions in ``table`` (i, j) and cosines, unordered.
 
         Periods are searched in runs of about ``_CHUNK_ROWS`` statements (a period is never
-        split), so memory is bounded by the largest run, not the table.
+        split), so memory is bounded by the largest run, not the table. With an ``engine``, the
+        runs are its tasks, about two per worker: a period's pairs depend only on its own rows,
+        so the pairs are the same however the periods are grouped into runs.
         """
         eligible = table["kind"].isin(list(self.kinds)).to_numpy() & (_lengths(packed) >= self.min_words)
         empty = np.zeros(0, np.int64)
@@ -326,15 +334,16 @@ class DuplicateFinder:
         periods = pd.factorize(table["period"], sort=True)[0][where]
         searched = [rows for rows in _split(periods)  # rows without a period, or of one document, never pair
                     if periods[rows[0]] >= 0 and len(np.unique(docs[rows])) > 1]
-        vocabulary = pd.Index(self.codes_)
+        run_rows = _CHUNK_ROWS
+        if engine is not None and engine.n_workers > 1:
+            run_rows = min(_CHUNK_ROWS, max(_MIN_RUN_ROWS, -(-sum(map(len, searched)) // (2 * engine.n_workers))))
+        runs = _chunks(searched, run_rows)
+        tasks = (([packed[k] for k in where[run]], periods[run], docs[run]) for run in runs)
+        found = engine.map(_search_run, tasks, shared=self) if engine is not None else (_search_run(t, self) for t in tasks)
         out_i, out_j, out_s = [empty], [empty], [np.zeros(0)]
-        for chunk in _chunks(searched, _CHUNK_ROWS):
-            rows, codes = _unpack([packed[k] for k in where[chunk]])
-            X = self._tfidf(rows, codes, len(chunk), vocabulary.get_indexer(codes))
-            i, j = self._candidates(X, periods[chunk], docs[chunk])
-            i, j, s = self._verify(X, i, j)
-            out_i.append(where[chunk[i]])
-            out_j.append(where[chunk[j]])
+        for run, (i, j, s) in zip(runs, found):
+            out_i.append(where[run[i]])
+            out_j.append(where[run[j]])
             out_s.append(s)
         return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
 
@@ -426,21 +435,46 @@ class DuplicateFinder:
             out_s.append(sims[hit])
         return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_s)
 
-    def groups(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None) -> list[str]:
-        """The ``dup_group`` of each row of ``table``, in row order (star clustering of the pairs)."""
+    def groups(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None, engine: Engine | None = None) -> list[str]:
+        """The ``dup_group`` of each row of ``table``, in row order (star clustering of the pairs).
+
+        ``engine``: searches runs of periods as its tasks (the same groups whatever the engine).
+        """
         self._check_fitted()
-        i, j, _ = self._pair_rows(table, self._terms(table["text"], terms))
+        i, j, _ = self._pair_rows(table, self._terms(table["text"], terms), engine)
         return _star_groups(table["statement_id"].astype(str).to_numpy(), i, j)
 
-    def fit_groups(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None) -> list[str]:
+    def fit_groups(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None, engine: Engine | None = None) -> list[str]:
         """``fit`` on the table's texts, then ``groups`` of its rows."""
         terms = self._terms(table["text"], terms)
-        return self.fit(table["text"], terms).groups(table, terms)
+        return self.fit(table["text"], terms, engine).groups(table, terms, engine)
 
     def __repr__(self) -> str:
         return (f"DuplicateFinder(threshold={self.threshold!r}, min_words={self.min_words!r}, "
                 f"kinds={tuple(self.kinds)!r}, max_block={self.max_block!r}, exact_cost={self.exact_cost!r}, "
                 f"key_terms={self.key_terms!r})")
+
+
+def _count_terms(packed: Sequence[bytes], _: None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """The distinct term codes of ``packed`` (from ``term_codes``), how many rows hold each, and how
+    many rows hold any: one chunk of ``DuplicateFinder.fit``, a module-level function an engine can run."""
+    rows, occurrences = _unpack(packed)
+    term_idx, uniques = pd.factorize(occurrences)
+    rows, counted, _ = _term_counts(rows, term_idx, len(uniques))
+    n_docs = int(np.count_nonzero(np.diff(rows)) + 1) if len(rows) else 0
+    return np.asarray(uniques, dtype=np.int64), np.bincount(counted, minlength=len(uniques)), n_docs
+
+
+def _search_run(task: tuple[list[bytes], np.ndarray, np.ndarray], finder: DuplicateFinder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs (i, j, cosine) among one run of whole periods: (term codes, period, document of each row).
+
+    A module-level function of its inputs, so an engine's worker can run it.
+    """
+    packed, periods, docs = task
+    rows, codes = _unpack(packed)
+    X = finder._tfidf(rows, codes, len(packed), pd.Index(finder.codes_).get_indexer(codes))
+    i, j = finder._candidates(X, periods, docs)
+    return finder._verify(X, i, j)
 
 
 def _star_groups(ids: np.ndarray, i: np.ndarray, j: np.ndarray) -> list[str]:

@@ -10,6 +10,10 @@ at a time ahead of the results, so a streamed corpus is never held in memory who
   the work runs in this process (no start-up cost for a small build).
 - ``DaskEngine(address)``: a Dask distributed scheduler at ``address``, or ``"local:N"`` for a
   LocalCluster of N single-threaded worker processes started here. Dask is imported only here.
+
+``BackgroundMap`` runs an engine's map from a thread of this process, so the workers go on with
+tasks that are useful later while this process does work of its own (the build fits its models
+while the workers segment the first documents).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import os
 import pickle
 import signal
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -158,7 +163,10 @@ class DaskEngine:
         self.ahead = ahead
 
     def map(self, fn: Callable[[Any, Any], Any], tasks: Iterable[Any], shared: Any = None) -> Iterator[Any]:
-        shared_future = self.client.scatter(shared, broadcast=True) if shared is not None else None
+        # hash=False: a key of this map's own. Scattered by content hash, the registry that every map
+        # shares would get one key across maps, and the release of an earlier map's copy could race
+        # with this map's broadcast of it ("lost dependencies").
+        shared_future = self.client.scatter(shared, broadcast=True, hash=False) if shared is not None else None
         pending: deque = deque()
         try:
             for task in tasks:
@@ -183,3 +191,55 @@ def _export_library_path() -> None:
     paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     if library not in paths:
         os.environ["PYTHONPATH"] = os.pathsep.join([library, *paths])
+
+
+class BackgroundMap:
+    """``engine.map(fn, tasks, shared)`` consumed by a thread of this process until ``stop()``.
+
+    Use it while this process works on something else: ``stop()`` submits no further task, waits
+    for those in flight (at most a few per worker), and returns the (task, result) pairs done, in
+    task order; an error raised by a task is raised by ``stop()``. As a context manager it stops
+    on exit. The caller decides what the results are worth: the tasks must be ones whose results
+    are the same whenever they run (pure functions), so what got done does not change the output.
+    """
+
+    def __init__(self, engine: Engine, fn: Callable[[Any, Any], Any], tasks: Iterable[Any], shared: Any = None) -> None:
+        self.results: list[tuple[Any, Any]] = []
+        self._stopping = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(engine, fn, tasks, shared), name="rhetoric-shift-background", daemon=True)
+        self._thread.start()
+
+    def _run(self, engine: Engine, fn: Callable[[Any, Any], Any], tasks: Iterable[Any], shared: Any) -> None:
+        submitted: deque = deque()
+
+        def until_stopped() -> Iterator[Any]:
+            for task in tasks:
+                if self._stopping.is_set():
+                    return
+                submitted.append(task)
+                yield task
+
+        try:
+            for result in engine.map(fn, until_stopped(), shared):
+                self.results.append((submitted.popleft(), result))
+        except BaseException as exc:  # handed to the caller by stop()
+            self._error = exc
+
+    def stop(self) -> list[tuple[Any, Any]]:
+        self._stopping.set()
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return self.results
+
+    def __enter__(self) -> "BackgroundMap":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.stop()
+            return
+        self._stopping.set()  # already failing: stop feeding, and keep the first error
+        self._thread.join()

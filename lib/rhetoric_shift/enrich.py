@@ -27,10 +27,11 @@ import numpy as np
 import pandas as pd
 
 from rhetoric_shift.duplicates import DUP_TERMS, DuplicateFinder, term_codes
+from rhetoric_shift.engine import Engine
 from rhetoric_shift.params import is_int
 from rhetoric_shift.schema import conform_table, empty_table
 from rhetoric_shift.targets import Lexicon, context_targets, load_lexicon
-from rhetoric_shift.tokens import content_stems, content_stems_of, content_words, gc_paused, prime_stems, stem_table, tokenize
+from rhetoric_shift.tokens import content_stems_of, content_words, gc_paused, prime_stems, stem_table, tokenize
 from rhetoric_shift.stance import _bundled_stance_lexicon, stance_matches, stance_score
 from rhetoric_shift.tone import target_stance, tone
 from rhetoric_shift.topics import TOO_SHORT, TOO_SHORT_LABEL, TopicModel
@@ -123,19 +124,16 @@ def fit_models(
     order = sample_positions(ids, len(ids), random_state)
     texts = table["text"].astype(str).to_numpy()
     chosen: list[int] = []
-    words: list[list[str]] = []
-    start, step = 0, max_sample + max_sample // 4
-    while start < len(order) and len(chosen) < max_sample:
-        block = order[start : start + step]
-        start, step = start + step, max(1, max_sample // 4)
-        for i in block:
-            w = content_words(texts[i])
-            if len(w) >= topics.min_words:
-                chosen.append(int(i))
-                words.append(w)
-    chosen, words = chosen[:max_sample], words[:max_sample]
+    stems: list[list[str]] = []  # one stem per content word: the test of "long enough" and the topics' terms
+    for i in order:
+        s = content_stems_of(tokenize(texts[i]))  # fills the stem table handed to workers
+        if len(s) >= topics.min_words:
+            chosen.append(int(i))
+            stems.append(s)
+            if len(chosen) == max_sample:
+                break
     sample_texts = [str(texts[i]) for i in chosen]
-    stems = [content_stems(t) for t in sample_texts]  # fills the stem table handed to workers
+    words = [content_words(t) for t in sample_texts]  # for the labels' surface forms
     fitted: TopicModel | None = topics.fit(sample_texts, stems=stems, words=words) if chosen else None
     if fitted is None:
         topics._check_params()  # a bad n_topics is an error even when nothing can be clustered
@@ -192,19 +190,20 @@ def _fill_topics(out: pd.DataFrame, model: TopicModel | None, texts: list[str], 
     out["map_x"], out["map_y"] = coords[:, 0], coords[:, 1]
 
 
-def finish(models: EnrichModels, table: pd.DataFrame, *, copy: bool = True) -> pd.DataFrame:
+def finish(models: EnrichModels, table: pd.DataFrame, *, copy: bool = True, engine: Engine | None = None) -> pd.DataFrame:
     """The corpus-wide step after every batch: duplicate groups; returns the final statement table.
 
     In: the concatenated outputs of ``apply_models`` (in any batch order). Out: the same rows,
     ``dup_group`` filled, helper columns dropped, columns and dtypes as ``schema.COLUMNS``.
     ``copy=False`` lets it write ``dup_group`` into ``table`` itself (a build's own table, which
-    it then drops), so a large table is not held twice.
+    it then drops), so a large table is not held twice. ``engine``: the duplicate search runs
+    its periods on the engine's workers (the same table whatever the engine).
     """
     if table.empty:
         return empty_table()
     out = table.reset_index(drop=True).copy() if copy else table.reset_index(drop=True)
     terms = out[DUP_TERMS].tolist() if DUP_TERMS in out else None
-    out["dup_group"] = models.duplicates.fit_groups(out, terms=terms)
+    out["dup_group"] = models.duplicates.fit_groups(out, terms=terms, engine=engine)
     return conform_table(out)
 
 

@@ -13,6 +13,7 @@ import gc
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from typing import TypeVar
 
 import numpy as np
@@ -221,11 +222,10 @@ def surface_forms(texts: Iterable[str]) -> dict[str, str]:
 
 def surface_forms_of_words(word_lists: Iterable[Sequence[str]]) -> dict[str, str]:
     """``surface_forms`` from the texts' ``content_words``, when they are already computed."""
-    pairs: Counter[tuple[str, str]] = Counter()
-    for words in word_lists:
-        pairs.update(zip(map(stem, words), words))
+    counts = Counter(chain.from_iterable(word_lists))  # a word has one stem: count words, stem each once
     best: dict[str, tuple[int, str]] = {}
-    for (s, word), n in pairs.items():
+    for word, n in counts.items():
+        s = stem(word)
         if s not in best or (-n, word) < (-best[s][0], best[s][1]):
             best[s] = (n, word)
     return {s: word for s, (_, word) in best.items()}

@@ -11,11 +11,13 @@ function of each row, so the result does not depend on how the corpus is cut int
   so Euclidean k-means there clusters by cosine; the first two SVD axes are the topic map;
 - statements with fewer than ``min_words`` content words (stop words and reporting verbs do not
   count) are too short to place: topic -1, label "(too short)";
-- k: ``n_topics`` when given, else the k in ``k_range`` whose clusterings are most STABLE: for
-  each k, ``n_runs`` mini-batch k-means fits on different seeded subsamples (``stability_fraction``
-  of the fitted statements) label all of them, and the stability is the mean adjusted Rand
-  index (ARI) between every two runs (1: the same partition every time; 0: chance). Ties go to
-  the smaller k. The scores are kept in ``stabilities_`` and described by ``method_text()``;
+- k: ``n_topics`` when given, else the k in ``k_range`` whose clusterings are most STABLE: on
+  at most ``max_stability_sample`` of the fitted statements (a seeded random choice), for each
+  k, ``n_runs`` k-means fits (Lloyd's algorithm, one seeded start each) on different seeded
+  subsamples (``stability_fraction`` of them) label all of them, and the stability is the mean
+  adjusted Rand index (ARI) between every two runs (1: the same partition every time; 0:
+  chance). On a few thousand rows full-batch k-means costs less than mini-batch k-means' many
+  small steps, and its runs differ less by the optimiser's own draws. Ties go to the smaller k. The scores are kept in ``stabilities_`` and described by ``method_text()``;
 - when k is chosen (not fixed by ``n_topics``), no cluster holds more than ``max_share`` of the
   fitted statements: a larger one is split in two (2-means on its members) and every statement
   reassigned, until none is, or the clusters cannot be split further (``largest_share_`` says);
@@ -30,10 +32,9 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.cluster import MiniBatchKMeans
+from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
 from rhetoric_shift.params import is_int, not_fitted_error, param_error
@@ -62,7 +63,8 @@ class TopicModel:
         when k is chosen by stability (None: no limit).
     n_runs : int >= 2, clusterings compared per candidate k.
     stability_fraction : float in (0, 1], share of the fitted statements each run is fitted on.
-    max_stability_sample : int, at most this many statements take part in choosing k.
+    max_stability_sample : int, at most this many statements take part in choosing k (a few
+        thousand estimate the stability of up to a dozen clusters; more only cost time).
     n_init : int, k-means restarts of the final clustering.
     random_state : int, seed of the SVD, the subsamples and k-means.
 
@@ -72,7 +74,7 @@ class TopicModel:
     cluster_centers_ (k x d, in the normalised space), labels_ (topic of each fitted text,
     -1 for short ones), n_topics_, topic_labels_ (topic id -> label, with -1 -> "(too short)"),
     stabilities_ (k -> mean ARI, empty if k was not searched), stability_ (that of the chosen k,
-    None if not searched), k_chosen_by_ ("stability",
+    None if not searched), n_stability_ (statements k was chosen on), k_chosen_by_ ("stability",
     "n_topics" or "size"), n_split_ (clusters added to respect ``max_share``), largest_share_,
     n_fitted_ (statements clustered), surface_forms_ (stem -> most frequent word).
     """
@@ -90,7 +92,7 @@ class TopicModel:
         max_share: float = 0.2,
         n_runs: int = 5,
         stability_fraction: float = 0.8,
-        max_stability_sample: int = 5_000,
+        max_stability_sample: int = 2_000,
         n_init: int = 3,
         random_state: int = 0,
     ) -> None:
@@ -183,6 +185,7 @@ class TopicModel:
         if n_axes >= 2:
             self.svd_ = TruncatedSVD(n_components=n_axes, random_state=self.random_state).fit(X)
         Z = self._space(X)
+        self.n_stability_ = min(len(Z), self.max_stability_sample) if self.n_topics is None else 0
         k, self.stabilities_, self.k_chosen_by_ = self._choose_k(Z)
         self.stability_ = self.stabilities_.get(k)
         labels, centers = self._cluster(Z, k, self.n_init, self.random_state)
@@ -223,7 +226,8 @@ class TopicModel:
         return _nearest(Z, centers), centers
 
     def _choose_k(self, Z: np.ndarray) -> tuple[int, dict[int, float], str]:
-        n_distinct = len(np.unique(np.round(Z, 9), axis=0))
+        distinct = _distinct_rows(Z)
+        n_distinct = int(distinct.max(initial=-1)) + 1
         if self.n_topics is not None:
             return min(self.n_topics, n_distinct), {}, "n_topics"
         lo, hi = self.k_range
@@ -233,20 +237,22 @@ class TopicModel:
             return max(1, min(lo, n_distinct - 1)), {}, "size"
         rng = np.random.default_rng(self.random_state)
         if len(Z) > self.max_stability_sample:
-            Z = Z[np.sort(rng.choice(len(Z), self.max_stability_sample, replace=False))]
+            chosen = np.sort(rng.choice(len(Z), self.max_stability_sample, replace=False))
+            Z, distinct = Z[chosen], distinct[chosen]
         n_fit = max(2, int(round(self.stability_fraction * len(Z))))
         subsets = [np.sort(rng.choice(len(Z), n_fit, replace=False)) for _ in range(self.n_runs)]
+        n_distinct_in = [len(np.unique(distinct[rows])) for rows in subsets]
         scores: dict[int, float] = {}
         for k in candidates:
             runs = []
             for r, rows in enumerate(subsets):
-                if len(np.unique(np.round(Z[rows], 9), axis=0)) < k:
+                if n_distinct_in[r] < k:
                     runs.append(np.zeros(len(Z), dtype=np.int64))  # cannot make k clusters here
                     continue
-                km = MiniBatchKMeans(n_clusters=k, n_init=1, random_state=self.random_state + r + 1, batch_size=2048)
-                runs.append(_nearest(Z, np.asarray(km.fit(Z[rows]).cluster_centers_, dtype=np.float64)))
+                km = KMeans(n_clusters=k, n_init=1, algorithm="lloyd", random_state=self.random_state + r + 1).fit(Z[rows])
+                runs.append(_nearest_by_product(Z, np.asarray(km.cluster_centers_, dtype=np.float64)))
             pairs = [(a, b) for a in range(len(runs)) for b in range(a + 1, len(runs))]
-            scores[k] = float(np.mean([adjusted_rand_score(runs[a], runs[b]) for a, b in pairs]))
+            scores[k] = float(np.mean([adjusted_rand_index(runs[a], runs[b]) for a, b in pairs]))
         best = max(candidates, key=lambda k: (round(scores[k], 6), -k))
         return best, scores, "stability"
 
@@ -257,7 +263,7 @@ class TopicModel:
             counts = np.bincount(labels, minlength=len(centers))
             big = int(np.argmax(counts))
             members = Z[labels == big]
-            if counts[big] <= limit or len(np.unique(np.round(members, 9), axis=0)) < 2:
+            if counts[big] <= limit or _distinct_rows(members).max(initial=0) < 1:
                 break
             _, halves = self._cluster(members, 2, self.n_init, self.random_state + len(centers))
             centers = np.vstack([np.delete(centers, big, axis=0), halves])
@@ -363,8 +369,9 @@ class TopicModel:
                 f"{len(self.vectorizer_.vocabulary_):,} terms reduced to {space}.")
         if self.k_chosen_by_ == "stability":
             scores = ", ".join(f"k={k}: {v:.2f}" for k, v in self.stabilities_.items())
-            text += (f" k was chosen as the most stable partition: {self.n_runs} clusterings of different "
-                     f"subsamples agree with adjusted Rand index {self.stability_:.2f} (1 = identical, 0 = chance; {scores}).")
+            text += (f" k was chosen as the most stable partition: {self.n_runs} k-means clusterings of different subsamples "
+                     f"of {self.n_stability_:,} statements agree with adjusted Rand index {self.stability_:.2f} "
+                     f"(1 = identical, 0 = chance; {scores}).")
         elif self.k_chosen_by_ == "n_topics":
             text += " k was fixed by the user."
         else:
@@ -395,6 +402,41 @@ def _nearest(Z: np.ndarray, centers: np.ndarray) -> np.ndarray:
         d = ((block[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
         out[start : start + len(block)] = np.argmin(d, axis=1)
     return out
+
+
+def _nearest_by_product(Z: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """``_nearest`` by one matrix product (|c|² - 2 z·c): much faster, but a row's rounding may
+    depend on its batch, so it serves only inside a fit (choosing k), never to label a statement."""
+    return np.argmin(np.einsum("ij,ij->i", centers, centers)[None, :] - 2 * (Z @ centers.T), axis=1)
+
+
+def _distinct_rows(Z: np.ndarray) -> np.ndarray:
+    """An id per row, equal for rows equal to 9 decimals (ids 0..n_distinct-1)."""
+    if not len(Z):
+        return np.zeros(0, dtype=np.int64)
+    rounded = np.ascontiguousarray(np.round(Z, 9) + 0.0)  # + 0.0: -0.0 and 0.0 are one value
+    as_bytes = rounded.view(np.dtype((np.void, rounded.dtype.itemsize * rounded.shape[1])))
+    return np.unique(as_bytes.ravel(), return_inverse=True)[1].astype(np.int64)
+
+
+def adjusted_rand_index(a: np.ndarray, b: np.ndarray) -> float:
+    """The adjusted Rand index of two labelings (non-negative ints) of the same rows, as
+    ``sklearn.metrics.adjusted_rand_score``, from one contingency table counted with ``bincount``."""
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    n = len(a)
+    if n < 2:
+        return 1.0
+    ka, kb = int(a.max()) + 1, int(b.max()) + 1
+    table = np.bincount(a * kb + b, minlength=ka * kb).astype(np.float64)
+    pairs = lambda counts: float((counts * (counts - 1)).sum() / 2)  # noqa: E731
+    both = pairs(table)
+    in_a = pairs(np.bincount(a).astype(np.float64))
+    in_b = pairs(np.bincount(b).astype(np.float64))
+    expected = in_a * in_b / (n * (n - 1) / 2)
+    mean = (in_a + in_b) / 2
+    if mean == expected:  # both labelings put everything together, or every row apart
+        return 1.0
+    return (both - expected) / (mean - expected)
 
 
 def _label(ranked_terms: list[str], n: int) -> str:
