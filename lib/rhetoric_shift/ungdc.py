@@ -19,6 +19,7 @@ process that owns the archive) yields the raw bytes of each speech with its meta
 from __future__ import annotations
 
 import bisect
+import functools
 import io
 import os
 import re
@@ -76,10 +77,12 @@ def _is_roman(word: str) -> bool:
     return bool(re.fullmatch(r"[IVXL]+", word))
 
 
+@functools.lru_cache(maxsize=2)  # a build passes over a corpus twice (fit sample, then all): read its sheet once
 def read_speakers(data: bytes) -> dict[tuple[str, int], tuple[str, str | None]]:
     """(ISO code, year) → (canonical speaker, post) from the bytes of ``Speakers_by_session.xlsx``.
 
-    Rows without a name are left out; raises ``SkipFile`` when the sheet cannot be read.
+    Rows without a name are left out; raises ``SkipFile`` when the sheet cannot be read. The
+    mapping returned is shared between calls with the same bytes: do not change it.
     """
     import openpyxl  # only UNGDC builds need it
 
