@@ -128,6 +128,9 @@ def test_write_and_read_back_with_the_report_beside_the_table(seed_build, tmp_pa
     report = json.loads(report_file.read_text())
     assert [f["status"] for f in report["files"]] == ["used"] * 5
     assert report["n_statements"] == len(seed_build.table)
+    # written a document at a time, it reads back as the whole report
+    assert report == json.loads(json.dumps(seed_build.report.to_dict(), default=str))
+    assert [d["doc_id"] for d in report["documents"]] == list(seed_build.table["doc_id"].unique())
 
 
 def test_the_models_description_is_kept_with_the_table(tmp_path):

@@ -27,6 +27,7 @@ import shutil
 import signal
 import sys
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -66,7 +67,7 @@ STAGES = ("fit", "read+segment", "apply", "finish")  # the stages ``build_table`
 USED_LINES = 20  # report files one by one up to this many; more are summed up per folder or archive
 
 
-@dataclass
+@dataclass(slots=True)  # no per-instance dict: a million CSV rows are a million reports
 class DocumentReport:
     """What segmentation made of one document."""
 
@@ -121,8 +122,9 @@ class BuildReport:
             out.append(f"{'filtered':8} {self.filtered:,} documents outside --actors/--years")
         return out
 
-    def to_dict(self) -> dict:
-        return {
+    def to_dict(self, documents: bool = True) -> dict:
+        """Everything in the report (``documents``: with the list of documents, the last key)."""
+        out = {
             "rhetoric_shift_version": __version__,
             "parameters": self.parameters,
             "engine": self.engine,
@@ -131,8 +133,10 @@ class BuildReport:
             "filtered": self.filtered,
             "seconds": self.seconds,
             "files": [asdict(f) for f in self.files],
-            "documents": [asdict(d) for d in self.documents],
         }
+        if documents:
+            out["documents"] = [asdict(d) for d in self.documents]
+        return out
 
 
 def _root_of(path: str) -> str:
@@ -182,7 +186,8 @@ def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dic
         for s, e in [doc.source_span(d.start, d.end)]
     ] + [{"char_start": r.start, "char_end": r.end, "reason": r.reason, "text": r.text} for r in doc.removed]
     kinds = dict(sorted(Counter(seg.kind for seg in result.statements).items()))
-    notes = findings(result, format_given=meta.format is not None, date=meta.date, removed_before=len(doc.removed))
+    # Interned: the notes of many small documents repeat ("format paragraphs ...") and are then held once per batch.
+    notes = [sys.intern(note) for note in findings(result, format_given=meta.format is not None, date=meta.date, removed_before=len(doc.removed))]
     return records, DocumentReport(doc.doc_id, doc.path, result.format, len(statements), kinds, dropped, notes, meta.speaker)
 
 
@@ -203,9 +208,9 @@ class DocumentRecords(Sequence):
         self.registry = registry
         self.countries = result.countries
         segs = result.statements
-        self.starts = np.fromiter((s.start for s in segs), dtype=np.int64, count=len(segs))
-        self.ends = np.fromiter((s.end for s in segs), dtype=np.int64, count=len(segs))
-        self.parents = np.fromiter((-1 if s.parent is None else s.parent for s in segs), dtype=np.int64, count=len(segs))
+        self.starts = array("q", [s.start for s in segs])
+        self.ends = array("q", [s.end for s in segs])
+        self.parents = array("q", [-1 if s.parent is None else s.parent for s in segs])
         # Few distinct values: the lists hold references to shared objects.
         self.kinds = [s.kind for s in segs]
         self.speakers = [s.speaker for s in segs]
@@ -225,16 +230,16 @@ class DocumentRecords(Sequence):
             yield from self.rows(range(start, min(len(self), start + self._ROWS_AT_ONCE)))
 
     def statement_id(self, i: int) -> str:
-        return f"{self.doc.doc_id}:{self.doc.source_span(int(self.starts[i]), int(self.ends[i]))[0]:06d}"
+        return f"{self.doc.doc_id}:{self.doc.source_span(self.starts[i], self.ends[i])[0]:06d}"
 
     def rows(self, positions: Iterable[int]) -> list[dict]:
         """The records of the statements at ``positions``, in that order."""
         doc, meta, records = self.doc, self.doc.meta, []
         for i in positions:
-            start, end = int(self.starts[i]), int(self.ends[i])
+            start, end = self.starts[i], self.ends[i]
             char_start, char_end = doc.source_span(start, end)
             text = normalize_whitespace(doc.text[start:end])
-            date, parent = self.dates[i], int(self.parents[i])
+            date, parent = self.dates[i], self.parents[i]
             records.append({
                 "statement_id": f"{doc.doc_id}:{char_start:06d}",
                 "doc_id": doc.doc_id,
@@ -256,10 +261,10 @@ class DocumentRecords(Sequence):
     def ancestors(self, start: int, stop: int) -> list[int]:
         """Positions before ``start`` that a statement in ``start:stop`` belongs to, directly or through its parent, in order."""
         found: set[int] = set()
-        for parent in np.unique(self.parents[start:stop]).tolist():
+        for parent in set(self.parents[start:stop]):
             while 0 <= parent < start and parent not in found:  # parents come before their statements
                 found.add(parent)
-                parent = int(self.parents[parent])
+                parent = self.parents[parent]
         return sorted(found)
 
 
@@ -442,12 +447,18 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
     others = [p for p in inputs if p not in corpora]
     documents, files = read_inputs(others, manifest) if others else ([], [])
     kept = [d for d in documents if _wanted(d.meta.actor, d.meta.period, actor_set, years)]
+    n_read, n_kept = len(documents), len(kept)
+    del documents
     total = sum(len(d.text) for d in kept) + sum(ungdc.corpus_bytes(c) for c in corpora)
 
-    def items(scans: list[ungdc.CorpusScan]) -> Iterator:
-        """The input's documents and speeches, in order; each call is a new pass over the corpora."""
+    def items(scans: list[ungdc.CorpusScan], last: bool = False) -> Iterator:
+        """The input's documents and speeches, in order; each call is a new pass over the corpora.
+
+        ``last``: the final pass, which lets go of each document once it is handed on, so the
+        documents and the table they become are not held together.
+        """
         streams = [ungdc.iter_speeches(c, actors=actor_set, years=years, scan=s) for c, s in zip(corpora, scans)]
-        return itertools.chain(kept, *streams)
+        return itertools.chain(_drain(kept) if last else kept, *streams)
 
     seconds["read_main"] = time.perf_counter() - clock
     models = None
@@ -461,7 +472,7 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
 
     clock = time.perf_counter()
     scans = [ungdc.CorpusScan() for _ in corpora]
-    tasks = _tasks((presegmented.pop(_identity(i), i) for i in items(scans)), registry, batch_documents, worker_seconds)
+    tasks = _tasks((presegmented.pop(_identity(i), i) for i in items(scans, last=True)), registry, batch_documents, worker_seconds)
     frames: list[pd.DataFrame] = []
     doc_reports: list[DocumentReport] = []
     stages = ("read+segment", "apply") if enrich else ("read+segment",)
@@ -477,7 +488,7 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
         files.extend(scan.skipped)
     seconds["read+segment+apply" if enrich else "read+segment"] = time.perf_counter() - clock
     seconds.update({f"{k} (worker CPU)": v for k, v in worker_seconds.items()})
-    filtered = len(documents) - len(kept) + sum(s.filtered for s in scans)
+    filtered = n_read - n_kept + sum(s.filtered for s in scans)
     if not doc_reports:
         if filtered:
             raise InputError(", ".join(map(str, inputs)), f"no document matches the filters (--actors/--years left out {filtered:,}); widen them")
@@ -512,6 +523,13 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
     seconds["main process CPU"] = time.process_time() - cpu_start
     report = BuildReport(files, doc_reports, parameters, {k: round(v, 3) for k, v in seconds.items()}, filtered, _engine_name(engine), description)
     return BuildResult(table, report)
+
+
+def _drain(items: list) -> Iterator:
+    """The items of a list in order, each removed from the list as it is handed out."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _wanted(actor: str, period: int | None, actors: set[str] | None, years: tuple[int, int] | None) -> bool:
@@ -791,12 +809,23 @@ def write_table(result: BuildResult, out: Path) -> Path:
             _write_dataset(arrow, result.table, tmp_table)
         else:
             pq.write_table(arrow, tmp_table)
-        tmp_report.write_text(json.dumps(result.report.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+        write_report(result.report, tmp_report)
         _replace_together([(tmp_table, out), (tmp_report, report)])
     finally:
         for leftover in (tmp_table, tmp_report):
             _remove(leftover)
     return report
+
+
+def write_report(report: BuildReport, path: Path) -> None:
+    """``report.to_dict()`` as JSON in ``path``, written one document at a time (one line each), so a
+    report of a million CSV rows is never held as one string."""
+    head = json.dumps(report.to_dict(documents=False), indent=2, ensure_ascii=False, default=str)
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(head[: -len("\n}")] + ',\n  "documents": [')  # the head's closing brace comes after the list
+        for i, document in enumerate(report.documents):
+            handle.write(("\n    " if i == 0 else ",\n    ") + json.dumps(asdict(document), ensure_ascii=False, default=str))
+        handle.write("\n  ]\n}\n" if report.documents else "]\n}\n")
 
 
 def _write_dataset(arrow: pa.Table, table: pd.DataFrame, root: Path) -> None:
