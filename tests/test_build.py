@@ -221,3 +221,18 @@ def test_a_document_cut_into_slices_gives_the_table_of_the_whole(tmp_path, monke
     if enrich:  # a paragraph in another slice than its heading still inherits the heading's target
         paragraph = sliced[sliced["text"].str.startswith("We discussed point number 4 of part 3 ")].iloc[0]
         assert paragraph["targets"] == [] and paragraph["context_targets"] == ["Syria"]
+
+
+def test_tasks_close_at_a_byte_budget_or_a_document_count():
+    from rhetoric_shift.build import _chunks
+    from rhetoric_shift.manifest import DocumentMeta
+    from rhetoric_shift.read import Document
+
+    def doc(name: str, size: int) -> Document:
+        return Document(name, name, "x" * size, DocumentMeta(name, period=2015))
+
+    items = [doc("a", 60), doc("b", 50), doc("c", 10), doc("d", 10), doc("e", 10), [doc("slice", 5)], doc("f", 200)]
+    chunks = _chunks(items, size=3, max_bytes=100)
+    names = [[d.doc_id for d in chunk] for chunk in chunks]
+    # a+b reach 100 bytes; c, d, e reach 3 documents; a slice is a task of its own; f alone is over the budget
+    assert names == [["a", "b"], ["c", "d", "e"], ["slice"], ["f"]]

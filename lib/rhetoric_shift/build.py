@@ -1,6 +1,7 @@
 """The build: input files become the statement table (Parquet) and a build report beside it.
 
-``build_table`` runs, in batches of whole documents:
+``build_table`` runs in tasks of whole documents up to ``BATCH_BYTES`` of input each (a document
+with more than ``BATCH_ROWS`` statements is analysed in slices of rows, one task each):
 
 1. read + segment: a pure function of each batch (``segment_batch``), run by an engine (local
    processes or Dask, see ``engine``); a UN General Debate archive is streamed, one batch at a time;
