@@ -38,7 +38,8 @@ render.cell_statements(rows, event, key="heat_target_rows", counting=counting, r
                        cell=render.interval_point if measure in ("tone", "stance") else render.target_period)
 tested = measure if measure in compare.CHANGE_MEASURES else "salience"
 with st.expander(f"Tested changes of {tested} between periods"):
-    render.changes(cached.changes(rows, shown, (tested,), by, who), key="heat_changes")
+    render.changes(cached.changes(rows, shown, (tested,), by, who, tuple(query.tested_periods(rows))), key="heat_changes",
+                   note=query.tested_note(rows))
 
 st.subheader("Topic × period")
 render.topic_grid(rows, counting, key="heat_topics")

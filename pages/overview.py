@@ -34,9 +34,11 @@ event = render.chart(
 render.cell_statements(rows, event, key="overview_cell", counting=counting, remember=True)
 
 st.subheader("What changed, and what the evidence allows one to say")
-found = cached.changes(rows, shown, compare.CHANGE_MEASURES, by, who)
+found = cached.changes(rows, shown, compare.CHANGE_MEASURES, by, who, tuple(query.tested_periods(rows)))
 if found.empty:
     st.caption("Choose at least two periods to see what changed.")
+elif note := query.tested_note(rows):
+    st.caption(note)
 for target in [t for t in shown if t in set(found["target"])]:
     st.markdown(f"**{render.escape_markdown(target)}**\n" +
                 "\n".join(f"- {render.escape_markdown(line)}" for line in query.change_sentences(found, target)))

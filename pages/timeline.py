@@ -59,6 +59,7 @@ for measure, column in zip(("tone", "stance"), st.columns(2)):
 for measure, event in events.items():  # the statements at full width, not in the chart's half
     render.cell_statements(rows, event, key=f"timeline_{measure}_rows", counting=counting, cell=render.interval_point)
 with st.expander("Tested changes of tone and stance between periods"):
-    render.changes(cached.changes(rows, shown, compare.MEASURES, by, who), key="timeline_changes")
+    render.changes(cached.changes(rows, shown, compare.MEASURES, by, who, tuple(query.tested_periods(rows))),
+                   key="timeline_changes", note=query.tested_note(rows))
 
 session.copy_link(ctx.url_path)

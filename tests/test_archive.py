@@ -80,6 +80,21 @@ def test_a_highly_compressible_large_member_is_refused_by_its_ratio(tmp_path: Pa
     assert "compression ratio" in reasons(refused)["bomb.txt"]
 
 
+def test_many_small_members_may_not_expand_the_archive_past_the_ratio(tmp_path: Path) -> None:
+    # 30 members of 200 KiB of one byte: each is below the 1 MiB floor of the per-member check,
+    # but the archive (about 10 KB) would expand to 6 MB. Five members (1,024,000 bytes) stay
+    # under the floor; the sixth would pass it at a ratio far above 100:1, so it and the 24
+    # after it are refused in one line.
+    members = [("ok.txt", GOOD.encode())] + [(f"m{i:02}.txt", b"a" * 200 * 1024) for i in range(30)]
+    archive = make_zip(tmp_path / "in.zip", members)
+    assert archive.stat().st_size < 20_000
+    refused = safe_extract(archive, tmp_path / "out", max_ratio=100)
+    assert extracted(tmp_path / "out") == ["m00.txt", "m01.txt", "m02.txt", "m03.txt", "m04.txt", "ok.txt"]
+    assert len(refused) == 1
+    assert refused[0].path == f"{archive}/m05.txt (and 24 more members)"
+    assert "would expand past 100 times its" in refused[0].reason and "zip bomb" in refused[0].reason
+
+
 def test_a_small_member_may_compress_well(tmp_path: Path) -> None:
     archive = make_zip(tmp_path / "in.zip", [("spaces.txt", b" " * 100_000 + GOOD.encode())])
     assert safe_extract(archive, tmp_path / "out") == []

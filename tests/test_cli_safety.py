@@ -15,6 +15,7 @@ import pytest
 from conftest import ROOT, make_table
 from rhetoric_shift import build, read
 from rhetoric_shift.cli import main
+from rhetoric_shift.errors import one_line
 
 LIB = ROOT / "lib"
 SPEECH = "Sergey Lavrov: We are ready for dialogue with Ukraine.\n"
@@ -109,6 +110,19 @@ def test_out_in_a_place_that_cannot_be_written(corpus, tmp_path, capsys, monkeyp
     assert_one_line_error(status, err, f"cannot be written: no permission to write in {locked}; choose a writable place")
 
 
+def test_an_out_name_that_is_not_utf8_is_one_line(corpus, tmp_path, capsys):
+    out = tmp_path / os.fsdecode(b"Gen\xe8ve.parquet")  # a Latin-1 name: Parquet cannot be opened by it
+    status, _, err = run_cli(["build", corpus, "--out", out, "--no-enrich"], capsys)
+    assert_one_line_error(status, err, f"error: {tmp_path}/Gen\\xe8ve.parquet: the name is not valid UTF-8", "give --out a UTF-8 name")
+    status, _, err = run_cli(["compare", out, "--target", "Ukraine", "--periods", "2014", "2017"], capsys)
+    assert_one_line_error(status, err, "Gen\\xe8ve.parquet: the name is not valid UTF-8", "give the table a UTF-8 name")
+
+
+def test_one_line_shows_control_characters_and_undecodable_bytes_escaped():
+    assert one_line("fine: Genève") == "fine: Genève"
+    assert one_line("a\nb\r\x1b[31m\u2028" + os.fsdecode(b"\xe8")) == "a\\nb\\r\\x1b[31m\\u2028\\xe8"
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write in read-only folders")
 def test_out_in_a_read_only_folder(corpus, tmp_path, capsys):
     locked = tmp_path / "locked"
@@ -142,6 +156,30 @@ def test_options_out_of_range_are_one_line(corpus, tmp_path, capsys, option, val
     assert not (tmp_path / "t.parquet").exists()
 
 
+@pytest.mark.parametrize("option", ["--manifest", "--targets", "--speakers"])
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda folder: os.mkfifo(folder / "x.toml"), "is not a regular file (a FIFO or a device)"),  # opening it would block
+        (lambda folder: (folder / "x.toml").mkdir(), "is a folder; give the"),
+        (lambda folder: (folder / "x.toml").write_text("a = " + "[" * 50_000 + "]" * 50_000), "not usable TOML (nested too deeply)"),
+        (lambda folder: (folder / "x.toml").write_bytes(b"label = \"Gen\xe8ve\"\n"), "is not UTF-8 text; save it as UTF-8"),
+        (lambda folder: (folder / "x.toml").write_bytes(b"#" * ((16 << 20) + 1)), "is larger than 16 MB"),
+    ],
+    ids=["fifo", "folder", "nested", "latin-1", "huge"],
+)
+def test_a_toml_option_that_is_no_usable_file_is_one_line(corpus, tmp_path, capsys, option, make, message):
+    make(tmp_path)
+    status, _, err = run_cli(["build", corpus, "--out", tmp_path / "t.parquet", option, tmp_path / "x.toml"], capsys)
+    assert_one_line_error(status, err, f"error: {tmp_path / 'x.toml'}: ", message)
+
+
+def test_a_device_as_the_manifest_is_refused_before_it_is_read(corpus, tmp_path, capsys):
+    # /dev/zero never ends: read whole, it would take all the memory there is
+    status, _, err = run_cli(["build", corpus, "--out", tmp_path / "t.parquet", "--manifest", "/dev/zero"], capsys)
+    assert_one_line_error(status, err, "error: /dev/zero: is not a regular file (a FIFO or a device); give the manifest as a TOML file")
+
+
 def test_a_missing_option_is_one_line_without_the_usage_text(capsys):
     status, _, err = run_cli(["compare", "x.parquet", "--target", "Ukraine"], capsys)
     assert_one_line_error(status, err, "the following arguments are required: --periods")
@@ -149,7 +187,7 @@ def test_a_missing_option_is_one_line_without_the_usage_text(capsys):
 
 # --- Signals and pipes: a real process ----------------------------------------------------------
 
-def _slow_build_process(tmp_path, corpus) -> subprocess.Popen:
+def _slow_build_process(tmp_path, corpus, preexec_fn=None) -> subprocess.Popen:
     """The command line with a build that waits, so a signal surely arrives during the build."""
     script = textwrap.dedent(f"""
         import sys, time
@@ -162,10 +200,11 @@ def _slow_build_process(tmp_path, corpus) -> subprocess.Popen:
         from rhetoric_shift.cli import main
         sys.exit(main(["build", {str(corpus)!r}, "--out", {str(tmp_path / 't.parquet')!r}]))
     """)
-    return subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=preexec_fn)
 
 
-@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_a_signal_during_the_build_prints_one_line(corpus, tmp_path, signum, status):
     process = _slow_build_process(tmp_path, corpus)
     assert process.stdout.readline() == "building\n"
@@ -174,6 +213,48 @@ def test_a_signal_during_the_build_prints_one_line(corpus, tmp_path, signum, sta
     assert process.returncode == status
     assert err == f"error: stopped by {signal.Signals(signum).name} before finishing; run the command again\n"
     assert not (tmp_path / "t.parquet").exists()
+
+
+def test_an_ignored_sighup_stays_ignored(corpus, tmp_path):
+    # under nohup a closed terminal must not stop the build
+    process = _slow_build_process(tmp_path, corpus, preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    assert process.stdout.readline() == "building\n"
+    process.send_signal(signal.SIGHUP)
+    with pytest.raises(subprocess.TimeoutExpired):
+        process.wait(timeout=1)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 143 and "SIGTERM" in err
+
+
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_a_signal_during_the_write_leaves_the_previous_table_and_report(corpus, tmp_path, signum, status):
+    out = tmp_path / "t.parquet"
+    assert main(["build", str(corpus), "--out", str(out), "--no-enrich", "--quiet"]) == 0
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    assert set(before) == {"t.parquet", "t.build.json"}
+    # the new table is written to its temporary name, then the command waits before the rename
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(LIB)!r})
+        import pyarrow.parquet as pq
+        real = pq.write_table
+        def held(*args, **kwargs):
+            real(*args, **kwargs)
+            print("written", flush=True)
+            time.sleep(60)
+        pq.write_table = held
+        from rhetoric_shift.cli import main
+        sys.exit(main(["build", {str(corpus)!r}, "--out", {str(out)!r}, "--no-enrich", "--quiet"]))
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "written\n"
+    assert any(p.name.startswith(".t.parquet.tmp-") for p in tmp_path.iterdir())
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == status
+    assert err == f"error: stopped by {signal.Signals(signum).name} before finishing; run the command again\n"
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before  # no leftover, nothing replaced
 
 
 def test_compare_into_a_closed_pipe_is_quiet(tmp_path):

@@ -6,14 +6,16 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import SEEDS, make_table
 
-from rhetoric_shift import build
+from rhetoric_shift import build, compare
 from collections import Counter
 
 from rhetoric_shift import stats
 from rhetoric_shift.compare import (
+    quote_line,
     MIN_N_FOR_INTERVAL,
     NO_DISTINCTIVE,
     changes,
@@ -338,7 +340,7 @@ def test_format_comparison_card():
     # 2014 has two measured remarks (0.2 and 0.4): a mean, too few for an interval
     assert "Tone      +0.30 (n=2, under" in text
     assert "“Ukraine has subscribed to the Minsk accords and must implement them.”" in text
-    assert "— Sergey Lavrov, TASS, undated (direct speech); rt:000004" in text
+    assert "— Sergey Lavrov, TASS, 2017 (no exact date) (direct speech); rt:000004" in text  # known by its period only
     assert "Changes (Benjamini-Hochberg" in text and "Salience 2014 → 2017" in text
     assert "From 2014 to 2017" in text and "Similarity of period centroids" in text
 
@@ -459,3 +461,33 @@ def test_log_odds_gives_no_score_where_the_prior_has_no_mass():
     # Two words, a uses only "minsk", b only "crimea": "minsk" is typical of a, so z > 0.
     z = log_odds_z(Counter({"minsk": 3}), Counter({"crimea": 3}), {"minsk": 1.0, "crimea": 1.0}, 2.0)
     assert z["minsk"] > 0 > z["crimea"]
+
+
+def test_tested_periods_are_the_latest_few_and_say_so():
+    years = list(range(1946, 2025))  # 79 periods, as the UN General Debate has
+    tested = compare.tested_periods(reversed(years))
+    assert tested == list(range(2025 - compare.MAX_TESTED_PERIODS, 2025))
+    assert len(compare.period_pairs(tested)) == compare.MAX_TESTED_PERIODS  # 5 consecutive pairs and first -> last
+    note = compare.tested_note(years, tested)
+    assert f"latest {compare.MAX_TESTED_PERIODS} of 79 periods (2019–2024)" in note
+    assert compare.tested_periods([2017, 2014, 2016]) == [2014, 2016, 2017]
+    assert compare.tested_note([2014, 2016, 2017], [2014, 2016, 2017]) == ""
+
+
+def test_a_warning_shared_by_many_periods_is_one_line():
+    # Five years of one outlet, one document each in 1946-1948 and 1950, two documents in 1951.
+    comp = pd.DataFrame({"period": [1946, 1947, 1948, 1950, 1951], "n_statements": [3, 3, 3, 3, 6],
+                         "n_documents": [1, 1, 1, 1, 2], "n_outlets": [1] * 5, "outlets": ["UN"] * 5})
+    assert compare.composition_warnings(comp) == [
+        "4 periods (1946–1948, 1950) rest on one document each (UN): their numbers describe those documents, not the periods.",
+        "1951 rests on one outlet (UN).",
+    ]
+    assert compare.composition_summary(comp) == "5 periods (1946–1948, 1950–1951): 6 documents, 1 outlet (UN)"
+    assert compare.period_runs([2017]) == "2017" and compare.period_runs(["RUS", "USA"]) == "RUS, USA"
+
+
+def test_a_quote_without_a_date_is_placed_by_its_period():
+    base = {"text": "We are ready.", "speaker": "Sergey Lavrov", "source": "UN General Debate", "kind": "direct"}
+    assert quote_line({**base, "date": "", "period": 2017})[1] == "— Sergey Lavrov, UN General Debate, 2017 (no exact date) (direct speech)"
+    assert quote_line({**base, "date": "2017-09-21", "period": 2017})[1].endswith("2017-09-21 (direct speech)")
+    assert quote_line({**base, "date": "", "period": None})[1].endswith("undated (direct speech)")

@@ -422,3 +422,25 @@ def test_no_usable_input_groups_a_reason_that_holds_a_semicolon_in_parentheses()
 
     assert _reason_head("every row was skipped (2; first: line 3: bad JSON); fix the rows") == "every row was skipped (2; first: line 3: bad JSON)"
     assert _reason_head("empty file") == "empty file"
+
+
+def test_a_file_reached_twice_is_read_once_and_the_second_time_reported(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "speech_2017.txt").write_text("We are ready for dialogue.")
+    documents, reports = read_inputs([corpus, corpus, corpus / "speech_2017.txt"])
+    assert [d.doc_id for d in documents] == ["speech_2017"]
+    skipped = [r for r in reports if r.status == "skipped"]
+    assert len(skipped) == 2
+    assert all(r.reason == f"already read as {corpus / 'speech_2017.txt'}" for r in skipped)
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_by_its_bytes_and_builds(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    name = os.fsdecode(b"Gen\xe8ve 2017.txt")  # a Latin-1 name: Python keeps the byte as a lone surrogate
+    (corpus / name).write_text("We are ready for dialogue in Geneva.")
+    result = build_table([corpus], enrich=False)
+    assert list(result.table["doc_id"]) == ["Gen\\xe8ve 2017"]
+    assert result.report.files[0].path.endswith("Gen\\xe8ve 2017.txt")
+    json.dumps(result.report.to_dict())  # the report can be written

@@ -338,3 +338,17 @@ def test_in_a_live_blog_without_stamps_an_answer_belongs_only_to_a_question_just
     assert [s.parent for s in result.statements] == [None, 0, None]
     stamped = "• 10:19\n\n" + text
     assert [s.parent for s in segment(stamped, format="liveblog", speaker=LAVROV).statements] == [None, 0, 0]
+
+
+def test_text_without_sentence_ends_is_cut_into_bounded_statements_at_clause_marks():
+    from rhetoric_shift.segment import MAX_STATEMENT_WORDS
+
+    # 1,000 words, a comma after every 50th: no sentence ends anywhere
+    words = [f"w{i}," if i % 50 == 49 else f"w{i}" for i in range(1000)]
+    text = " ".join(words)
+    result = segment(text, format="paragraphs", year=2017)
+    pieces = [text[s.start:s.end] for s in result.statements]
+    assert " ".join(pieces).split() == words  # every word kept, in order, once
+    assert all(len(p.split()) <= MAX_STATEMENT_WORDS for p in pieces)
+    # a piece ends at the last comma of the second half of its 300 words: after w249, w499, w749
+    assert [p.split()[-1] for p in pieces] == ["w249,", "w499,", "w749,", "w999,"]

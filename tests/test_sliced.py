@@ -80,6 +80,16 @@ def test_tested_changes_match(both, by, who):
     assert_same(got, want)
 
 
+def test_changes_of_chosen_periods_match(both):
+    """Only the pairs of the periods asked for: 2014 -> 2017, one pair per target and measure, BH over those rows alone."""
+    table, s = both
+    got = query.changes(s, ("US", "Syria"), compare.CHANGE_MEASURES, periods=(2017, 2014, 1900))
+    want = query.changes(table, ("US", "Syria"), compare.CHANGE_MEASURES, periods=(2017, 2014, 1900))
+    assert set(zip(want["from_period"], want["to_period"])) == {(2014, 2017)} and len(want) == 6
+    assert_same(got, want)
+    assert query.changes(s, ("US",), periods=(2016,)).empty and query.changes(table, ("US",), periods=(2016,)).empty
+
+
 def test_filters_match(both):
     table, s = both
     kw = dict(periods=(2016, 2017), sources=("RT", "Sputnik", "TASS"), kinds=("direct", "reported"))

@@ -88,3 +88,31 @@ def test_benjamini_hochberg_by_hand():
     out = stats.benjamini_hochberg([math.nan, 0.5])
     assert math.isnan(out[0]) and out[1] == 0.5
     assert stats.benjamini_hochberg([0.9, 0.95]).tolist() == [0.95, 0.95]
+
+
+def test_random_permutations_match_the_hypergeometric_p():
+    # x = 1, 1, 0 and y = one 1 among 29 values: 3 ones among 32 remarks, C(32, 3) = 4960 arrangements,
+    # more than 4000, so the p is drawn. A group of three holding j ones differs from the rest by
+    # |j/3 - (3-j)/29|: 0.10, 0.26, 0.60, 1.0 for j = 0..3, and the observed 2/3 - 1/29 = 0.60 is j = 2.
+    # So p = P(j >= 2) = (C(3,2) C(29,1) + C(3,3)) / C(32,3) = 88 / 4960 = 0.0177; the Monte Carlo
+    # standard error of 4000 draws is 0.0021. Either side may be x: the test is two-sided.
+    x, y = [1.0, 1.0, 0.0], [1.0] + [0.0] * 28
+    assert math.comb(32, 3) > stats.N_PERM
+    assert stats.permutation_p(x, y, random_state=1) == pytest.approx(88 / 4960, abs=0.009)
+    assert stats.permutation_p(y, x, random_state=2) == pytest.approx(88 / 4960, abs=0.009)
+    # Eight and eight remarks, 3 ones against 5: |8 - 2j| / 8 >= 2/8 unless the drawn eight hold 4 of
+    # the 8 ones, so p = 1 - C(8,4)^2 / C(16,8) = 1 - 4900 / 12870 = 0.619 (standard error 0.008).
+    x, y = [1.0] * 3 + [0.0] * 5, [1.0] * 5 + [0.0] * 3
+    assert stats.permutation_p(x, y, random_state=3) == pytest.approx(1 - 4900 / 12870, abs=0.03)
+
+
+def test_random_permutations_move_whole_remarks():
+    # Two remarks of sizes 3 and 1 against 30 single ones: the drawn group's mean weighs each remark by
+    # its size, so a sum-and-size draw equals drawing from the values, clustered. With x's remarks
+    # (0,0,0) and (0) and y all 1: only the arrangements putting x's two remarks apart from every 1 are as
+    # extreme, and they are 1 of C(32, 2) = 496 (exact) -> p = 1/496; forced random (n_perm=400 < 496):
+    # (1+hits)/401 with hits ~ Poisson(400/496), above 4 once in 700 seeds.
+    cx, x = ["a", "a", "a", "b"], [0.0, 0.0, 0.0, 0.0]
+    y = [1.0] * 30
+    assert stats.permutation_p(x, y, cx, None) == pytest.approx(1 / 496)
+    assert stats.permutation_p(x, y, cx, None, n_perm=400, random_state=0) <= 5 / 401

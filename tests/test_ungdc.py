@@ -169,6 +169,12 @@ def test_read_inputs_reads_a_corpus_without_a_manifest(archive):
         ("a sentence broken\n7\n\n\nacross a page", 1),  # lower case after a page break: the same sentence
         ("The first paragraph ends.\n\nThe second begins after a blank line.", 2),
         ("Words run on to a\nline break without a full stop", 1),
+        # one paragraph per long line, one of them split by a page break before a proper noun
+        ("We are fighting terrorism in the region, and for some reason it is tolerated by members of a coalition. Recent developments in\n"
+         "Syria have given grounds for cautious optimism, as the meeting held in Astana finalized the zones agreed upon earlier.", 1),
+        # a long line that stops mid-sentence before a numbered paragraph: the number opens a new one
+        ("It is our duty to combat that phenomenon while at the same time promoting a society where every citizen has a place,\n"
+         "111.\tThe second fact is this: in the present circumstances, the armaments race goes on.", 2),
     ],
 )
 def test_reflow_finds_paragraphs(text, paragraphs):

@@ -290,10 +290,10 @@ def test_a_stage_line_says_how_far_it_got_in_percent() -> None:
     assert upload.stage_progress("write", 1, 2) == (0.5, "Write: 50%")  # a stage the page does not know
 
 
-def test_the_page_knows_every_stage_the_build_reports() -> None:
+def test_the_page_knows_every_stage_the_build_reports_in_its_order() -> None:
     from rhetoric_shift.build import STAGES
 
-    assert set(upload.STAGES) == set(STAGES)
+    assert list(upload.STAGES) == list(STAGES)
 
 
 def staged_build(calls: list, fail: str | None = None):
@@ -302,7 +302,9 @@ def staged_build(calls: list, fail: str | None = None):
     from rhetoric_shift.errors import InputError
 
     def fake(inputs, *args, progress=False, **kwargs):
-        for stage in upload.STAGES:
+        from rhetoric_shift.build import STAGES
+
+        for stage in STAGES:
             if stage == fail:
                 progress(stage, 1, 4)
                 raise InputError(inputs[0], "no usable input: stopped here")
@@ -329,7 +331,7 @@ def progress_bars(at: AppTest) -> list[tuple[int, str]]:
 def test_the_page_draws_a_bar_per_stage_and_keeps_them_when_the_build_fails(app, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(upload, "build_table", staged_build([], fail="apply"))
     at = submit(open_upload(app()), [("talks.txt", TALKS)])
-    assert progress_bars(at) == [(100, "Reading and segmenting the texts: done"), (100, "Fitting the models on a sample: done"),
+    assert progress_bars(at) == [(100, "Fitting the models on a sample: done"), (100, "Reading and segmenting the texts: done"),
                                  (25, "Finding targets, tone, stance and topics: 25%"), (0, "Grouping duplicate remarks: waiting")]
     assert len(at.error) == 1 and "stopped here" in at.error[0].value
     assert "5 statements" in sidebar_text(at)  # the bundled table is still in use

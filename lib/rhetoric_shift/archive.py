@@ -4,7 +4,8 @@ A member is refused, with one report line, when its name climbs out of the desti
 (``../``, an absolute name, a drive letter), when it is a symlink, a device, a FIFO or a socket,
 when it is encrypted, when its declared size breaks the archive's byte budget or its declared
 compression ratio is that of a bomb, or when it writes more bytes than it declared. The rest of
-the archive is extracted. Members past ``max_members`` are refused together, in one line.
+the archive is extracted. Members past ``max_members``, and the members from the one that would
+make the whole archive expand past ``max_ratio`` times its size, are refused together, in one line.
 
 ``safe_extract`` never overwrites a file: the destination is a fresh folder, and a second member
 with the same name (after normalising) is refused.
@@ -73,7 +74,8 @@ def safe_extract(
             members = members[:max_members]
         budget = max_total_bytes
         taken: set[str] = set()
-        for info in members:
+        declared, archive_bytes = 0, max(archive.stat().st_size, 1)
+        for number, info in enumerate(members):
             name = info.filename
             target = member_path(name)
             if target is None:
@@ -99,6 +101,15 @@ def safe_extract(
             if info.file_size > RATIO_FLOOR_BYTES and ratio > max_ratio:
                 refuse(target, f"compression ratio {ratio:.0f}:1 exceeds {max_ratio:.0f}:1 (a zip bomb?); not extracted")
                 continue
+            # Many members each below the floor (or entries sharing one compressed stream) are a
+            # bomb too: the whole archive may not expand past max_ratio times its own size.
+            if declared + info.file_size > RATIO_FLOOR_BYTES and (declared + info.file_size) / archive_bytes > max_ratio:
+                rest = sum(1 for later in members[number + 1:] if not later.is_dir())
+                refuse(target + (f" (and {rest} more members)" if rest else ""),
+                       f"the archive would expand past {max_ratio:.0f} times its {archive_bytes}-byte size "
+                       "(a zip bomb?); not extracted")
+                break
+            declared += info.file_size
             taken.add(target.casefold())
             try:
                 written = _copy_member(zf, info, dest / target, limit=min(info.file_size, budget))

@@ -33,13 +33,15 @@ SEQUENTIAL = "Viridis"
 DIVERGING = "RdBu"
 EMPTY_CELL = "#D9D9D9"
 CELL_PX = 64  # height of one heatmap row, and a little more than a cell marker
-GRID_WIDTH_PX = 900  # the width a grid's columns may share before their cells shrink (a laptop's page)
+GRID_WIDTH_PX = 340  # the width a grid's columns may share before their cells shrink: a 390 px phone's plot area, so
+# labelled cells never overlap there (markers keep their pixel size when the page is narrower than the grid)
 MIN_CELL_PX = 14
 LABELLED_CELL_PX = 48  # below this, a cell has no room for its numbers: they are in its hover and the CSV
 
+# Two lines: on one, the scale is cut off on a phone (a 390 px chart is about 300 px tall).
 MEASURE_TITLES = {
-    "tone": "mean tone (−1 negative … +1 positive)",
-    "stance": "mean stance (−1 confrontation … +1 cooperation)",
+    "tone": "mean tone<br>(−1 negative … +1 positive)",
+    "stance": "mean stance<br>(−1 confrontation … +1 cooperation)",
 }
 
 
@@ -471,7 +473,8 @@ def conference_chart(points: pd.DataFrame) -> go.Figure:
     fig.update_layout(showlegend=True)  # name the live blog even when only one prints times
     fig.update_xaxes(title_text="time stamp printed by the live blog (GMT)", tickformat="%H:%M")
     fig.update_yaxes(title_text="target named", type="category", categoryorder="array", categoryarray=labels[::-1])
-    fig.update_layout(legend_title_text="live blog")
+    # Below the chart, as on the timeline: beside it the legend takes a phone's plot width and covers the markers.
+    fig.update_layout(legend_title_text="live blog", legend={"orientation": "h", "yanchor": "top", "y": -0.45})
     return fig
 
 

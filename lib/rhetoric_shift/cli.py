@@ -2,8 +2,8 @@
 
 Every user mistake (a missing path, a broken manifest, an unknown target, an option out of
 range, an ``--out`` that would overwrite an input) prints one line ``error: <file or option>:
-<problem>`` and exits with status 2; nothing prints a traceback. SIGINT and SIGTERM print one
-line and exit with 130 and 143; a closed pipe (``compare ... | head``) ends quietly.
+<problem>`` and exits with status 2; nothing prints a traceback. SIGINT, SIGTERM and SIGHUP print
+one line and exit with 130, 143 and 129; a closed pipe (``compare ... | head``) ends quietly.
 """
 
 from __future__ import annotations
@@ -126,7 +126,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         except (KeyboardInterrupt, Stopped) as exc:
             signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
-            print(f"error: stopped by {signal.Signals(signum).name} before finishing; run the command again", file=sys.stderr)
+            try:  # after SIGHUP the terminal may be gone
+                print(f"error: stopped by {signal.Signals(signum).name} before finishing; run the command again", file=sys.stderr)
+            except OSError:
+                pass
             return 128 + signum
         except BrokenPipeError:
             _quiet_stdout()
@@ -138,19 +141,25 @@ def main(argv: list[str] | None = None) -> int:
 
 @contextmanager
 def _signals_raise() -> Iterator[None]:
-    """While the command runs, SIGTERM raises ``Stopped`` (its default would kill the process at once)."""
+    """While the command runs, SIGTERM and SIGHUP raise ``Stopped``: their default would kill the
+    process at once and leave a half-written temporary table beside the old one. A SIGHUP that is
+    ignored (``nohup``) stays ignored."""
     def stop(signum, frame):
         raise Stopped(signum)
 
+    wanted = [signal.SIGTERM]
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is signal.SIG_DFL:
+        wanted.append(signal.SIGHUP)
     try:
-        previous = signal.signal(signal.SIGTERM, stop)
+        previous = {signum: signal.signal(signum, stop) for signum in wanted}
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _quiet_stdout() -> None:
@@ -168,6 +177,7 @@ def run_build(args: argparse.Namespace) -> int:
     from rhetoric_shift.engine import make_engine
     from rhetoric_shift.read import check_output
 
+    _check_utf8_name(args.out, "--out")
     inputs = args.inputs or [DEFAULT_INPUT]
     if not args.inputs and not DEFAULT_INPUT.is_dir():
         raise InputError(DEFAULT_INPUT, "no inputs given and no seeds/ folder here; name the files or folders to build")
@@ -210,6 +220,14 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_utf8_name(path: Path, what: str) -> None:
+    """Parquet files are opened by name in UTF-8: a name with other bytes (a Latin-1 "è") cannot be."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(path, f"the name is not valid UTF-8, so the table cannot be opened by it; give {what} a UTF-8 name") from None
+
+
 def run_formats() -> int:
     from rhetoric_shift.formats import describe
 
@@ -225,6 +243,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
     if len(set(args.periods)) < 2:
         raise InputError(args.table, f"--periods needs two or more different years to compare, got {' '.join(map(str, args.periods))}")
+    _check_utf8_name(args.table, "the table")
     table = read_table(args.table)
     for flag, wanted, allowed in (("--actor", args.actor, actors(table)), ("--outlet", args.outlet, sources(table))):
         unknown = [w for w in wanted if w not in allowed]

@@ -169,20 +169,63 @@ def composition_warnings(comp: pd.DataFrame) -> list[str]:
     A period with no statements, resting on one document or on one outlet; periods whose outlets
     differ, since a difference between periods may then be a difference between outlets.
     """
-    out = []
+    # The same warning for many periods (79 years of one UN outlet) is one line naming them, not one line each.
+    found: dict[tuple[str, str], list] = {}
     for row in comp.to_dict("records"):
-        if row["n_statements"] == 0:
-            out.append(f"{row['period']} has no counted statements.")
-        elif row["n_documents"] == 1:
-            out.append(f"{row['period']} rests on one document ({row['outlets']}): its numbers describe that document, not the period.")
-        elif row["n_outlets"] == 1:
-            out.append(f"{row['period']} rests on one outlet ({row['outlets']}).")
+        kind = ("empty" if row["n_statements"] == 0 else "document" if row["n_documents"] == 1
+                else "outlet" if row["n_outlets"] == 1 else None)
+        if kind:
+            found.setdefault((kind, row["outlets"]), []).append(row["period"])
+    out = []
+    for (kind, outlets), periods in found.items():
+        if len(periods) < MANY_PERIODS:
+            for period in periods:
+                out.append({"empty": f"{period} has no counted statements.",
+                            "document": f"{period} rests on one document ({outlets}): its numbers describe that document, not the period.",
+                            "outlet": f"{period} rests on one outlet ({outlets})."}[kind])
+            continue
+        named = f"{len(periods)} periods ({period_runs(periods)})"
+        out.append({"empty": f"{named} have no counted statements.",
+                    "document": f"{named} rest on one document each ({outlets}): their numbers describe those documents, "
+                    "not the periods.",
+                    "outlet": f"{named} rest on one outlet each ({outlets})."}[kind])
     present = [r for r in comp.to_dict("records") if r["n_statements"]]
     if len({r["outlets"] for r in present}) > 1:
-        listed = "; ".join(f"{r['period']}: {r['outlets']}" for r in present)
+        by_outlets: dict[str, list] = {}
+        for r in present:
+            by_outlets.setdefault(r["outlets"], []).append(r["period"])
+        listed = "; ".join(f"{period_runs(ps)}: {outlets}" for outlets, ps in by_outlets.items())
         out.append(f"The periods come from different outlets ({listed}): a difference between periods may be a "
                    "difference between outlets. Compare within one outlet with the Outlets filter.")
     return out
+
+
+MANY_PERIODS = 3  # from this many periods sharing a warning, one line names them all
+
+
+def period_runs(periods: Sequence) -> str:
+    """Periods as runs of consecutive years: [1946, 1947, 1948, 1950] -> "1946–1948, 1950" (other labels listed as they are)."""
+    if not all(isinstance(p, (int, np.integer)) for p in periods):
+        return ", ".join(map(str, periods))
+    ps, runs = sorted(int(p) for p in periods), []
+    start = prev = ps[0]
+    for p in ps[1:] + [None]:
+        if p is not None and p == prev + 1:
+            prev = p
+            continue
+        runs.append(str(start) if start == prev else f"{start}–{prev}")
+        if p is not None:
+            start = prev = p
+    return ", ".join(runs)
+
+
+def composition_summary(comp: pd.DataFrame) -> str:
+    """All periods of ``comp`` in one line: "79 periods (1946–2024): 10,952 documents, 1 outlet (UN General Assembly)"."""
+    outlets = sorted({o for line in comp["outlets"] for o in str(line).split(", ") if o})
+    shown = ", ".join(outlets[:5]) + (f" and {len(outlets) - 5} more" if len(outlets) > 5 else "")
+    docs = int(comp["n_documents"].sum())
+    return (f"{len(comp)} periods ({period_runs(list(comp['period']))}): {docs:,} document{'s' * (docs != 1)}, "
+            f"{len(outlets)} outlet{'s' * (len(outlets) != 1)}" + (f" ({shown})" if outlets else ""))
 
 
 # --- salience and measures --------------------------------------------------------------------
@@ -292,6 +335,28 @@ def period_pairs(periods: Sequence[int]) -> list[tuple[int, int, str]]:
     if len(ps) > 2:
         pairs.append((ps[0], ps[-1], "first to last"))
     return pairs
+
+
+MAX_TESTED_PERIODS = 6  # periods whose changes a page tests together: 6 pairs per target and measure stay readable
+
+
+def tested_periods(periods: Sequence[int], most: int = MAX_TESTED_PERIODS) -> list[int]:
+    """The periods whose changes a page tests: all of ``periods`` up to ``most``, else the latest ``most``.
+
+    Testing every consecutive pair of a long series (78 pairs of the UN General Debate's years) would
+    print more changes than anyone reads and make the false-discovery adjustment pay for pairs
+    nobody looks at; the visitor chooses other periods with the Periods filter.
+    """
+    return sorted(int(p) for p in periods)[-most:]
+
+
+def tested_note(periods: Sequence[int], tested: Sequence[int]) -> str:
+    """What a page says when ``tested`` is fewer than ``periods``; "" when every period is tested."""
+    if len(tested) >= len(periods):
+        return ""
+    return (f"Changes are tested between the latest {len(tested)} of {len(periods)} periods ({tested[0]}–{tested[-1]}): "
+            f"consecutive ones and first → last. Choose up to {MAX_TESTED_PERIODS} periods in the sidebar's Periods "
+            "to test others.")
 
 
 def _seed(random_state: int, *parts: object) -> list[int]:
@@ -636,13 +701,14 @@ def _cosine(a: np.ndarray | None, b: np.ndarray | None) -> float:
     return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
-QUOTE_COLUMNS = ["statement_id", "text", "speaker", "source", "date", "kind", "similarity"]
+QUOTE_COLUMNS = ["statement_id", "text", "speaker", "source", "date", "period", "kind", "similarity"]
 
 
 def _quote_frame(records: list[dict]) -> pd.DataFrame:
     out = [{"statement_id": str(r["statement_id"]), "text": str(r["text"]),
             "speaker": "" if pd.isna(r["speaker"]) else str(r["speaker"]), "source": str(r["source"]),
             "date": "" if pd.isna(r["date"]) else pd.Timestamp(r["date"]).date().isoformat(),
+            "period": None if pd.isna(r.get("period")) else int(r["period"]),
             "kind": str(r["kind"]), "similarity": float(r["similarity"])} for r in records]
     return pd.DataFrame(out, columns=QUOTE_COLUMNS)
 
@@ -657,7 +723,9 @@ def quote_line(q: dict) -> tuple[str, str]:
     2017-01-17 (direct speech)"); a paraphrase never does: "RT, paraphrasing Sergey Lavrov: Lavrov
     notes that …" with "(reported speech: the outlet's words)". Other kinds name their kind.
     """
-    speaker, source, date = q.get("speaker") or "an unnamed speaker", q.get("source") or "an unnamed outlet", q.get("date") or "undated"
+    speaker, source = q.get("speaker") or "an unnamed speaker", q.get("source") or "an unnamed outlet"
+    # a speech known only by its year (a UN session) is placed by its period, not called undated
+    date = q.get("date") or (f"{q['period']} (no exact date)" if q.get("period") is not None and not pd.isna(q.get("period")) else "undated")
     text, kind = str(q["text"]), str(q.get("kind", ""))
     if kind == "direct":
         words = text if text[:1] in "\"“«" else f"“{text}”"
@@ -700,6 +768,9 @@ def method(by: str = "remark", who: str = "officials") -> dict:
         "tone_and_stance": "mean over counted statements about the target (naming it or under a heading or "
         "question naming it)",
         **stats.METHOD,
+        "tested_pairs": "changes between consecutive periods in view and from the first to the last; over "
+        f"{MAX_TESTED_PERIODS} periods in view, only the latest {MAX_TESTED_PERIODS} are tested (the Periods filter chooses "
+        "others), and the adjustment counts only the changes tested",
         "interval_minimum": f"no interval under {MIN_N_FOR_INTERVAL} remarks",
         "measured_coverage": {m: {str(n): c for n, c in v.items()} for m, v in stats.MEASURED_COVERAGE.items()},
         "coverage_benchmark": "bench/bench_coverage.py",

@@ -22,7 +22,14 @@ class InputError(ValueError):
 
 def one_line(text: str) -> str:
     """``text`` with line breaks and other control characters escaped, so a hostile file name or
-    cell cannot split a message or a report line in two."""
+    cell cannot split a message or a report line in two. A byte of a file name that is not UTF-8
+    (Python keeps it as a lone surrogate) is shown as the byte, ``\\xe8``."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return "".join(ch if ch.isprintable() else _escaped(ch) for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    if "\udc80" <= ch <= "\udcff":
+        return f"\\x{ord(ch) - 0xDC00:02x}"
+    return repr(ch)[1:-1]

@@ -604,18 +604,32 @@ def similarity(table: Rows, target: str, by: str = "report", who: str = "officia
 
 def changes(
     table: pd.DataFrame, wanted: Sequence[str], measures: Sequence[str] = compare.CHANGE_MEASURES,
-    by: str = "remark", who: str = "officials",
+    by: str = "remark", who: str = "officials", periods: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """``compare.changes`` of the wanted targets over the table's periods (BH across all rows returned).
+    """``compare.changes`` of the wanted targets over ``periods`` (default: the table's), BH across all rows returned.
 
-    Targets the (filtered) table never names are left out: there is nothing to test.
+    Targets the (filtered) table never names are left out: there is nothing to test. Periods the
+    table does not hold are left out too.
     """
+    present = known_periods(table)
+    chosen = present if periods is None else [p for p in sorted(int(p) for p in periods) if p in set(present)]
     if isinstance(table, Slice):
-        return sliced.changes(table, tuple(wanted), tuple(measures), by, who)
+        return sliced.changes(table, tuple(wanted), tuple(measures), by, who, tuple(chosen))
     known, _ = _known(table, wanted)
-    if len(compare.known_periods(table)) < 2:
+    if len(chosen) < 2:
         return pd.DataFrame(columns=compare.CHANGE_COLUMNS)
-    return compare.changes(table, known, measures=measures, by=by, who=who)
+    return compare.changes(table, known, chosen, measures=measures, by=by, who=who)
+
+
+def tested_periods(table: Rows) -> list[int]:
+    """The periods whose changes the pages test (``compare.tested_periods`` of the filtered table's periods)."""
+    return compare.tested_periods(known_periods(table))
+
+
+def tested_note(table: Rows) -> str:
+    """The line a page shows when it tests fewer periods than the filters leave (``compare.tested_note``)."""
+    periods = known_periods(table)
+    return compare.tested_note(periods, compare.tested_periods(periods))
 
 
 def change_sentences(frame: pd.DataFrame, target: str) -> list[str]:

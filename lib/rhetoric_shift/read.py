@@ -163,6 +163,9 @@ def iter_documents(inputs: list[Path], manifest: Path | None, reports: list[File
     """
     manifests = _ManifestFinder(manifest)
     seen: dict[str, str] = {}
+    # A file reached twice (a folder given twice, a file and its folder) is read once. Only its
+    # folder is resolved: a link with a name of its own inside the input folder stays a document.
+    read_as: dict[Path, str] = {}
     for item in _expand([Path(p) for p in inputs]):
         if isinstance(item, FileReport):
             reports.append(item)
@@ -170,7 +173,12 @@ def iter_documents(inputs: list[Path], manifest: Path | None, reports: list[File
         root, path = item
         if path.name == MANIFEST_NAME:
             continue
-        report = FileReport(str(path), "used")
+        key = path.parent.resolve() / path.name
+        if key in read_as:
+            reports.append(_skipped(path, f"already read as {read_as[key]}"))
+            continue
+        read_as[key] = shown(path)
+        report = FileReport(shown(path), "used")
         reports.append(report)
         try:
             meta = manifests.meta_for(path, root)
@@ -321,7 +329,13 @@ def _os_reason(exc: BaseException) -> str:
 
 
 def _skipped(path: Path, reason: str) -> FileReport:
-    return FileReport(str(path), "skipped", reason)
+    return FileReport(shown(path), "skipped", reason)
+
+
+def shown(path: Path | str) -> str:
+    """``path`` as text that can be stored and printed: a byte of its name that is not UTF-8
+    (which Python keeps as a lone surrogate) becomes ``\\xe8``."""
+    return one_line(str(path))
 
 
 def _relative_name(path: Path, base: Path) -> str:
@@ -398,7 +412,7 @@ def read_file(path: Path, meta: DocumentMeta | None, report: FileReport) -> Iter
         yield from _read_rows(path, meta, report)
         return
     text = _read_text(path, report)
-    meta = meta or DocumentMeta(doc_id=path.stem)
+    meta = meta or DocumentMeta(doc_id=shown(path.stem))
     if suffix in HTML_SUFFIXES:
         try:
             plain, starts, ends = html_to_text(text)
@@ -440,7 +454,7 @@ def _document(path: Path, text: str, meta: DocumentMeta, starts, ends, report: F
             raise SkipFile("no period: no year in the file name or text; give 'period' in manifest.toml")
         meta = replace(meta, period=period, date=found)
         report.notes.append(f"period {period} inferred" + (f" from the date {found.isoformat()}" if found else "") + " (no manifest entry)")
-    return Document(meta.doc_id, str(path), text, meta, starts, ends)
+    return Document(meta.doc_id, shown(path), text, meta, starts, ends)
 
 
 def decode_bytes(data: bytes) -> tuple[str, str | None]:
@@ -509,8 +523,8 @@ def infer_period(name: str, text: str) -> int | None:
 def _read_rows(path: Path, meta: DocumentMeta | None, report: FileReport) -> Iterator[Document]:
     encoding = _stream_encoding(path, report)
     rows = _csv_rows if path.suffix.lower() == ".csv" else _jsonl_rows
-    defaults = asdict(meta or DocumentMeta(doc_id=path.stem))
-    where = f"{path}#line="
+    defaults = asdict(meta or DocumentMeta(doc_id=shown(path.stem)))
+    where = f"{shown(path)}#line="
     n_rows = empty = 0
     try:
         handle = path.open(encoding=encoding, newline="")

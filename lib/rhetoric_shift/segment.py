@@ -9,7 +9,8 @@ belongs to), hands each paragraph to the format and collects what it emits.
 Every character with a letter or digit ends up in a statement or in a dropped span that says why
 (page furniture, a bare frame such as "he said", a speaker label, a stage note such as
 "(inaudible)", a dateline, a stamp). A statement longer than ``MAX_STATEMENT_WORDS`` words is
-split at sentence boundaries, so one enormous paragraph costs time linear in its length.
+split at sentence boundaries (a sentence longer than that at a clause mark or a space), so one
+enormous paragraph costs time linear in its length and no statement is unbounded.
 """
 
 from __future__ import annotations
@@ -189,7 +190,8 @@ class Parser:
         return pieces
 
     def _bounded(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The span cut at sentence ends into pieces of at most ``MAX_STATEMENT_WORDS`` words (a sentence is never cut)."""
+        """The span cut into pieces of at most ``MAX_STATEMENT_WORDS`` words: at sentence ends, and a
+        sentence longer than that (text without sentence ends) at a clause mark or a space."""
         if end - start < MAX_STATEMENT_WORDS * 4 or len(self.text[start:end].split()) <= MAX_STATEMENT_WORDS:
             return [(start, end)]
         pieces, piece_start, words = [], start, 0
@@ -198,6 +200,10 @@ class Parser:
             if words and words + n > MAX_STATEMENT_WORDS:
                 pieces.append((piece_start, s))
                 piece_start, words = s, 0
+            if n > MAX_STATEMENT_WORDS:
+                *whole, (piece_start, _) = _cut_words(self.text, s, e, MAX_STATEMENT_WORDS)
+                pieces.extend(whole)
+                n = len(self.text[piece_start:e].split())
             words += n
         pieces.append((piece_start, end))
         return pieces
@@ -428,3 +434,24 @@ def findings(result: Segmentation, *, format_given: bool, date: dt.date | None, 
             "(speaker = \"...\", and format = \"transcript\" if its paragraphs are one person's words)"
         )
     return notes
+
+
+_WORD = re.compile(r"\S+")
+_CLAUSE_END = re.compile(r"[;:,](?=\s)")
+
+
+def _cut_words(text: str, start: int, end: int, most: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut into pieces of at most ``most`` words, each ending after the last
+    clause mark (; : ,) in the second half of its words if there is one, else after its last word."""
+    ends = [m.end() for m in _WORD.finditer(text, start, end)]
+    pieces, first, piece_start = [], 0, start  # first: index in ``ends`` of the piece's first word
+    while len(ends) - first > most:
+        cut = ends[first + most - 1]
+        marks = [m.end() for m in _CLAUSE_END.finditer(text, ends[first + max(most // 2, 1) - 1] - 1, cut)]
+        cut = marks[-1] if marks else cut
+        pieces.append((piece_start, cut))
+        while ends[first] <= cut:
+            first += 1
+        piece_start = cut
+    pieces.append((piece_start, end))
+    return pieces

@@ -76,13 +76,16 @@ def narrowed(current: tuple, wanted: tuple) -> tuple:
     return (-(2**62),) if isinstance(current[0], int) else ("\0",)
 
 
+def _memo_key(name: str, s: Slice, args: tuple, kwargs: dict) -> tuple:
+    return (name, s.filters, args, tuple(sorted(kwargs.items())))
+
+
 def memo(fn):
     """Remember ``fn(slice, *args)`` per store, filters and arguments; hand back a copy of a frame."""
 
     @wraps(fn)
     def wrapper(s: Slice, *args, **kwargs):
-        key = (fn.__name__, s.filters, args, tuple(sorted(kwargs.items())))
-        found = s.store.memo(key, lambda: fn(s, *args, **kwargs))
+        found = s.store.memo(_memo_key(fn.__name__, s, args, kwargs), lambda: fn(s, *args, **kwargs))
         return found.copy() if isinstance(found, pd.DataFrame) else found
 
     return wrapper
@@ -128,29 +131,31 @@ def _counted(s: Slice, by: str, who: str, columns: Sequence[str], *, extra: str 
             aggs.append(f"list_distinct(flatten(list({c}))) AS {c}")
         else:
             aggs.append(f"arg_min({c}, statement_id) AS {c}")
-    # Most remarks are reported once: only groups of several rows are aggregated, the rest pass as they are.
-    multi = f"SELECT dup_group FROM ({inner}) WHERE dup_group IS NOT NULL GROUP BY dup_group HAVING count(*) > 1"
-    single = f"SELECT {', '.join(need)} FROM ({inner}) WHERE dup_group NOT IN ({multi})"
-    grouped = f"SELECT {', '.join(aggs)} FROM ({inner}) WHERE dup_group IN ({multi}) GROUP BY dup_group"
+    # Most remarks are reported once: only groups of several rows in the whole table are aggregated (a group
+    # the filters leave one row of aggregates to that row), the rest pass as they are.
+    # Groups are looked up by a 64-bit hash of their name (a third cheaper than by the string): a singleton whose
+    # hash collides with a group's is aggregated by its own name, to itself, so a collision changes nothing.
+    multi = f"SELECT h FROM {_multi_groups(s)}"
+    single = f"SELECT {', '.join(need)} FROM ({inner}) WHERE hash(dup_group) NOT IN ({multi})"
+    grouped = f"SELECT {', '.join(aggs)} FROM ({inner}) WHERE hash(dup_group) IN ({multi}) GROUP BY dup_group"
     outer = [("list_filter(context_targets, lambda x: NOT list_contains(targets, x)) AS context_targets"
               if c == "context_targets" else c) for c in columns]
-    return f"SELECT {', '.join(outer)} FROM ({single} UNION ALL BY NAME {grouped})", params * 4
+    return f"SELECT {', '.join(outer)} FROM ({single} UNION ALL BY NAME {grouped})", params * 2
+
+
+def _multi_groups(s: Slice) -> str:
+    """The name of a table, made once per store, of the hashes ``h`` of the ``dup_group``s with more than one row in the whole table.
+
+    Finding them is a GROUP BY over every row; once known, counting one row per remark only
+    aggregates their rows (a tenth of the UN General Debate's) and passes the others through.
+    """
+    return s.store.derived_table("remark_groups", f"SELECT DISTINCT hash(dup_group) AS h FROM {DuckStore.VIEW} "
+                                 "WHERE dup_group IS NOT NULL GROUP BY dup_group HAVING count(*) > 1")
 
 
 def _about(target: str) -> tuple[str, list]:
     """Statements about ``target``: it is in their own targets or the heading's (``compare.target_statements``)."""
     return "(list_contains(targets, ?) OR list_contains(context_targets, ?))", [target, target]
-
-
-def _value(measure: str) -> tuple[str, list, str]:
-    """A measure's value toward the target bound at the end (``compare.measure_values``): SQL, params, columns needed."""
-    if measure == "tone":
-        return "tone", [], "tone"
-    if measure != "stance":
-        raise ValueError(f"Unknown measure {measure!r}; allowed: {', '.join(compare.MEASURES)}")
-    sql = ("CASE WHEN json_valid(target_stance) AND json_type(target_stance, ?) IN ('DOUBLE', 'BIGINT', 'UBIGINT') "
-           "THEN json_extract(target_stance, ?)::DOUBLE ELSE stance END")
-    return sql, [], "stance, target_stance"
 
 
 def _pointer(target: str) -> str:
@@ -289,7 +294,7 @@ def _named_counts(s: Slice, targets: Sequence[str], by: str, who: str, group: Se
 @memo
 def salience(s: Slice, wanted: tuple[str, ...], by: str = "report", who: str = "all") -> pd.DataFrame:
     allowed = set(known_targets(s))
-    counts = _named_counts(s, wanted, by, who)
+    counts = _period_counts(s, wanted, by, who)
     totals = {int(p): int(n) for p, n in zip(counts["period"], counts["n"])}
     records = []
     for i, t in enumerate(wanted):
@@ -321,41 +326,85 @@ def actor_salience(s: Slice, target: str, by: str = "remark", who: str = "offici
     return pd.DataFrame(records, columns=["actor", "period", "n_target", "n_statements", "salience", "ci_low", "ci_high"])
 
 
-def _cluster_stats(s: Slice, target: str, measure: str, by: str, who: str) -> pd.DataFrame:
-    """Per period: statements ``n``, remarks ``g``, ``mean`` and the squared cluster residuals ``resid``, exactly."""
-    value, _, cols = _value(measure)
-    about, about_params = _about(target)
-    inner, params = _counted(s, by, who, ["period", "dup_group", "targets", "context_targets", *cols.split(", ")])
-    pointer = [_pointer(target)] * (2 if measure == "stance" else 0)
-    sql = (f"WITH rows AS (SELECT period, dup_group, {value} AS v FROM ({inner}) WHERE {about}), "
-           "clusters AS (SELECT period, dup_group, sum(v) AS s, count(*) AS m FROM rows GROUP BY period, dup_group), "
-           "means AS (SELECT period, sum(s) / sum(m) AS mean FROM clusters GROUP BY period) "
-           "SELECT c.period, sum(c.m) AS n, count(*) AS g, any_value(means.mean) AS mean, "
-           "sum((c.s - c.m * means.mean) ^ 2) AS resid FROM clusters c JOIN means USING (period) GROUP BY c.period")
-    # Parameter order follows the SQL text: the value's pointers, the counted rows' filters, the about test.
-    return _sql(s, sql, pointer + params + about_params)
+def _about_rows(s: Slice, wanted: Sequence[str], by: str, who: str) -> tuple[str, list]:
+    """SQL of the counted statements about each wanted target, ``[t, period, dup_group, tone, stance]``, and its parameters.
+
+    One scan serves every target: the counted rows are joined to a list of the targets (with each
+    one's JSON pointer into ``target_stance``), a row once per target it is about; ``stance`` is the
+    stance toward that target (``compare.measure_values``).
+    """
+    about = "(list_contains(c.targets, w.t) OR list_contains(c.context_targets, w.t))"
+    inner, params = _counted(s, by, who, ["period", "dup_group", "targets", "context_targets", "tone", "stance", "target_stance"])
+    values = ", ".join("(?, ?)" for _ in wanted)
+    stance = ("CASE WHEN json_valid(c.target_stance) AND json_type(c.target_stance, w.ptr) IN ('DOUBLE', 'BIGINT', 'UBIGINT') "
+              "THEN json_extract(c.target_stance, w.ptr)::DOUBLE ELSE c.stance END")
+    sql = (f"SELECT w.t AS t, c.period AS period, c.dup_group AS dup_group, c.tone AS tone, {stance} AS stance "
+           f"FROM ({inner}) c JOIN (VALUES {values}) w(t, ptr) ON {about}")
+    # Parameter order follows the SQL text: the counted rows' filters, then the targets' list.
+    return sql, params + [v for t in wanted for v in (t, _pointer(t))]
 
 
-def _cluster_arrays(s: Slice, target: str, measure: str, by: str, who: str, periods: Sequence[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """Each remark's sum and size of the measure, per period of ``periods``, in ``dup_group`` order."""
-    if not periods:
-        return {}
-    value, _, cols = _value(measure)
-    about, about_params = _about(target)
-    inner, params = _counted(s, by, who, ["period", "dup_group", "targets", "context_targets", *cols.split(", ")])
-    pointer = [_pointer(target)] * (2 if measure == "stance" else 0)
-    marks = ", ".join("?" * len(periods))
-    out = _sql(s, f"SELECT period, dup_group, sum({value}) AS s, count(*) AS m FROM ({inner}) WHERE {about} AND period IN ({marks}) "
-               "GROUP BY period, dup_group ORDER BY period, dup_group", pointer + params + about_params + [int(p) for p in periods])
-    return {int(p): (g["s"].to_numpy(dtype=float), g["m"].to_numpy(dtype=float)) for p, g in out.groupby("period")}
+CLUSTERS = ("SELECT t, period, dup_group, sum(tone) AS s_tone, sum(stance) AS s_stance, count(*) AS m FROM ({rows}) "
+            "GROUP BY t, period, dup_group")
+STATS_SQL = ("WITH means AS (SELECT t, period, sum(s_tone) / sum(m) AS mt, sum(s_stance) / sum(m) AS ms FROM clusters "
+             "GROUP BY t, period) "
+             "SELECT c.t, c.period, sum(c.m) AS n, count(*) AS g, any_value(means.mt) AS mean_tone, "
+             "sum((c.s_tone - c.m * means.mt) ^ 2) AS resid_tone, any_value(means.ms) AS mean_stance, "
+             "sum((c.s_stance - c.m * means.ms) ^ 2) AS resid_stance FROM clusters c JOIN means USING (t, period) "
+             "GROUP BY c.t, c.period")
+ARRAYS_SQL = ("WITH sizes AS (SELECT t, period, count(*) AS g FROM clusters WHERE period IN ({marks}) GROUP BY t, period) "
+              "SELECT c.t, c.period, c.s_tone, c.s_stance, c.m FROM clusters c JOIN sizes USING (t, period) WHERE sizes.g <= ? "
+              "ORDER BY c.t, c.period, c.dup_group")
+
+
+@memo
+def _target_stats(s: Slice, wanted: tuple[str, ...], by: str, who: str) -> pd.DataFrame:
+    """Per target and period: statements ``n``, remarks ``g``, and of tone and stance the ``mean_*`` and the squared
+    cluster residuals ``resid_*``, exactly (the sufficient statistics of ``stats.mean_interval_from``)."""
+    return _target_clusters(s, wanted, by, who, ())[0]
+
+
+def _target_clusters(s: Slice, wanted: tuple[str, ...], by: str, who: str, periods: tuple[int, ...]
+                     ) -> tuple[pd.DataFrame, dict[tuple[str, int], pd.DataFrame]]:
+    """``_target_stats``, and each remark's sums of tone and stance and its size (``[s_tone, s_stance, m]``, in
+    ``dup_group`` order) per target and period of ``periods`` where the period holds at most
+    ``stats.MAX_PERM_CLUSTERS`` remarks (more are tested with Welch): one scan of the table for both."""
+    if not wanted:
+        return pd.DataFrame(columns=["t", "period", "n", "g", "mean_tone", "resid_tone", "mean_stance", "resid_stance"]), {}
+    rows, params = _about_rows(s, wanted, by, who)
+    queries = [(STATS_SQL, [])]
+    if periods:
+        queries.append((ARRAYS_SQL.format(marks=", ".join("?" * len(periods))), [int(p) for p in periods] + [stats.MAX_PERM_CLUSTERS]))
+    found = s.store._queries([(f"CREATE TEMP TABLE clusters AS {CLUSTERS.format(rows=rows)}", params)], queries)
+    arrays = found[1] if periods else found[0].iloc[:0]
+    return found[0], {(str(t), int(p)): g[["s_tone", "s_stance", "m"]] for (t, p), g in arrays.groupby(["t", "period"])}
+
+
+def _cluster_stats(s: Slice, wanted: tuple[str, ...], target: str, measure: str, by: str, who: str) -> dict[int, dict]:
+    """Per period: statements ``n``, remarks ``g``, ``mean`` and ``resid`` of ``measure`` about ``target`` (one of ``wanted``)."""
+    if measure not in compare.MEASURES:
+        raise ValueError(f"Unknown measure {measure!r}; allowed: {', '.join(compare.MEASURES)}")
+    found = _target_stats(s, wanted, by, who)
+    found = found[found["t"] == target]
+    return {int(r["period"]): {"n": r["n"], "g": r["g"], "mean": r[f"mean_{measure}"], "resid": r[f"resid_{measure}"]}
+            for r in found.to_dict("records")}
+
+
+@memo
+def _cluster_arrays(s: Slice, wanted: tuple[str, ...], by: str, who: str, periods: tuple[int, ...]) -> dict[tuple[str, int], pd.DataFrame]:
+    """The remarks' sums of ``_target_clusters``; its statistics are remembered as ``_target_stats`` on the way."""
+    found, arrays = _target_clusters(s, wanted, by, who, periods)
+    s.store.memo(_memo_key("_target_stats", s, (wanted, by, who), {}), lambda: found)
+    return arrays
 
 
 @memo
 def measures(s: Slice, wanted: tuple[str, ...], measure: str, by: str = "report", who: str = "officials") -> pd.DataFrame:
     allowed = set(known_targets(s))
+    known = tuple(dict.fromkeys(t for t in wanted if t in allowed))
     frames = []
     for t in wanted:
-        found = {int(r["period"]): r for r in _cluster_stats(s, t, measure, by, who).to_dict("records")} if t in allowed else {}
+        found = _cluster_stats(s, known, t, measure, by, who) if t in allowed else {}
         records = []
         for p in known_periods(s):
             r = found.get(p)
@@ -373,16 +422,18 @@ def measures(s: Slice, wanted: tuple[str, ...], measure: str, by: str = "report"
 
 @memo
 def changes(s: Slice, wanted: tuple[str, ...], measures_: tuple[str, ...], by: str = "remark", who: str = "officials",
-            n_perm: int = stats.N_PERM, random_state: int = 0) -> pd.DataFrame:
-    """``query.changes``: the same rows as ``compare.changes`` over the slice's periods (BH across the rows returned)."""
-    if len(known_periods(s)) < 2:
+            periods: tuple[int, ...] | None = None, n_perm: int = stats.N_PERM, random_state: int = 0) -> pd.DataFrame:
+    """``query.changes``: the same rows as ``compare.changes`` over ``periods`` (default the slice's; BH across the rows returned)."""
+    periods = tuple(known_periods(s)) if periods is None else tuple(sorted(int(p) for p in periods))
+    if len(periods) < 2:
         return pd.DataFrame(columns=compare.CHANGE_COLUMNS)
     allowed = set(known_targets(s))
     for measure in measures_:
         if measure not in compare.CHANGE_MEASURES:
             raise ValueError(f"Unknown measure {measure!r}; allowed: {', '.join(compare.CHANGE_MEASURES)}")
-    records = [r for target in wanted if target in allowed for measure in measures_
-               for r in _change_rows(s, target, measure, by, who, n_perm, random_state)]
+    known = tuple(dict.fromkeys(t for t in wanted if t in allowed))
+    records = [r for target in known for measure in measures_
+               for r in _change_rows(s, known, target, measure, by, who, periods, n_perm, random_state)]
     out = pd.DataFrame(records, columns=[c for c in compare.CHANGE_COLUMNS if c not in ("p_adj", "verdict")])
     out["ci_note"] = out["ci_note"].astype(object)
     out["p_adj"] = stats.benjamini_hochberg(out["p"].to_numpy(dtype=float)) if len(out) else []
@@ -391,24 +442,34 @@ def changes(s: Slice, wanted: tuple[str, ...], measures_: tuple[str, ...], by: s
 
 
 @memo
-def _change_rows(s: Slice, target: str, measure: str, by: str, who: str, n_perm: int, random_state: int) -> list[dict]:
-    """One target's and measure's changes over every pair of periods, before the adjustment (remembered: pages ask for
-    different sets of measures, and the permutation tests are the slow part)."""
-    pairs = compare.period_pairs(known_periods(s))
+def _period_counts(s: Slice, wanted: tuple[str, ...], by: str, who: str) -> pd.DataFrame:
+    """``_named_counts`` by period, remembered: salience and its tested changes share it."""
+    return _named_counts(s, wanted, by, who)
+
+
+@memo
+def _change_rows(s: Slice, wanted: tuple[str, ...], target: str, measure: str, by: str, who: str, periods: tuple[int, ...],
+                 n_perm: int, random_state: int) -> list[dict]:
+    """One target's (of ``wanted``, asked together) and measure's changes over the pairs of ``periods``, before the
+    adjustment (remembered: pages ask for different sets of measures, and the permutation tests are the slow part)."""
+    pairs = compare.period_pairs(periods)
     records = []
     if measure == "salience":
-        counts = _named_counts(s, (target,), by, who)
+        counts = _period_counts(s, wanted, by, who)
+        i = wanted.index(target)
         totals = {int(p): int(n) for p, n in zip(counts["period"], counts["n"])}
-        named = {int(p): int(n) for p, n in zip(counts["period"], counts["n0"])}
+        named = {int(p): int(n) for p, n in zip(counts["period"], counts[f"n{i}"])}
         for a, b, pair in pairs:
             numbers = compare.salience_change_numbers(named.get(a, 0), totals.get(a, 0), named.get(b, 0), totals.get(b, 0))
             records.append({"target": target, "measure": measure, "from_period": a, "to_period": b, "pair": pair, **numbers})
         return records
-    sums = {int(r["period"]): r for r in _cluster_stats(s, target, measure, by, who).to_dict("records")}
-    arrays = _cluster_arrays(s, target, measure, by, who, [p for p in sums if int(sums[p]["g"]) <= stats.MAX_PERM_CLUSTERS])
+    arrays = _cluster_arrays(s, wanted, by, who, periods)  # first: it leaves the statistics remembered, one scan for both
+    sums = _cluster_stats(s, wanted, target, measure, by, who)
     for a, b, pair in pairs:
         seed = compare._seed(random_state, target, measure, a, b)
-        numbers = _mean_numbers(sums.get(a), sums.get(b), arrays.get(a), arrays.get(b), a, b, seed, n_perm)
+        xa, xb = (arrays.get((target, p)) for p in (a, b))
+        numbers = _mean_numbers(sums.get(a), sums.get(b), None if xa is None else (xa[f"s_{measure}"], xa["m"]),
+                                None if xb is None else (xb[f"s_{measure}"], xb["m"]), a, b, seed, n_perm)
         records.append({"target": target, "measure": measure, "from_period": a, "to_period": b, "pair": pair, **numbers})
     return records
 
@@ -492,7 +553,8 @@ def _whole_rows(s: Slice, keys: pd.DataFrame, columns: Sequence[str] = ROW_COLUM
     drill-down never holds every text of a large table at once.
     """
     ids = [str(i) for i in keys["statement_id"]]
-    found = _sql(s, f"SELECT {', '.join(columns)} FROM {DuckStore.VIEW} WHERE list_contains(?::VARCHAR[], statement_id)", [ids])
+    # A semi-join on the ids (a hash table), not list_contains: that compares every row with every id.
+    found = _sql(s, f"SELECT {', '.join(columns)} FROM {DuckStore.VIEW} WHERE statement_id IN (SELECT UNNEST(?::VARCHAR[]))", [ids])
     found = found.set_index("statement_id", drop=False).reindex(ids).reset_index(drop=True)
     for name in LISTS:
         if name in found and name in keys:

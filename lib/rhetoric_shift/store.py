@@ -277,6 +277,8 @@ class DuckStore(Store):
                                                    "preserve_insertion_order": False})  # every query that needs an order says so
         self.connection_.read_parquet(source, hive_partitioning=True).create_view(self.VIEW)
         self._lock = threading.Lock()  # cursor() on a shared connection is not itself thread-safe
+        self._derive_lock = threading.Lock()
+        self.derived_: set[str] = set()
         files = sorted(self.path.rglob("*.parquet")) if self.path.is_dir() else [self.path]
         self.key = (str(self.path), tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
         self.memo_: OrderedDict = OrderedDict()
@@ -295,6 +297,22 @@ class DuckStore(Store):
                 self.memo_.popitem(last=False)
         return value
 
+    def derived_table(self, name: str, sql: str) -> str:
+        """``name``, a table of the store's database holding the result of ``sql`` (over the view), made on first use.
+
+        For what many questions share and the table never changes under (the duplicated remarks'
+        groups): made once per store, under a lock so concurrent runs do not make it twice.
+        """
+        with self._derive_lock:
+            if name not in self.derived_:
+                cur = self.cursor()
+                try:
+                    cur.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+                finally:
+                    cur.close()
+                self.derived_.add(name)
+        return name
+
     def cursor(self):
         """A new cursor on the store's connection: one per script run (or per question)."""
         with self._lock:
@@ -308,6 +326,16 @@ class DuckStore(Store):
             return cur.execute(sql, params).df()
         finally:
             cur.close()
+
+    def _queries(self, setup: Sequence[tuple[str, list]], queries: Sequence[tuple[str, list]]) -> list[pd.DataFrame]:
+        """Run ``setup`` statements (e.g. a TEMP table several questions share), then answer ``queries``, on one cursor."""
+        cur = self.cursor()
+        try:
+            for sql, params in setup:
+                cur.execute(sql, params)
+            return [cur.execute(sql, params).df() for sql, params in queries]
+        finally:
+            cur.close()  # its TEMP tables go with it
 
     @staticmethod
     def _where(filters: Filters) -> tuple[str, list]:

@@ -39,6 +39,7 @@ SESSION_FOLDER = re.compile(r"Session \d{1,3} - \d{4}$")
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar")
 _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 _PAGE_NUMBER = re.compile(r"\d{1,4}")
+_PARAGRAPH_NUMBER = re.compile(r"\d{1,3}[.;]\s")  # "111.\tThe second fact ...": old records number their paragraphs
 _SENTENCE_END = re.compile(r"[.!?:;…][\"”’')\]]*$")
 _HONORIFIC = re.compile(r"^(?:(?:Mr|Mrs|Ms|Mme|Mlle|Dr|H\.\s?E|HE|M)\.?\s+)+")
 
@@ -402,7 +403,8 @@ def _continues(prev: _Line, line: _Line, width: int, indent_marks: bool) -> bool
     """Whether ``line`` continues the paragraph of ``prev``.
 
     - a line that opens in lower case continues a sentence (also across a page break);
-    - a long line (longer than any hard-wrapped line) is a paragraph of its own;
+    - a long line (longer than any hard-wrapped line) is a paragraph of its own, unless it stops
+      mid-sentence and the next line does not open a numbered paragraph;
     - across blank lines or a page number, a paragraph goes on only mid-sentence;
     - between adjacent lines, a sentence end ends the paragraph when the line is indented (in files
       that mark paragraphs so) or when the next line's first word would have fitted after it: the
@@ -412,11 +414,15 @@ def _continues(prev: _Line, line: _Line, width: int, indent_marks: bool) -> bool
     if head[0].islower():
         return True
     prev_length = prev.end - prev.start
+    ends_sentence = _SENTENCE_END.search(prev.content) is not None
+    if not ends_sentence and prev_length > LONG_LINE:
+        # a paragraph-per-line file whose line stops mid-sentence ("Recent developments in" / "Syria
+        # have ..."): a page break split it, unless the next line opens a numbered paragraph
+        return _PARAGRAPH_NUMBER.match(head) is None
     if prev_length > LONG_LINE or line.end - line.start > LONG_LINE and line.gap_before:
         return False
-    ends_sentence = _SENTENCE_END.search(prev.content) is not None
     if not ends_sentence:
-        return prev_length <= LONG_LINE
+        return True
     if line.gap_before:
         return False
     if indent_marks and line.indented:

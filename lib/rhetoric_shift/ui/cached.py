@@ -35,9 +35,10 @@ def comparison(table: pd.DataFrame, target: str, chosen: tuple[int, ...], by: st
 
 
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)
-def changes(table: pd.DataFrame, wanted: tuple[str, ...], measures: tuple[str, ...], by: str, who: str) -> pd.DataFrame:
-    """Tested changes (permutation tests are the slow part: cached per filter and choice)."""
-    return query.changes(table, wanted, measures, by=by, who=who)
+def changes(table: pd.DataFrame, wanted: tuple[str, ...], measures: tuple[str, ...], by: str, who: str,
+            periods: tuple[int, ...] | None = None) -> pd.DataFrame:
+    """Tested changes over ``periods`` (permutation tests are the slow part: cached per filter and choice)."""
+    return query.changes(table, wanted, measures, by=by, who=who, periods=periods)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH)

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from rhetoric_shift import charts, compare, query
+from rhetoric_shift import charts, compare, query, stats
 from rhetoric_shift.ui import cached, session
 
 # Every character that starts Markdown syntax in Streamlit: emphasis, code, links and images
@@ -255,13 +255,19 @@ def card_numbers(card: Any, target: str) -> list[str]:
 def composition(comp: pd.DataFrame) -> None:
     """What stands behind each period (documents, outlets) in one caption, and a warning when a
     period rests on one document or outlet, or the periods' outlets differ."""
-    st.caption("Behind each period: " + escape_markdown("; ".join(query.composition_lines(comp))))
+    lines = query.composition_lines(comp)
+    if len(lines) <= compare.MAX_TESTED_PERIODS:
+        st.caption("Behind each period: " + escape_markdown("; ".join(lines)))
+    else:  # 79 lines would push the page's answer off a phone's screen: one line, the rest on request
+        st.caption("Behind the periods: " + escape_markdown(compare.composition_summary(comp)))
+        with st.expander("Documents and outlets behind each period"):
+            st.caption(escape_markdown("; ".join(lines)))
     for line in query.composition_warnings(comp):
         st.warning(escape_markdown(line), icon=":material/warning:")
 
 
-def changes(frame: pd.DataFrame, *, key: str) -> None:
-    """The tested changes as a table, with what its columns mean."""
+def changes(frame: pd.DataFrame, *, key: str, note: str = "") -> None:
+    """The tested changes as a table, with what its columns mean (and ``note``: which periods were tested)."""
     if frame.empty:
         st.caption("Choose at least two periods to test changes.")
         return
@@ -269,8 +275,9 @@ def changes(frame: pd.DataFrame, *, key: str) -> None:
     st.dataframe(view, key=key, hide_index=True, width="stretch")
     st.caption(
         "One row: a change between two periods with its 95% interval and p-value (salience: Fisher exact; tone and "
-        "stance: permutation of remarks). Adjusted p: Benjamini-Hochberg across the rows of this table. 'rose' or "
-        "'fell' only when the adjusted p is below 0.05; otherwise 'no evidence of change'."
+        "stance: permutation of remarks, Welch's t above "
+        f"{stats.MAX_PERM_CLUSTERS:,} remarks). Adjusted p: Benjamini-Hochberg across the rows of this table. 'rose' or "
+        "'fell' only when the adjusted p is below 0.05; otherwise 'no evidence of change'." + (f" {note}" if note else "")
     )
     download_csv(view, key, key=key)
 
