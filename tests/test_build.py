@@ -128,6 +128,9 @@ def test_write_and_read_back_with_the_report_beside_the_table(seed_build, tmp_pa
     report = json.loads(report_file.read_text())
     assert [f["status"] for f in report["files"]] == ["used"] * 5
     assert report["n_statements"] == len(seed_build.table)
+    # written a document at a time, it reads back as the whole report
+    assert report == json.loads(json.dumps(seed_build.report.to_dict(), default=str))
+    assert [d["doc_id"] for d in report["documents"]] == list(seed_build.table["doc_id"].unique())
 
 
 def test_the_models_description_is_kept_with_the_table(tmp_path):
@@ -181,3 +184,55 @@ def test_sample_budget_grows_with_the_input_between_its_floor_and_its_cap():
     assert sample_budget(50_000_000, cap=16_000_000, share=0.1, minimum=2_000_000) == 5_000_000  # a tenth of a mid-sized one
     assert sample_budget(10**9, cap=16_000_000, share=0.1, minimum=2_000_000) == 16_000_000  # bounded on a large one
     assert sample_budget(10**9, cap=500, share=0.1, minimum=2_000_000) == 500  # an explicit cap wins over the floor
+
+
+def _long_document(folder) -> None:
+    """Four headed parts of five paragraphs each: the headings name the targets, the paragraphs none."""
+    parts = []
+    for i in range(4):
+        parts.append(f"Part {i + 1}: the war in Syria" if i % 2 == 0 else f"Part {i + 1}: talks with Ukraine")
+        for j in range(5):
+            parts.append(f"We discussed point number {j} of part {i + 1} at length with our partners. Progress was slow but real.")
+    (folder / "speeches_2015.txt").write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("enrich", [False, True])
+def test_a_document_cut_into_slices_gives_the_table_of_the_whole(tmp_path, monkeypatch, enrich):
+    from rhetoric_shift import build as build_module
+    from rhetoric_shift.engine import LocalEngine
+
+    _long_document(tmp_path)
+    whole = build_table([tmp_path], enrich=enrich, n_topics=2).table
+    cut: list[int] = []
+    slices = build_module._slices
+
+    def counted(done, rows):
+        for piece in slices(done, rows):
+            cut.append(len(piece.records))
+            yield piece
+
+    monkeypatch.setattr(build_module, "_slices", counted)
+    monkeypatch.setattr(build_module, "BATCH_ROWS", 4)  # 24 statements: 6 slices of 4 rows
+    monkeypatch.setattr(build_module, "HUGE_BYTES", 100)  # so the document is cut even when the fit did not segment it
+    with LocalEngine(2) as engine:
+        sliced = build_table([tmp_path], enrich=enrich, n_topics=2, engine=engine).table
+    assert cut == [4] * 6
+    pd.testing.assert_frame_equal(sliced, whole)
+    if enrich:  # a paragraph in another slice than its heading still inherits the heading's target
+        paragraph = sliced[sliced["text"].str.startswith("We discussed point number 4 of part 3 ")].iloc[0]
+        assert paragraph["targets"] == [] and paragraph["context_targets"] == ["Syria"]
+
+
+def test_tasks_close_at_a_byte_budget_or_a_document_count():
+    from rhetoric_shift.build import _chunks
+    from rhetoric_shift.manifest import DocumentMeta
+    from rhetoric_shift.read import Document
+
+    def doc(name: str, size: int) -> Document:
+        return Document(name, name, "x" * size, DocumentMeta(name, period=2015))
+
+    items = [doc("a", 60), doc("b", 50), doc("c", 10), doc("d", 10), doc("e", 10), [doc("slice", 5)], doc("f", 200)]
+    chunks = _chunks(items, size=3, max_bytes=100)
+    names = [[d.doc_id for d in chunk] for chunk in chunks]
+    # a+b reach 100 bytes; c, d, e reach 3 documents; a slice is a task of its own; f alone is over the budget
+    assert names == [["a", "b"], ["c", "d", "e"], ["slice"], ["f"]]

@@ -94,3 +94,16 @@ def test_capitalised_words_before_a_colon_in_prose_are_no_label():
 
 def test_a_transcript_in_capitals_is_detected():
     assert detect_format(JOINT) == "transcript"
+
+
+def test_a_heading_of_capitals_and_commas_is_no_label_and_is_read_in_linear_time():
+    # Before role words were taken whole, each of these lines cost seconds to hours (backtracking).
+    from rhetoric_shift.formats.transcript import count_labelled, label_pattern
+
+    headings = ["DISARMAMENT, INTERNATIONAL PEACE AND SECURITY",
+                "DISARMAMENT, INTERNATIONAL PEACE AND SECURITY, ECONOMIC AND SOCIAL DEVELOPMENT, HUMAN RIGHTS AND DECOLONIZATION"]
+    assert count_labelled(headings) == 0
+    pattern = label_pattern(SpeakerRegistry.load())
+    assert [pattern.search(h) for h in headings] == [None, None]
+    label = pattern.search("SERGEY LAVROV, RUSSIAN FOREIGN MINISTER (THROUGH TRANSLATOR): We agree.")
+    assert label.group("label") == "SERGEY LAVROV, RUSSIAN FOREIGN MINISTER (THROUGH TRANSLATOR)"

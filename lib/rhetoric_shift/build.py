@@ -1,6 +1,7 @@
 """The build: input files become the statement table (Parquet) and a build report beside it.
 
-``build_table`` runs, in batches of whole documents:
+``build_table`` runs in tasks of whole documents up to ``BATCH_BYTES`` of input each (a document
+with more than ``BATCH_ROWS`` statements is analysed in slices of rows, one task each):
 
 1. read + segment: a pure function of each batch (``segment_batch``), run by an engine (local
    processes or Dask, see ``engine``); a UN General Debate archive is streamed, one batch at a time;
@@ -27,8 +28,9 @@ import shutil
 import signal
 import sys
 import time
+from array import array
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -42,14 +44,21 @@ from rhetoric_shift.engine import Engine, LocalEngine
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.read import Document, FileReport, NoUsableInput, read_inputs
 from rhetoric_shift.schema import COLUMN_NAMES, MODELS_ATTR, PRESS, check_table, conform_table, empty_table, table_from_records
-from rhetoric_shift.segment import findings, segment
+from rhetoric_shift.segment import Segmentation, findings, segment
 from rhetoric_shift.spans import normalize_whitespace
 from rhetoric_shift.speakers import SpeakerRegistry
 from rhetoric_shift.targets import load_lexicon
 
 log = logging.getLogger(__name__)
 METADATA_KEY = b"rhetoric_shift"
-BATCH_DOCUMENTS = 100  # documents per task: large enough to amortise a task, small enough to balance
+# A task holds whole documents up to BATCH_BYTES of input (large enough to amortise a task, small
+# enough to balance the workers) and at most BATCH_DOCUMENTS of them, so tasks are even whether a
+# document is a CSV row or a book. A document with more than BATCH_ROWS statements is analysed in
+# slices of that many rows, one task each; one larger than HUGE_BYTES is segmented before it is cut.
+BATCH_BYTES = 500_000
+BATCH_DOCUMENTS = 5_000
+BATCH_ROWS = 4_000
+HUGE_BYTES = 4 * BATCH_BYTES
 LARGE_TABLE_ROWS = 2_000_000  # above this a table is written as a dataset partitioned by period
 PARTITION = "period"
 SAMPLE_BYTES = 16_000_000  # the most input the corpus-wide models are fitted on: about 30,000 paragraphs of UN speeches
@@ -59,7 +68,7 @@ STAGES = ("fit", "read+segment", "apply", "finish")  # the stages ``build_table`
 USED_LINES = 20  # report files one by one up to this many; more are summed up per folder or archive
 
 
-@dataclass
+@dataclass(slots=True)  # no per-instance dict: a million CSV rows are a million reports
 class DocumentReport:
     """What segmentation made of one document."""
 
@@ -114,8 +123,9 @@ class BuildReport:
             out.append(f"{'filtered':8} {self.filtered:,} documents outside --actors/--years")
         return out
 
-    def to_dict(self) -> dict:
-        return {
+    def to_dict(self, documents: bool = True) -> dict:
+        """Everything in the report (``documents``: with the list of documents, the last key)."""
+        out = {
             "rhetoric_shift_version": __version__,
             "parameters": self.parameters,
             "engine": self.engine,
@@ -124,8 +134,10 @@ class BuildReport:
             "filtered": self.filtered,
             "seconds": self.seconds,
             "files": [asdict(f) for f in self.files],
-            "documents": [asdict(d) for d in self.documents],
         }
+        if documents:
+            out["documents"] = [asdict(d) for d in self.documents]
+        return out
 
 
 def _root_of(path: str) -> str:
@@ -158,44 +170,103 @@ def statement_actor(speaker: str | None, document_actor: str, registry: SpeakerR
     return document_actor
 
 
-def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dict], DocumentReport]:
+def segment_document(doc: Document, registry: SpeakerRegistry) -> tuple[list[dict] | DocumentRecords, DocumentReport]:
     """The statement records of one document (segmentation columns only) and its report.
 
     A pure function of its inputs, so documents can be segmented in any order or in parallel.
+    A document with more than ``BATCH_ROWS`` statements gets its records as a ``DocumentRecords``,
+    which makes them on demand, so a huge document's records are never all held at once.
     """
     meta = doc.meta
     result = segment(doc.text, format=meta.format, speaker=meta.speaker, date=meta.date, registry=registry)
-    ids: list[str] = []
-    records: list[dict] = []
-    for seg in result.statements:
-        char_start, char_end = doc.source_span(seg.start, seg.end)
-        statement_id = f"{doc.doc_id}:{char_start:06d}"
-        ids.append(statement_id)
-        text = normalize_whitespace(doc.text[seg.start:seg.end])
-        records.append({
-            "statement_id": statement_id,
-            "doc_id": doc.doc_id,
-            "source": meta.source,
-            "actor": statement_actor(seg.speaker, meta.actor, registry, result.countries),
-            "speaker": seg.speaker,
-            "kind": seg.kind,
-            "text": text,
-            "char_start": char_start,
-            "char_end": char_end,
-            "date": pd.Timestamp(seg.date) if seg.date else None,
-            "time": seg.time,
-            "period": meta.period,
-            "parent_id": ids[seg.parent] if seg.parent is not None else None,
-            "n_words": text.count(" ") + 1,  # normalised, non-empty: one space between words
-        })
+    statements = DocumentRecords(doc, result, registry)
+    records = statements if len(statements) > BATCH_ROWS else statements.rows(range(len(statements)))
     dropped = [
         {"char_start": s, "char_end": e, "reason": d.reason, "text": normalize_whitespace(doc.text[d.start:d.end])}
         for d in result.dropped
         for s, e in [doc.source_span(d.start, d.end)]
     ] + [{"char_start": r.start, "char_end": r.end, "reason": r.reason, "text": r.text} for r in doc.removed]
-    kinds = dict(sorted(Counter(r["kind"] for r in records).items()))
-    notes = findings(result, format_given=meta.format is not None, date=meta.date, removed_before=len(doc.removed))
-    return records, DocumentReport(doc.doc_id, doc.path, result.format, len(records), kinds, dropped, notes, meta.speaker)
+    kinds = dict(sorted(Counter(seg.kind for seg in result.statements).items()))
+    # Interned: the notes of many small documents repeat ("format paragraphs ...") and are then held once per batch.
+    notes = [sys.intern(note) for note in findings(result, format_given=meta.format is not None, date=meta.date, removed_before=len(doc.removed))]
+    return records, DocumentReport(doc.doc_id, doc.path, result.format, len(statements), kinds, dropped, notes, meta.speaker)
+
+
+class DocumentRecords(Sequence):
+    """The statement records of one segmented document, made on demand from compact columns.
+
+    In: the document, its segmentation and the speaker registry. A sequence of the same dicts
+    ``segment_document`` makes for a small document; ``rows(positions)`` makes some of them, and
+    ``ancestors(start, stop)`` names the statements before ``start`` that rows ``start:stop``
+    belong to (their heading, its question), so a slice of rows can be analysed apart from the
+    rest of the document and still inherit its headings' targets.
+    """
+
+    _ROWS_AT_ONCE = 10_000
+
+    def __init__(self, doc: Document, result: Segmentation, registry: SpeakerRegistry) -> None:
+        self.doc = doc
+        self.registry = registry
+        self.countries = result.countries
+        segs = result.statements
+        self.starts = array("q", [s.start for s in segs])
+        self.ends = array("q", [s.end for s in segs])
+        self.parents = array("q", [-1 if s.parent is None else s.parent for s in segs])
+        # Few distinct values: the lists hold references to shared objects.
+        self.kinds = [s.kind for s in segs]
+        self.speakers = [s.speaker for s in segs]
+        self.dates = [s.date for s in segs]
+        self.times = [s.time for s in segs]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.rows(range(len(self))[index])
+        return self.rows([range(len(self))[index]])[0]
+
+    def __iter__(self) -> Iterator[dict]:
+        for start in range(0, len(self), self._ROWS_AT_ONCE):
+            yield from self.rows(range(start, min(len(self), start + self._ROWS_AT_ONCE)))
+
+    def statement_id(self, i: int) -> str:
+        return f"{self.doc.doc_id}:{self.doc.source_span(self.starts[i], self.ends[i])[0]:06d}"
+
+    def rows(self, positions: Iterable[int]) -> list[dict]:
+        """The records of the statements at ``positions``, in that order."""
+        doc, meta, records = self.doc, self.doc.meta, []
+        for i in positions:
+            start, end = self.starts[i], self.ends[i]
+            char_start, char_end = doc.source_span(start, end)
+            text = normalize_whitespace(doc.text[start:end])
+            date, parent = self.dates[i], self.parents[i]
+            records.append({
+                "statement_id": f"{doc.doc_id}:{char_start:06d}",
+                "doc_id": doc.doc_id,
+                "source": meta.source,
+                "actor": statement_actor(self.speakers[i], meta.actor, self.registry, self.countries),
+                "speaker": self.speakers[i],
+                "kind": self.kinds[i],
+                "text": text,
+                "char_start": char_start,
+                "char_end": char_end,
+                "date": pd.Timestamp(date) if date else None,
+                "time": self.times[i],
+                "period": meta.period,
+                "parent_id": self.statement_id(parent) if parent >= 0 else None,
+                "n_words": text.count(" ") + 1,  # normalised, non-empty: one space between words
+            })
+        return records
+
+    def ancestors(self, start: int, stop: int) -> list[int]:
+        """Positions before ``start`` that a statement in ``start:stop`` belongs to, directly or through its parent, in order."""
+        found: set[int] = set()
+        for parent in set(self.parents[start:stop]):
+            while 0 <= parent < start and parent not in found:  # parents come before their statements
+                found.add(parent)
+                parent = self.parents[parent]
+        return sorted(found)
 
 
 @dataclass
@@ -207,6 +278,7 @@ class SegmentedBatch:
     files: list[FileReport]  # report lines made while reading (corpus speeches); other files are reported by read_inputs
     weight: int  # characters or bytes of input, for progress
     seconds: dict[str, float]
+    n_context: int = 0  # leading rows of ``table`` that are a slice's ``context``, not statements of the batch
 
 
 @dataclass
@@ -217,11 +289,12 @@ class SegmentedDocument:
     the models takes them in this form, so no document is segmented twice.
     """
 
-    records: list[dict]
+    records: list[dict] | DocumentRecords
     document: DocumentReport | None
     file: FileReport | None
     weight: int
     seconds: dict[str, float] = field(default_factory=dict)  # the reading and segmenting it took
+    context: list[dict] = field(default_factory=list)  # a slice of a document's rows: the headings and questions they belong to
 
 
 def _weight(item: Document | ungdc.Speech | SegmentedDocument) -> int:
@@ -260,12 +333,14 @@ def segment_item(item: Document | ungdc.Speech, registry: SpeakerRegistry, secon
     return SegmentedDocument(records, report, file, _weight(item), seconds)
 
 
-def segment_batch(items: list[Document | ungdc.Speech | SegmentedDocument], registry: SpeakerRegistry) -> SegmentedBatch:
+def segment_batch(items: list[Document | ungdc.Speech | SegmentedDocument], registry: SpeakerRegistry, with_context: bool = False) -> SegmentedBatch:
     """Decode (corpus speeches) and segment a batch of documents: a pure function of its inputs.
 
-    A ``SegmentedDocument`` is taken as it is.
+    A ``SegmentedDocument`` is taken as it is. ``with_context``: the table starts with the
+    ``context`` rows of the items (``n_context`` of them), for the analysis to read.
     """
     seconds = {"read": 0.0, "segment": 0.0}
+    context: list[dict] = []
     records: list[dict] = []
     documents: list[DocumentReport] = []
     files: list[FileReport] = []
@@ -274,12 +349,14 @@ def segment_batch(items: list[Document | ungdc.Speech | SegmentedDocument], regi
         done = item if isinstance(item, SegmentedDocument) else segment_item(item, registry, seconds)
         weight += done.weight
         records.extend(done.records)
+        if with_context:
+            context.extend(done.context)
         if done.file is not None:
             files.append(done.file)
         if done.document is not None:
             documents.append(done.document)
-    table = table_from_records(records) if records else empty_table()
-    return SegmentedBatch(table, documents, files, weight, seconds)
+    table = table_from_records(context + records) if records else empty_table()
+    return SegmentedBatch(table, documents, files, weight, seconds, len(context) if records else 0)
 
 
 def segment_items(items: list[Document | ungdc.Speech], registry: SpeakerRegistry) -> list[SegmentedDocument]:
@@ -295,9 +372,12 @@ def segment_apply_batch(items: list[Document | ungdc.Speech | SegmentedDocument]
     segmented table never travels between processes.
     """
     registry, models = shared
-    batch = segment_batch(items, registry)
+    batch = segment_batch(items, registry, with_context=True)
     clock = time.process_time()
     batch.table = apply_batch(batch.table, models)
+    if batch.n_context:  # rows read only so that the slice's statements inherit their headings' targets
+        batch.table = batch.table.iloc[batch.n_context:].reset_index(drop=True)
+        batch.n_context = 0
     batch.seconds["apply"] = time.process_time() - clock
     return batch
 
@@ -368,12 +448,18 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
     others = [p for p in inputs if p not in corpora]
     documents, files = read_inputs(others, manifest) if others else ([], [])
     kept = [d for d in documents if _wanted(d.meta.actor, d.meta.period, actor_set, years)]
+    n_read, n_kept = len(documents), len(kept)
+    del documents
     total = sum(len(d.text) for d in kept) + sum(ungdc.corpus_bytes(c) for c in corpora)
 
-    def items(scans: list[ungdc.CorpusScan]) -> Iterator:
-        """The input's documents and speeches, in order; each call is a new pass over the corpora."""
+    def items(scans: list[ungdc.CorpusScan], last: bool = False) -> Iterator:
+        """The input's documents and speeches, in order; each call is a new pass over the corpora.
+
+        ``last``: the final pass, which lets go of each document once it is handed on, so the
+        documents and the table they become are not held together.
+        """
         streams = [ungdc.iter_speeches(c, actors=actor_set, years=years, scan=s) for c, s in zip(corpora, scans)]
-        return itertools.chain(kept, *streams)
+        return itertools.chain(_drain(kept) if last else kept, *streams)
 
     seconds["read_main"] = time.perf_counter() - clock
     models = None
@@ -387,7 +473,7 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
 
     clock = time.perf_counter()
     scans = [ungdc.CorpusScan() for _ in corpora]
-    tasks = _chunks((presegmented.pop(_identity(i), i) for i in items(scans)), batch_documents)
+    tasks = _tasks((presegmented.pop(_identity(i), i) for i in items(scans, last=True)), registry, batch_documents, worker_seconds)
     frames: list[pd.DataFrame] = []
     doc_reports: list[DocumentReport] = []
     stages = ("read+segment", "apply") if enrich else ("read+segment",)
@@ -403,7 +489,7 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
         files.extend(scan.skipped)
     seconds["read+segment+apply" if enrich else "read+segment"] = time.perf_counter() - clock
     seconds.update({f"{k} (worker CPU)": v for k, v in worker_seconds.items()})
-    filtered = len(documents) - len(kept) + sum(s.filtered for s in scans)
+    filtered = n_read - n_kept + sum(s.filtered for s in scans)
     if not doc_reports:
         if filtered:
             raise InputError(", ".join(map(str, inputs)), f"no document matches the filters (--actors/--years left out {filtered:,}); widen them")
@@ -440,16 +526,79 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
     return BuildResult(table, report)
 
 
+def _drain(items: list) -> Iterator:
+    """The items of a list in order, each removed from the list as it is handed out."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
 def _wanted(actor: str, period: int | None, actors: set[str] | None, years: tuple[int, int] | None) -> bool:
     if actors and (actor or "").upper() not in actors:
         return False
     return not years or (period is not None and years[0] <= period <= years[1])
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
+def _chunks(items: Iterable, size: int, max_bytes: int | None = None) -> Iterator[list]:
+    """Consecutive items, ``size`` at most per chunk, a chunk closed once it holds ``max_bytes`` of input.
+
+    An item that is a list is already a chunk (a slice of a document, see ``_tasks``): it comes alone.
+    """
+    max_bytes = max_bytes or BATCH_BYTES
+    chunk: list = []
+    weight = 0
+    for item in items:
+        if isinstance(item, list):
+            if chunk:
+                yield chunk
+                chunk, weight = [], 0
+            yield item
+            continue
+        chunk.append(item)
+        weight += _weight(item)
+        if len(chunk) >= size or weight >= max_bytes:
+            yield chunk
+            chunk, weight = [], 0
+    if chunk:
         yield chunk
+
+
+def _tasks(items: Iterable, registry: SpeakerRegistry, size: int, seconds: Counter, rows: int | None = None) -> Iterator[list]:
+    """The tasks of the pass that segments and applies: ``_chunks`` of the items, but a document
+    with more than ``rows`` statements in slices of ``rows`` statements, one task each.
+
+    A document larger than ``HUGE_BYTES`` not yet segmented (by the fit) is segmented here, in
+    this process, so that it can be cut (its CPU time added to ``seconds``).
+    """
+    def whole(items: Iterable) -> Iterator:
+        for item in items:
+            if isinstance(item, Document) and len(item.text) > HUGE_BYTES:
+                item = segment_item(item, registry)
+                seconds.update(item.seconds)
+                item.seconds = {}
+            if isinstance(item, SegmentedDocument) and isinstance(item.records, DocumentRecords):
+                yield from ([piece] for piece in _slices(item, rows))
+            else:
+                yield item
+
+    rows = rows or BATCH_ROWS
+    return _chunks(whole(items), size)
+
+
+def _slices(done: SegmentedDocument, rows: int) -> Iterator[SegmentedDocument]:
+    """A segmented document as slices of ``rows`` statements, each with the statements it belongs to as context.
+
+    The first slice carries the document's report lines; the input's size is shared out by rows.
+    """
+    statements = done.records
+    n = len(statements)
+    for start in range(0, n, rows):
+        stop = min(n, start + rows)
+        first = start == 0
+        yield SegmentedDocument(
+            statements.rows(range(start, stop)), done.document if first else None, done.file if first else None,
+            done.weight * stop // n - done.weight * start // n, context=statements.rows(statements.ancestors(start, stop)),
+        )
 
 
 def _engine_name(engine: Engine) -> str:
@@ -695,12 +844,23 @@ def write_table(result: BuildResult, out: Path) -> Path:
             _write_dataset(arrow, result.table, tmp_table)
         else:
             pq.write_table(arrow, tmp_table)
-        tmp_report.write_text(json.dumps(result.report.to_dict(), indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+        write_report(result.report, tmp_report)
         _replace_together([(tmp_table, out), (tmp_report, report)])
     finally:
         for leftover in (tmp_table, tmp_report):
             _remove(leftover)
     return report
+
+
+def write_report(report: BuildReport, path: Path) -> None:
+    """``report.to_dict()`` as JSON in ``path``, written one document at a time (one line each), so a
+    report of a million CSV rows is never held as one string."""
+    head = json.dumps(report.to_dict(documents=False), indent=2, ensure_ascii=False, default=str)
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(head[: -len("\n}")] + ',\n  "documents": [')  # the head's closing brace comes after the list
+        for i, document in enumerate(report.documents):
+            handle.write(("\n    " if i == 0 else ",\n    ") + json.dumps(asdict(document), ensure_ascii=False, default=str))
+        handle.write("\n  ]\n}\n" if report.documents else "]\n}\n")
 
 
 def _write_dataset(arrow: pa.Table, table: pd.DataFrame, root: Path) -> None:

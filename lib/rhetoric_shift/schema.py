@@ -72,9 +72,9 @@ def conform_table(table: pd.DataFrame) -> pd.DataFrame:
 
 def _as_list(value: object) -> list:
     """A cell of a list column as a new list; a missing value (None, NaN, NA) as an empty one."""
-    # pd.isna of a list of two or more items raises and of none is empty, so neither is missing:
-    # only a one-item list needs the general test (``[None]`` counts as missing).
-    if type(value) is list and len(value) != 1:
+    # pd.isna of a list of two or more items raises and of none is empty, so neither is missing;
+    # a one-item list is missing when its item is (``[None]``), and a string item never is.
+    if type(value) is list and (len(value) != 1 or type(value[0]) is str):
         return list(value)
     return list(value) if value is not None and not _is_na(value) else []
 

@@ -32,7 +32,10 @@ _NOT_NAME_WORDS = (
 _NOT_NAMES = r"(?:" + "|".join(_NOT_NAME_WORDS) + r")\b"
 _NOT_NAMES_UPPER = r"(?:" + "|".join(w.upper() for w in _NOT_NAME_WORDS) + r")\b"
 _NOTE = r"(?:\s*[(\[][^)\]\n]{1,60}[)\]])"
-_ROLE = r"(?:,\s*(?:(?:[A-Z][\w'’.&-]*|of|the|for|and|on|to|in|at|de)\.?\s*){1,12})"
+# A role word is taken whole (the lookahead): else a line of capitals with commas ("DISARMAMENT,
+# INTERNATIONAL PEACE AND SECURITY") could be cut into words in exponentially many ways before the
+# missing colon fails the match.
+_ROLE = r"(?:,\s*(?:(?:[A-Z][\w'’.&-]*(?![\w'’.&-])|of|the|for|and|on|to|in|at|de)\.?\s*){1,12})"
 
 
 def label_pattern(registry: SpeakerRegistry) -> re.Pattern[str]:
