@@ -876,8 +876,8 @@ def _write_dataset(arrow: pa.Table, table: pd.DataFrame, root: Path) -> None:
 
 
 def _replace_together(moves: list[tuple[Path, Path]]) -> None:
-    """Rename each temporary file or folder onto its destination, with SIGINT and SIGTERM held until all are done."""
-    blocked = {signal.SIGINT, signal.SIGTERM}
+    """Rename each temporary file or folder onto its destination, with SIGINT, SIGTERM and SIGHUP held until all are done."""
+    blocked = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
     can_block = hasattr(signal, "pthread_sigmask")
     if can_block:
         signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
