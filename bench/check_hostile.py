@@ -190,7 +190,9 @@ def _execute(cmd: list[str], folder: Path, env: dict, case: Case) -> tuple[int |
         finally:
             os.close(write_end)
         return done.returncode, "", done.stderr
-    process = subprocess.Popen(cmd, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # SIGHUP at its default, as in a terminal, even when this check itself runs under nohup
+    process = subprocess.Popen(cmd, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))
     err_head = ""
     if case.hook:
         deadline = time.monotonic() + case.timeout

@@ -187,7 +187,12 @@ def test_a_missing_option_is_one_line_without_the_usage_text(capsys):
 
 # --- Signals and pipes: a real process ----------------------------------------------------------
 
-def _slow_build_process(tmp_path, corpus, preexec_fn=None) -> subprocess.Popen:
+def _sighup_default() -> None:
+    # a test runner started under nohup hands its children an ignored SIGHUP, which the command keeps
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
+def _slow_build_process(tmp_path, corpus, preexec_fn=_sighup_default) -> subprocess.Popen:
     """The command line with a build that waits, so a signal surely arrives during the build."""
     script = textwrap.dedent(f"""
         import sys, time
@@ -247,7 +252,8 @@ def test_a_signal_during_the_write_leaves_the_previous_table_and_report(corpus, 
         from rhetoric_shift.cli import main
         sys.exit(main(["build", {str(corpus)!r}, "--out", {str(out)!r}, "--no-enrich", "--quiet"]))
     """)
-    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_sighup_default)
     assert process.stdout.readline() == "written\n"
     assert any(p.name.startswith(".t.parquet.tmp-") for p in tmp_path.iterdir())
     process.send_signal(signum)
