@@ -15,7 +15,6 @@ from collections import Counter
 
 from rhetoric_shift import stats
 from rhetoric_shift.compare import (
-    quote_line,
     MIN_N_FOR_INTERVAL,
     NO_DISTINCTIVE,
     changes,

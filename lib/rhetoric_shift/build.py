@@ -34,7 +34,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -663,9 +662,9 @@ def _fit(items: Iterable, registry: SpeakerRegistry, engine: Engine, batch_docum
     size = sum(_weight(i) for i in sample)
     segmented: dict[tuple[str, str], SegmentedDocument] = {}
     records: list[dict] = []
-    per_task = _task_size(len(sample), engine.n_workers, batch_documents)
+    chunks = list(_chunks(sample, _task_size(len(sample), engine.n_workers, batch_documents)))
     with progress.stages(("fit",), size):
-        for chunk, done in zip(_chunks(sample, per_task), engine.map(segment_items, _chunks(sample, per_task), shared=registry)):
+        for chunk, done in zip(chunks, engine.map(segment_items, chunks, shared=registry)):
             for item, one in zip(chunk, done):
                 segmented[_identity(item)] = one
                 records.extend(one.records)
@@ -717,15 +716,6 @@ def _finish(models, table: pd.DataFrame, engine: Engine) -> pd.DataFrame:
     from rhetoric_shift import enrich as enrichment
 
     return enrichment.finish(models, table, copy=False, engine=engine)
-
-
-def document_batches(table: pd.DataFrame, documents: int) -> Iterator[pd.DataFrame]:
-    """Consecutive slices of ``table`` holding ``documents`` whole documents each (rows of a document are contiguous)."""
-    ids = table["doc_id"].astype(str).to_numpy()
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=int)
-    bounds = list(starts[::documents]) + [len(table)]
-    for begin, end in zip(bounds, bounds[1:]):
-        yield table.iloc[begin:end].reset_index(drop=True)
 
 
 class _Progress:

@@ -32,7 +32,7 @@ from rhetoric_shift.params import is_int
 from rhetoric_shift.schema import conform_table, empty_table
 from rhetoric_shift.targets import Lexicon, context_targets, load_lexicon
 from rhetoric_shift.tokens import content_stems_of, content_words, gc_paused, prime_stems, stem_table, tokenize
-from rhetoric_shift.stance import _bundled_stance_lexicon, stance_matches, stance_score
+from rhetoric_shift.stance import stance_matches, stance_score
 from rhetoric_shift.tone import target_stance, tone
 from rhetoric_shift.topics import TOO_SHORT, TOO_SHORT_LABEL, TopicModel
 
@@ -165,15 +165,14 @@ def apply_models(models: EnrichModels, batch: pd.DataFrame) -> pd.DataFrame:
         out["n_words"] = [len(t.split()) for t in out["text"].astype(str)]
     texts = out["text"].astype(str).tolist()
     prime_stems(models.stems)  # a fresh worker process starts with the sample's words stemmed
-    stance_lexicon = _bundled_stance_lexicon()
     words = [tokenize(t) for t in texts]  # tokenised once: stems (topics, duplicates) and stance terms read these
     stems = [content_stems_of(w) for w in words]
     out["targets"] = models.lexicon.tag_many(texts, words)
     out["context_targets"] = context_targets(out) if len(out) else []
     out["tone"] = tone(texts)
-    matches = [stance_matches(t, stance_lexicon, w) for t, w in zip(texts, words)]  # found once, for both stance columns
+    matches = [stance_matches(t, tokens=w) for t, w in zip(texts, words)]  # found once, for both stance columns
     out["stance"] = [stance_score(m) for m in matches]
-    out["target_stance"] = target_stance(texts, out["targets"], models.lexicon, stance_lexicon, matches=matches)
+    out["target_stance"] = target_stance(texts, out["targets"], models.lexicon, matches=matches)
     _fill_topics(out, models.topics, texts, stems)
     out[DUP_TERMS] = [term_codes(s) for s in stems]
     out["dup_group"] = out["statement_id"].astype(str)

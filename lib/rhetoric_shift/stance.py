@@ -339,10 +339,9 @@ def stance_matches(text: str, lexicon: StanceLexicon | None = None, tokens: list
     """
     lexicon = lexicon or _bundled_stance_lexicon()
     tokens = _Tokens(text, tokens)
-    words, by_first, names = tokens.words, lexicon.by_first, lexicon.names
-    if lexicon.firsts.isdisjoint(words):
+    words, firsts = tokens.words, lexicon.firsts
+    if firsts.isdisjoint(words):
         return []
-    firsts = lexicon.firsts
     candidates = compress(count(), map(firsts.__contains__, words))
     shouting = len(tokens) > 2 and text.upper() == text
     found: list[Match] = []
