@@ -261,10 +261,15 @@ def salience_by_period(
         named = rows[names_target(rows, t)].groupby("period").size()
         for p in periods:
             n_all, n_t = int(totals.get(p, 0)), int(named.get(p, 0))
-            low, high = stats.wilson_interval(n_t, n_all)
-            records.append({"target": t, "period": p, "n_target": n_t, "n_statements": n_all,
-                            "salience": n_t / n_all if n_all else math.nan, "ci_low": low, "ci_high": high})
+            records.append({"target": t, "period": p, **share_cell(n_t, n_all)})
     return pd.DataFrame(records, columns=SALIENCE_COLUMNS)
+
+
+def share_cell(n_target: int, n_statements: int) -> dict:
+    """One salience cell: the counts, the share (nan without statements) and its Wilson 95% interval."""
+    low, high = stats.wilson_interval(n_target, n_statements)
+    return {"n_target": n_target, "n_statements": n_statements,
+            "salience": n_target / n_statements if n_statements else math.nan, "ci_low": low, "ci_high": high}
 
 
 def measure_values(rows: pd.DataFrame, measure: str, target: str) -> np.ndarray:

@@ -235,9 +235,7 @@ class DuplicateFinder:
         """
         self._check_params()
         packed = self._terms(texts if hasattr(texts, "__len__") else list(texts), terms)
-        rows = _CHUNK_ROWS
-        if engine is not None and engine.n_workers > 1:
-            rows = min(_CHUNK_ROWS, max(_MIN_RUN_ROWS, -(-len(packed) // (2 * engine.n_workers))))
+        rows = _rows_per_task(len(packed), engine)
         chunks = (packed[start : start + rows] for start in range(0, len(packed), rows))
         counted = engine.map(_count_terms, chunks) if engine is not None else map(_count_terms, chunks, itertools.repeat(None))
         codes, counts, self.n_docs_ = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], 0
@@ -334,10 +332,7 @@ class DuplicateFinder:
         periods = pd.factorize(table["period"], sort=True)[0][where]
         searched = [rows for rows in _split(periods)  # rows without a period, or of one document, never pair
                     if periods[rows[0]] >= 0 and len(np.unique(docs[rows])) > 1]
-        run_rows = _CHUNK_ROWS
-        if engine is not None and engine.n_workers > 1:
-            run_rows = min(_CHUNK_ROWS, max(_MIN_RUN_ROWS, -(-sum(map(len, searched)) // (2 * engine.n_workers))))
-        runs = _chunks(searched, run_rows)
+        runs = _chunks(searched, _rows_per_task(sum(map(len, searched)), engine))
         tasks = (([packed[k] for k in where[run]], periods[run], docs[run]) for run in runs)
         found = engine.map(_search_run, tasks, shared=self) if engine is not None else (_search_run(t, self) for t in tasks)
         out_i, out_j, out_s = [empty], [empty], [np.zeros(0)]
@@ -537,3 +532,10 @@ def unique_remarks(table: pd.DataFrame) -> pd.DataFrame:
     out["targets"] = [list(u[0]) if u else list(t) for u, t in zip(merged, out["targets"])]
     out["context_targets"] = [[t for t in u[1] if t not in u[0]] if u else list(t) for u, t in zip(merged, out["context_targets"])]
     return out
+
+
+def _rows_per_task(n: int, engine: Engine | None) -> int:
+    """Rows per task for ``n`` rows: about two tasks per worker, within [_MIN_RUN_ROWS, _CHUNK_ROWS]."""
+    if engine is None or engine.n_workers <= 1:
+        return _CHUNK_ROWS
+    return min(_CHUNK_ROWS, max(_MIN_RUN_ROWS, -(-n // (2 * engine.n_workers))))

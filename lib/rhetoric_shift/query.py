@@ -236,9 +236,7 @@ def actor_salience(table: Rows, target: str, by: str = "remark", who: str = "off
     for actor in actors(rows)[:top]:
         for p in compare.known_periods(table):
             n_all, n_t = int(totals.get((actor, p), 0)), int(hits.get((actor, p), 0))
-            low, high = stats.wilson_interval(n_t, n_all)
-            records.append({"actor": actor, "period": p, "n_target": n_t, "n_statements": n_all,
-                            "salience": n_t / n_all if n_all else np.nan, "ci_low": low, "ci_high": high})
+            records.append({"actor": actor, "period": p, **compare.share_cell(n_t, n_all)})
     return pd.DataFrame(records, columns=["actor", "period", "n_target", "n_statements", "salience", "ci_low", "ci_high"])
 
 

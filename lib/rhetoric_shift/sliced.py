@@ -302,10 +302,7 @@ def salience(s: Slice, wanted: tuple[str, ...], by: str = "report", who: str = "
         periods = known_periods(s) if t in allowed else sorted(totals)
         for p in periods:
             n_all, n_t = totals.get(p, 0), named.get(p, 0)
-            low, high = stats.wilson_interval(n_t, n_all)
-            share = n_t / n_all if n_all else math.nan
-            records.append({"target": t, "period": p, "n_target": n_t, "n_statements": n_all,
-                            "salience": share, "ci_low": low, "ci_high": high})
+            records.append({"target": t, "period": p, **compare.share_cell(n_t, n_all)})
     return pd.DataFrame(records, columns=compare.SALIENCE_COLUMNS)
 
 
@@ -320,9 +317,7 @@ def actor_salience(s: Slice, target: str, by: str = "remark", who: str = "offici
     for actor in order:
         for p in known_periods(s):
             n_all, n_t = cells.get((actor, p), (0, 0))
-            low, high = stats.wilson_interval(n_t, n_all)
-            records.append({"actor": str(actor), "period": p, "n_target": n_t, "n_statements": n_all,
-                            "salience": n_t / n_all if n_all else np.nan, "ci_low": low, "ci_high": high})
+            records.append({"actor": str(actor), "period": p, **compare.share_cell(n_t, n_all)})
     return pd.DataFrame(records, columns=["actor", "period", "n_target", "n_statements", "salience", "ci_low", "ci_high"])
 
 
