@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import random
+import re
 import tarfile
 import textwrap
+import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -239,3 +243,206 @@ def test_one_real_session_from_the_distributed_archive():
     rus = table[table["doc_id"] == "RUS_50_1995"]
     assert set(rus["speaker"]) == {"Kozyrev"}
     assert rus["text"].iloc[0].startswith("First of all, allow me to congratulate my colleague")
+
+
+# --- the speakers sheet, read without openpyxl -----------------------------------------------
+# Sheets are written by openpyxl (which stores text as inline strings), then rewritten part by
+# part into the other shapes Excel and other producers write. Each case states its mapping, and
+# openpyxl's own reading of the same bytes (``speakers_by_openpyxl``) must agree with it.
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def workbook(*sheets: list[tuple]) -> bytes:
+    """An .xlsx with one sheet per list of rows, in order; ``None`` leaves a cell empty."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for i, rows in enumerate(sheets):
+        sheet = book.create_sheet(f"Sheet {i + 1}")
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def rewrite(data: bytes, edit) -> bytes:
+    """The workbook with its parts (zip name → bytes) changed in place by ``edit``."""
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    edit(parts)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, part in parts.items():
+            book.writestr(name, part)
+    return buffer.getvalue()
+
+
+def replace_in(name: str, *changes: tuple[str, str]):
+    """An edit for ``rewrite``: each (old, new) text replaced in the part ``name``, in turn; old must be there."""
+    def edit(parts: dict[str, bytes]) -> None:
+        text = parts[name].decode()
+        for old, new in changes:
+            assert old in text, f"{old!r} not in {name}"
+            text = text.replace(old, new)
+        parts[name] = text.encode()
+    return edit
+
+
+def share_strings(parts: dict[str, bytes]) -> None:
+    """Move every inline string of every sheet into xl/sharedStrings.xml, rich-text runs and all, as Excel stores them."""
+    ET.register_namespace("", MAIN_NS)
+    table = ET.Element(f"{{{MAIN_NS}}}sst")
+    for name in [n for n in parts if n.startswith("xl/worksheets/")]:
+        sheet = ET.fromstring(parts[name])
+        for cell in sheet.iter(f"{{{MAIN_NS}}}c"):
+            if cell.get("t") == "inlineStr":
+                inline = cell.find(f"{{{MAIN_NS}}}is")
+                cell.remove(inline)
+                inline.tag = f"{{{MAIN_NS}}}si"
+                table.append(inline)
+                cell.set("t", "s")
+                ET.SubElement(cell, f"{{{MAIN_NS}}}v").text = str(len(table) - 1)
+        parts[name] = ET.tostring(sheet)
+    parts["xl/sharedStrings.xml"] = ET.tostring(table)
+    replace_in("xl/_rels/workbook.xml.rels", ("</Relationships>",
+               '<Relationship Id="rIdStrings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'))(parts)
+    replace_in("[Content_Types].xml", ("</Types>",
+               '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))(parts)
+
+
+def swap_sheet_files(parts: dict[str, bytes]) -> None:
+    """Store the first sheet in sheet2.xml and the second in sheet1.xml, the first one's target written relative to xl/."""
+    parts["xl/worksheets/sheet1.xml"], parts["xl/worksheets/sheet2.xml"] = parts["xl/worksheets/sheet2.xml"], parts["xl/worksheets/sheet1.xml"]
+    replace_in("xl/_rels/workbook.xml.rels", ('Target="/xl/worksheets/sheet1.xml"', 'Target="@first"'),
+               ('Target="/xl/worksheets/sheet2.xml"', 'Target="/xl/worksheets/sheet1.xml"'),
+               ('Target="@first"', 'Target="worksheets/sheet2.xml"'))(parts)
+
+
+def speakers_by_openpyxl(data: bytes) -> dict:
+    """The reference: the speakers mapping read with openpyxl (read-only, values only)."""
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    header = [str(v or "").strip().lower() for v in next(rows)]
+    col_year, col_iso, col_name = (header.index(k) for k in ("year", "iso code", "name of person speaking"))
+    col_post = header.index("post") if "post" in header else None
+    speakers = {}
+    for row in rows:
+        if len(row) <= max(col_year, col_iso, col_name) or not row[col_name] or not row[col_iso]:
+            continue
+        try:
+            year = int(row[col_year])
+        except (TypeError, ValueError):
+            continue
+        post = row[col_post] if col_post is not None and col_post < len(row) else None
+        speakers[(str(row[col_iso]).strip().upper(), year)] = (ungdc.canonical_name(row[col_name]), " ".join(str(post).split()) if post else None)
+    book.close()
+    return speakers
+
+
+def rich(*runs: str):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    return CellRichText([runs[0], *(TextBlock(InlineFont(b=True), run) for run in runs[1:])])
+
+
+HEADER = ("Year", "Session", "ISO Code", "Country", "Name of Person Speaking", "Post")
+RUS_2017 = (2017, 72, "RUS", "Russia", "Mr. Sergey Lavrov", "Minister for Foreign Affairs")
+AGO_2018 = (2018, 73, "AGO", "Angola", rich("Mr. Jo", "ão Lourenço"), "President")
+LAVROV = ("Sergey Lavrov", "Minister for Foreign Affairs")
+LOURENCO = ("João Lourenço", "President")
+
+SHEETS = {
+    # Excel's layout: every text in the shared strings, a name in two rich-text runs
+    "shared strings": (rewrite(workbook([HEADER, RUS_2017, AGO_2018]), share_strings),
+                       {("RUS", 2017): LAVROV, ("AGO", 2018): LOURENCO}),
+    # openpyxl's layout: inline strings; the header in another order, case and padding
+    "inline strings, other column order": (
+        workbook([(" post", "NAME OF PERSON SPEAKING ", "iso code", "YEAR"), ("President", "Mr. João Lourenço", "AGO", 2018)]),
+        {("AGO", 2018): LOURENCO}),
+    # empty columns between the used ones, Post in column AA (27), a row without ISO code (left out):
+    # positions come from the cells' references, not their order
+    "skipped columns": (
+        rewrite(workbook([("Year", None, "ISO Code", None, "Name of Person Speaking") + (None,) * 21 + ("Post",),
+                          (2017, None, "rus", None, "Mr. Sergey Lavrov") + (None,) * 21 + ("Minister for  Foreign Affairs",),
+                          (1995, None, "FRA", None, "Mr. HERVÉ DE CHARETTE"),
+                          (1996, None, None, None, "Mr. Nobody") + (None,) * 21 + ("No country",)]), share_strings),
+        {("RUS", 2017): LAVROV, ("FRA", 1995): ("Hervé De Charette", None)}),
+    # a year stored as a float, one as a formula's text result, one that is not a year (left out)
+    "years as float and formula text": (
+        rewrite(workbook([HEADER, RUS_2017, (1995, 50, "FRA", "France", "Mr. Hervé de Charette", None), (2001, 56, "USA", "USA", "Mr. Colin Powell", None),
+                          ("n/a", 1, "GBR", "UK", "Mr. Bevin", None)]),
+                replace_in("xl/worksheets/sheet1.xml", ('<c r="A3" t="n"><v>1995</v>', '<c r="A3" t="n"><v>1995.0</v>'),
+                           ('<c r="A4" t="n"><v>2001</v></c>', '<c r="A4" t="str"><f>TEXT(2001,"0")</f><v>2001</v></c>'))),
+        {("RUS", 2017): LAVROV, ("FRA", 1995): ("Hervé de Charette", None), ("USA", 2001): ("Colin Powell", None)}),
+    # the first sheet in the workbook's order is read, wherever its part is stored; the second is ignored
+    "second sheet ignored": (
+        rewrite(workbook([HEADER, RUS_2017], [HEADER, (2017, 72, "RUS", "Russia", "Mr. Somebody Else", "Not a minister")]), swap_sheet_files),
+        {("RUS", 2017): LAVROV}),
+    "no Post column": (workbook([HEADER[:5], RUS_2017[:5]]), {("RUS", 2017): (LAVROV[0], None)}),
+}
+
+
+@pytest.mark.parametrize("case", list(SHEETS))
+def test_speakers_sheet_reads_as_openpyxl_reads_it(case):
+    data, expected = SHEETS[case]
+    ungdc.read_speakers.cache_clear()
+    assert ungdc.read_speakers(data) == expected
+    assert speakers_by_openpyxl(data) == expected
+
+
+def test_escaped_characters_in_shared_strings_are_decoded():
+    # Excel writes a carriage return inside a cell's text as _x000D_, and a literal "_x" as _x005F_x
+    data = rewrite(workbook([HEADER, (2017, 72, "RUS", "Russia", "Mr. Sergey Lavrov", "Minister for@Foreign Affairs_x005F_x0031_")]), share_strings)
+    data = rewrite(data, replace_in("xl/sharedStrings.xml", ("@", "_x000D__x000A_")))
+    assert ungdc.read_speakers(data) == {("RUS", 2017): (LAVROV[0], "Minister for Foreign Affairs_x0031_")}
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"PK\x03\x04 not really a zip", "not a readable Excel workbook"),
+        (rewrite(workbook([HEADER, RUS_2017]), lambda parts: parts.pop("xl/workbook.xml")), "not a readable Excel workbook (xl/workbook.xml missing)"),
+        (rewrite(workbook([HEADER, RUS_2017]), lambda parts: parts.pop("xl/worksheets/sheet1.xml")), "not a readable Excel workbook (xl/worksheets/sheet1.xml missing)"),
+        (rewrite(workbook([HEADER, RUS_2017]), replace_in("xl/worksheets/sheet1.xml", ("</sheetData>", "</sheetDta>"))), "not a readable Excel workbook (malformed XML"),
+        # a text cell pointing past the shared strings (here there are none at all)
+        (rewrite(workbook([HEADER, RUS_2017]), replace_in("xl/worksheets/sheet1.xml", ('<c r="C2" t="inlineStr"><is><t>RUS</t></is>', '<c r="C2" t="s"><v>7</v>'))),
+         "not a readable Excel workbook (a cell refers to shared strings, but the workbook has none)"),
+        (workbook([("Year", "ISO", "Speaker"), (2017, "RUS", "Mr. Sergey Lavrov")]), "the first sheet lacks the columns Year, ISO Code and Name of Person Speaking"),
+        (workbook([], [HEADER, RUS_2017]), "the first sheet lacks the columns"),  # the speakers are on the second sheet
+    ],
+    ids=["not a zip", "no workbook part", "no sheet part", "malformed XML", "bad shared string", "other columns", "empty first sheet"],
+)
+def test_an_unreadable_speakers_sheet_is_skipped_with_its_reason(data, problem):
+    with pytest.raises(ungdc.SkipFile, match=re.escape(problem)):
+        ungdc.read_speakers(data)
+
+
+def test_a_part_that_inflates_beyond_the_limit_is_refused_before_reading():
+    data = bytearray(workbook([HEADER, RUS_2017]))
+    # declare the sheet's uncompressed size as 300 MB in its central directory entry (the last copy of its name, 46 bytes in)
+    entry = data.rindex(b"xl/worksheets/sheet1.xml") - 46
+    assert data[entry: entry + 4] == b"PK\x01\x02"
+    data[entry + 24: entry + 28] = (300 * 2**20).to_bytes(4, "little")
+    with pytest.raises(ungdc.SkipFile, match="xl/worksheets/sheet1.xml inflates to 300 MB, above the 200 MB limit"):
+        ungdc.read_speakers(bytes(data))
+
+
+def test_a_damaged_workbook_gives_speakers_or_a_reason_never_a_crash():
+    base = bytearray(rewrite(workbook([HEADER, RUS_2017, AGO_2018]), share_strings))
+    rng = random.Random(7)
+    outcomes = {"read": 0, "skipped": 0}
+    for _ in range(300):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 3)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            speakers = ungdc.read_speakers(bytes(data))
+        except ungdc.SkipFile as exc:
+            assert str(exc).startswith(("not a readable Excel workbook", "the first sheet lacks"))
+            outcomes["skipped"] += 1
+        else:
+            assert isinstance(speakers, dict)
+            outcomes["read"] += 1
+    assert outcomes["read"] and outcomes["skipped"]

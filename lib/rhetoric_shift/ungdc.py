@@ -22,8 +22,12 @@ import bisect
 import functools
 import io
 import os
+import posixpath
 import re
 import tarfile
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,37 +85,232 @@ def _is_roman(word: str) -> bool:
 def read_speakers(data: bytes) -> dict[tuple[str, int], tuple[str, str | None]]:
     """(ISO code, year) → (canonical speaker, post) from the bytes of ``Speakers_by_session.xlsx``.
 
-    Rows without a name are left out; raises ``SkipFile`` when the sheet cannot be read. The
-    mapping returned is shared between calls with the same bytes: do not change it.
+    Reads the workbook's first sheet: a header row (Year, ISO Code, Name of Person Speaking and
+    optionally Post, in any order and case) and one speech per row. Rows without a name, ISO code
+    or whole-number year are left out; a later row for the same (ISO code, year) wins. Raises
+    ``SkipFile`` when the workbook cannot be read or lacks those columns. The mapping returned is
+    shared between calls with the same bytes: do not change it.
     """
-    import openpyxl  # only UNGDC builds need it
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several types for a file that is not a workbook
-        raise SkipFile(f"not a readable Excel workbook ({type(exc).__name__})") from None
-    try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        header = [str(v or "").strip().lower() for v in next(rows, ())]
+    rows = _first_sheet_rows(data)
+    number, cells = next(rows, (0, {}))
+    header = {col: str(value or "").strip().lower() for col, value in cells.items()} if number == 1 else {}
+    col_year, col_iso, col_name, col_post = (_header_column(header, k) for k in ("year", "iso code", "name of person speaking", "post"))
+    if None in (col_year, col_iso, col_name):
+        rows.close()
+        raise SkipFile("the first sheet lacks the columns Year, ISO Code and Name of Person Speaking")
+    speakers: dict[tuple[str, int], tuple[str, str | None]] = {}
+    for _, cells in rows:
+        name, iso = cells.get(col_name), cells.get(col_iso)
+        if not name or not iso:
+            continue
         try:
-            col_year, col_iso, col_name = (header.index(k) for k in ("year", "iso code", "name of person speaking"))
-        except ValueError:
-            raise SkipFile("the first sheet lacks the columns Year, ISO Code and Name of Person Speaking") from None
-        col_post = header.index("post") if "post" in header else None
-        speakers: dict[tuple[str, int], tuple[str, str | None]] = {}
-        for row in rows:
-            if len(row) <= max(col_year, col_iso, col_name) or not row[col_name] or not row[col_iso]:
+            year = int(cells.get(col_year))
+        except (TypeError, ValueError, OverflowError):  # empty, text, NaN or infinite: not a year
+            continue
+        post = cells.get(col_post)
+        post = " ".join(str(post).split()) if post else None
+        speakers[(str(iso).strip().upper(), year)] = (canonical_name(name), post)
+    return speakers
+
+
+def _header_column(header: dict[int, str], title: str) -> int | None:
+    """The leftmost column whose header is ``title``, or None."""
+    return min((col for col, text in header.items() if text == title), default=None)
+
+
+# --- a minimal reader of the first sheet of an .xlsx workbook (Office Open XML) --------------
+# openpyxl reads the speakers sheet three times slower and takes longer to import than this
+# takes to read it; only cell values are needed, never styles or formulas.
+
+_MAX_PART_BYTES = 200 * 2**20  # uncompressed; a zip bomb is refused before it is inflated
+_MAX_PENDING_ELEMENTS = 2**20  # XML elements held at once within one row or one string
+_MAX_ROWS, _MAX_COLUMNS = 1_048_576, 16_384  # Excel's own limits
+_ESCAPED_CHARACTER = re.compile(r"_x([0-9A-Fa-f]{4})_")  # ST_Xstring: "_x000D_" is a carriage return
+
+
+class _Unreadable(Exception):
+    """A workbook part that cannot be read; the message names it."""
+
+
+def _first_sheet_rows(data: bytes) -> Iterator[tuple[int, dict[int, object]]]:
+    """(row number, {column number: value}) for each row of the workbook's first sheet, in order.
+
+    Row and column numbers start at 1; empty cells are absent. Values are those Excel last
+    computed, typed as openpyxl gives them: ``str`` for text (shared, inline or a formula's),
+    ``int`` or ``float`` for a number, ``bool``; dates stay ISO text. Raises ``SkipFile`` for
+    anything that is not a readable workbook, parts too large to inflate included.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            ns, sheet, strings_part = _first_sheet_parts(book)
+            strings = _shared_strings(book, strings_part, ns) if strings_part in book.NameToInfo else None
+            yield from _sheet_rows(book, sheet, ns, strings)
+    except _Unreadable as exc:
+        raise SkipFile(f"not a readable Excel workbook ({exc})") from None
+    except (ET.ParseError, LookupError) as exc:  # LookupError: an XML declaration names an unknown encoding
+        raise SkipFile(f"not a readable Excel workbook (malformed XML: {exc})") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError) as exc:
+        # not a zip, a damaged directory or member, an encrypted one, an unsupported compression
+        raise SkipFile(f"not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
+
+
+def _open_part(book: zipfile.ZipFile, name: str):
+    try:
+        info = book.getinfo(name)
+    except KeyError:
+        raise _Unreadable(f"{name} missing") from None
+    if info.file_size > _MAX_PART_BYTES:  # the stream stops at the declared size, so it bounds the work
+        raise _Unreadable(f"{name} inflates to {info.file_size / 2**20:.0f} MB, above the {_MAX_PART_BYTES // 2**20} MB limit")
+    return book.open(info)
+
+
+def _parse_part(book: zipfile.ZipFile, name: str) -> ET.Element:
+    with _open_part(book, name) as stream:
+        return ET.parse(stream).getroot()
+
+
+def _first_sheet_parts(book: zipfile.ZipFile) -> tuple[str, str, str | None]:
+    """The workbook's namespace prefix ("{...}", transitional or strict OOXML), the zip name of its
+    first sheet (the workbook's order, not the file names) and that of its shared strings, if any."""
+    workbook = _parse_part(book, "xl/workbook.xml")
+    ns = workbook.tag[: workbook.tag.find("}") + 1]
+    first = workbook.find(f"{ns}sheets/{ns}sheet")
+    if first is None:
+        raise _Unreadable("xl/workbook.xml lists no sheet")
+    # r:id, whichever namespace r stands for (transitional or strict)
+    rel_id = next((v for k, v in first.attrib.items() if k.startswith("{") and k.endswith("}id")), None)
+    targets, strings = {}, None
+    for rel in _parse_part(book, "xl/_rels/workbook.xml.rels"):
+        if rel.get("TargetMode") == "External" or not rel.get("Target"):
+            continue
+        targets[rel.get("Id")] = _part_name(rel.get("Target"))
+        if rel.get("Type", "").endswith("/sharedStrings"):
+            strings = targets[rel.get("Id")]
+    if rel_id not in targets:
+        raise _Unreadable(f"the first sheet's relationship {rel_id!r} is not in xl/_rels/workbook.xml.rels")
+    return ns, targets[rel_id], strings
+
+
+def _part_name(target: str) -> str:
+    """The zip name of a relationship target of xl/workbook.xml: relative to xl/, or absolute from the root."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+
+
+def _shared_strings(book: zipfile.ZipFile, name: str, ns: str) -> list[str]:
+    """The workbook's shared strings in order; a rich-text string is its runs joined, phonetic hints left out."""
+    strings: list[str] = []
+    si, t, r = ns + "si", ns + "t", ns + "r"
+    with _open_part(book, name) as stream:
+        events = ET.iterparse(stream, events=("start", "end"))
+        _, root = next(events)  # an empty part raises ParseError here
+        pending = 0
+        for event, elem in events:
+            if event == "start":
                 continue
-            try:
-                year = int(row[col_year])
-            except (TypeError, ValueError):
-                continue
-            post = row[col_post] if col_post is not None and col_post < len(row) else None
-            post = " ".join(str(post).split()) if post else None
-            speakers[(str(row[col_iso]).strip().upper(), year)] = (canonical_name(row[col_name]), post)
-        return speakers
-    finally:
-        book.close()
+            if elem.tag == si:
+                strings.append(_string(elem, t, r))
+                root.clear()  # only the strings are kept, not their elements
+                pending = 0
+            elif (pending := pending + 1) > _MAX_PENDING_ELEMENTS:
+                raise _Unreadable(f"{name}: a string of more than {_MAX_PENDING_ELEMENTS} elements")
+    return strings
+
+
+def _string(box: ET.Element, t: str, r: str) -> str:
+    """The text of an ``<si>`` or ``<is>`` element: its ``<t>``, or the ``<t>`` of each rich-text run."""
+    parts = []
+    for child in box:
+        if child.tag == t:
+            parts.append(child.text or "")
+        elif child.tag == r:
+            parts.extend(run.text or "" for run in child if run.tag == t)
+    text = "".join(parts)
+    return _ESCAPED_CHARACTER.sub(lambda m: chr(int(m[1], 16)), text) if "_x" in text else text
+
+
+def _sheet_rows(book: zipfile.ZipFile, name: str, ns: str, strings: list[str] | None) -> Iterator[tuple[int, dict[int, object]]]:
+    row_tag, cell_tag, value_tag, inline_tag, t, r = (ns + tag for tag in ("row", "c", "v", "is", "t", "r"))
+    sheet_data = ns + "sheetData"
+    columns: dict[str, int] = {}  # "AA" → 27, for the few distinct column letters of a sheet
+    with _open_part(book, name) as stream:
+        # End events only: start events would double the work. A row read is emptied, not removed
+        # (that needs its parent), so the rows are capped at Excel's limit to bound memory.
+        number, rows, pending = 0, 0, 0
+        for _, elem in ET.iterparse(stream, events=("end",)):
+            if elem.tag == row_tag:
+                if (rows := rows + 1) > _MAX_ROWS:
+                    raise _Unreadable(f"{name}: more than Excel's {_MAX_ROWS} rows")
+                number = _row_number(elem.get("r"), number)
+                cells: dict[int, object] = {}
+                column = 0
+                for cell in elem:
+                    if cell.tag != cell_tag:
+                        continue
+                    ref = cell.get("r")
+                    if ref:
+                        letters = ref.rstrip("0123456789")
+                        column = columns.get(letters) or _column_number(letters, columns, ref)
+                    else:  # the attribute is optional: cells then follow one another
+                        column += 1
+                    kind = cell.get("t")
+                    if kind == "inlineStr":
+                        box = cell.find(inline_tag)
+                        value = _string(box, t, r) if box is not None else None
+                    else:
+                        value = _cell_value(cell.findtext(value_tag) or None, kind or "n", strings, ref)
+                    if value is not None:
+                        cells[column] = value
+                yield number, cells
+                elem.clear()
+                pending = 0
+            elif elem.tag == sheet_data:
+                return  # what follows the cells (merged ranges, links, ...) is not needed
+            elif (pending := pending + 1) > _MAX_PENDING_ELEMENTS:
+                raise _Unreadable(f"{name}: a row of more than {_MAX_PENDING_ELEMENTS} elements")
+
+
+def _row_number(ref: str | None, previous: int) -> int:
+    if ref is None:  # the attribute is optional: rows then follow one another
+        return previous + 1
+    if not ref.isdigit():
+        raise _Unreadable(f"row number {ref[:20]!r} is not a number")
+    return int(ref)
+
+
+def _column_number(letters: str, known: dict[str, int], ref: str) -> int:
+    """The column of a cell reference's letters, from 1: ``"E"`` → 5, ``"AA"`` → 27; remembered in ``known``."""
+    number = 0
+    for letter in letters.upper():
+        if not "A" <= letter <= "Z":
+            raise _Unreadable(f"cell reference {ref[:20]!r} is not a column and row")
+        number = number * 26 + ord(letter) - 64
+    if number == 0:
+        raise _Unreadable(f"cell reference {ref[:20]!r} has no column")
+    if number > _MAX_COLUMNS:
+        raise _Unreadable(f"cell reference {ref[:20]!r} is outside Excel's {_MAX_COLUMNS} columns")
+    known[letters] = number
+    return number
+
+
+def _cell_value(raw: str | None, kind: str, strings: list[str] | None, ref: str | None) -> object:
+    """A cell's value from the text of its ``<v>`` and its type ``t``."""
+    if raw is None:
+        return None
+    try:
+        if kind == "n":
+            return float(raw) if "." in raw or "e" in raw or "E" in raw else int(raw)
+        if kind == "s":
+            if strings is None:
+                raise _Unreadable("a cell refers to shared strings, but the workbook has none")
+            index = int(raw)
+            if not 0 <= index < len(strings):
+                raise _Unreadable(f"cell {ref} refers to shared string {index}, of {len(strings)}")
+            return strings[index]
+        if kind == "b":
+            return bool(int(raw))
+    except ValueError:
+        raise _Unreadable(f"cell {ref}: {raw[:20]!r} is not a {'number' if kind == 'n' else 'valid index'}") from None
+    return raw  # "str" (a formula's text), "e" (an error such as #N/A), "d" (an ISO date)
 
 
 # --- speeches ------------------------------------------------------------------------------
