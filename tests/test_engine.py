@@ -58,6 +58,18 @@ def test_dask_local_cluster_of_two_gives_the_local_table(archive, inline_table, 
     engine = DaskEngine("local:2")
     try:
         assert engine.n_workers == 2
+        # the workers of a LocalCluster run without the statistical profiler, forked from a forkserver
+        # that imported the library once (a local function travels by value: running it imports nothing)
+        def worker_start() -> tuple[bool, str, bool]:
+            import multiprocessing
+
+            import dask
+
+            return (dask.config.get("distributed.worker.profile.enabled"), multiprocessing.get_start_method(allow_none=True) or "",
+                    "rhetoric_shift.enrich" in sys.modules)
+
+        started = engine.client.run(worker_start)
+        assert sorted(started.values()) == [(False, "forkserver", True)] * 2
         table = build_table([SEEDS, archive], engine=engine, batch_documents=2, n_topics=4).table
         # a partial fit sample: the first documents are segmented on the cluster while the models are fitted
         partial = build_table([SEEDS, archive], engine=engine, batch_documents=8, n_topics=4, sample_bytes=SMALL_SAMPLE).table
@@ -65,6 +77,20 @@ def test_dask_local_cluster_of_two_gives_the_local_table(archive, inline_table, 
         engine.close()
     pd.testing.assert_frame_equal(table, inline_table)
     pd.testing.assert_frame_equal(partial, partial_sample_build.table)
+
+
+def test_a_local_cluster_that_cannot_start_says_so_where_it_is_first_needed(monkeypatch):
+    pytest.importorskip("dask.distributed")
+    from rhetoric_shift import engine as engine_module
+
+    def fail(self, n_workers):
+        self._start_error = OSError("no free port")
+
+    monkeypatch.setattr(engine_module.DaskEngine, "_start_local", fail)
+    engine = DaskEngine("local:2")
+    with pytest.raises(OSError, match="no free port"):
+        list(engine.map(len, [[1], [2]]))
+    engine.close()
 
 
 def test_dask_address_must_name_a_number_of_local_workers():
