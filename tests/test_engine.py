@@ -267,7 +267,7 @@ def partial_sample_build(archive):
 def test_a_partial_fit_sample_gives_one_table_whatever_the_engine_and_batching(archive, partial_sample_build):
     described = partial_sample_build.report.models
     n_docs = partial_sample_build.table["doc_id"].nunique()
-    assert f"documents with the smallest hash of their id" in described and f"of {n_docs:,} documents" in described
+    assert "documents with the smallest hash of their id" in described and f"of {n_docs:,} documents" in described
     with LocalEngine(2) as engine:
         table = build_table([SEEDS, archive], engine=engine, batch_documents=3, n_topics=4, sample_bytes=SMALL_SAMPLE).table
     pd.testing.assert_frame_equal(table, partial_sample_build.table)

@@ -173,7 +173,10 @@ class DaskEngine:
         from dask.distributed import Client, LocalCluster
 
         try:
-            with dask.config.set(LOCAL_CLUSTER_CONFIG):
+            config = dict(LOCAL_CLUSTER_CONFIG)
+            if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows: Dask's default, spawn
+                del config["distributed.worker.multiprocessing-method"]
+            with dask.config.set(config):
                 _preload_workers()
                 self.cluster = LocalCluster(
                     n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR
