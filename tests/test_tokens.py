@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rhetoric_shift.tokens import _WORDS, tokenize
+from rhetoric_shift.tokens import _WORDS, StemAnalyzer, StemListAnalyzer, tokenize
 
 
 def regex_words(text: str) -> list[str]:
@@ -61,3 +61,9 @@ def test_gc_paused_runs_without_the_collector_and_restores_it():
         assert state() is False and not gc.isenabled()  # left off when it was off
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_each_analyzer_names_itself_in_its_repr():
+    # a fitted vectorizer's repr shows its analyzer: it must say which of the two it holds
+    assert repr(StemAnalyzer((1, 2))) == "StemAnalyzer(ngram_range=(1, 2))"
+    assert repr(StemListAnalyzer((1, 1))) == "StemListAnalyzer(ngram_range=(1, 1))"

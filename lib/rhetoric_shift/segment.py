@@ -24,7 +24,7 @@ from rhetoric_shift import dates, formats
 from rhetoric_shift.attribute import Attributor, split_sentences
 from rhetoric_shift.formats.base import Format
 from rhetoric_shift.formats.titles import document_title_speaker, glued_title_end, is_heading, title_speaker
-from rhetoric_shift.formats.transcript import LABEL_WORDS, is_salutation, label_pattern
+from rhetoric_shift.formats.transcript import is_salutation, label_pattern
 from rhetoric_shift.furniture import Line, classify_lines
 from rhetoric_shift.schema import PRESS
 from rhetoric_shift.spans import has_words, normalize_whitespace, trim_span

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 from typing import TypeVar
@@ -195,6 +195,9 @@ class StemAnalyzer:
     def __call__(self, text: str) -> list[str]:
         return ngrams(content_stems(text), self.ngram_range)
 
+    def __repr__(self) -> str:
+        return f"StemAnalyzer(ngram_range={self.ngram_range!r})"
+
 
 class StemListAnalyzer(StemAnalyzer):
     """Like ``StemAnalyzer`` for documents already analysed: each document is its list of content
@@ -206,9 +209,6 @@ class StemListAnalyzer(StemAnalyzer):
 
     def __repr__(self) -> str:
         return f"StemListAnalyzer(ngram_range={self.ngram_range!r})"
-
-    def __repr__(self) -> str:
-        return f"StemAnalyzer(ngram_range={self.ngram_range!r})"
 
 
 def surface_forms(texts: Iterable[str]) -> dict[str, str]:
