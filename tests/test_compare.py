@@ -490,3 +490,16 @@ def test_a_quote_without_a_date_is_placed_by_its_period():
     assert quote_line({**base, "date": "", "period": 2017})[1] == "— Sergey Lavrov, UN General Debate, 2017 (no exact date) (direct speech)"
     assert quote_line({**base, "date": "2017-09-21", "period": 2017})[1].endswith("2017-09-21 (direct speech)")
     assert quote_line({**base, "date": "", "period": None})[1].endswith("undated (direct speech)")
+
+
+def test_a_change_of_mean_is_permuted_when_small_and_tested_by_welch_when_large():
+    def row(ga: int, gb: int, permute=lambda: 0.25):
+        return compare.mean_change_row(2014, ga, 0.1, 2017, gb, 0.4, (0.05, 0.55), permute=permute, welch=lambda: 0.5)
+
+    assert row(3, 4)["p"] == 0.25  # few remarks: the permutation test
+    assert row(3, 4, permute=None)["p"] == 0.5  # the caller cannot permute: Welch
+    assert row(stats.MAX_PERM_CLUSTERS, 1)["p"] == 0.5  # too many remarks to permute
+    assert math.isnan(row(0, 4)["p"]) and math.isnan(row(1, 1)["p"])  # a side without remarks; one remark each
+    full = row(3, 4)
+    assert full["difference"] == pytest.approx(0.3) and (full["ci_low"], full["ci_high"]) == (0.05, 0.55)
+    assert (full["n_from"], full["n_to"], full["ci_note"]) == (3, 4, "no interval: 2014 has 3 remarks and 2017 has 4 remarks, under the 10 where its coverage holds")

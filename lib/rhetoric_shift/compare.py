@@ -26,7 +26,7 @@ import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from numbers import Integral
@@ -392,15 +392,30 @@ def _mean_change(about: pd.DataFrame, target: str, measure: str, a: int, b: int,
     cx, cy = pa["dup_group"].to_numpy(), pb["dup_group"].to_numpy()
     va = float(x.mean()) if x.size else math.nan
     vb = float(y.mean()) if y.size else math.nan
-    low, high = stats.mean_difference_interval(x, y, cx, cy)
-    testable = pa["dup_group"].nunique() >= 2 or pb["dup_group"].nunique() >= 2
     ga, gb = int(pa["dup_group"].nunique()), int(pb["dup_group"].nunique())
-    if not (x.size and y.size and testable):
+    return mean_change_row(
+        a, ga, va, b, gb, vb, stats.mean_difference_interval(x, y, cx, cy),
+        permute=lambda: stats.permutation_p(x, y, cx, cy, n_perm=n_perm, random_state=seed),
+        welch=lambda: stats.welch_p_from(*stats.cluster_se(x, cx), *stats.cluster_se(y, cy)),
+    )
+
+
+def mean_change_row(a: int, ga: int, va: float, b: int, gb: int, vb: float, interval: tuple[float, float], *,
+                    permute: Callable[[], float] | None, welch: Callable[[], float]) -> dict:
+    """The numbers of a change of mean from period ``a`` (``ga`` remarks, mean ``va``) to ``b``.
+
+    The test: none without remarks on both sides or with under two remarks in all; a permutation
+    of whole remarks (``permute()``) up to ``stats.MAX_PERM_CLUSTERS`` remarks together, when the
+    caller can permute; else Welch's t on the cluster-robust standard errors (``welch()``), since
+    with that many remarks the permutation distribution is normal.
+    """
+    if not (ga and gb) or max(ga, gb) < 2:
         p = math.nan
-    elif ga + gb <= stats.MAX_PERM_CLUSTERS:
-        p = stats.permutation_p(x, y, cx, cy, n_perm=n_perm, random_state=seed)
-    else:  # many remarks: the permutation distribution is normal; Welch on the same standard errors
-        p = stats.welch_p_from(*stats.cluster_se(x, cx), *stats.cluster_se(y, cy))
+    elif permute is not None and ga + gb <= stats.MAX_PERM_CLUSTERS:
+        p = permute()
+    else:
+        p = welch()
+    low, high = interval
     return {"n_from": ga, "n_to": gb, "value_from": va, "value_to": vb, "difference": vb - va,
             "ci_low": low, "ci_high": high, "ci_note": mean_change_note(a, ga, b, gb), "p": p}
 

@@ -475,15 +475,10 @@ def _mean_numbers(ra: dict | None, rb: dict | None, xa, xb, a: int, b: int, seed
     va, vb = (float(ra["mean"]) if ra else math.nan), (float(rb["mean"]) if rb else math.nan)
     sa = stats.cluster_se_from(float(ra["resid"]), int(ra["n"]), ga) if ra else math.nan
     sb = stats.cluster_se_from(float(rb["resid"]), int(rb["n"]), gb) if rb else math.nan
-    low, high = stats.difference_interval_from(va, sa, ga, vb, sb, gb)
-    if not (ga and gb) or not (ga >= 2 or gb >= 2):
-        p = math.nan
-    elif xa is not None and xb is not None and ga + gb <= stats.MAX_PERM_CLUSTERS:
-        p = stats.permutation_p_sums(xa[0], xa[1], xb[0], xb[1], n_perm=n_perm, random_state=seed)
-    else:
-        p = stats.welch_p_from(va, sa, ga, vb, sb, gb)
-    return {"n_from": ga, "n_to": gb, "value_from": va, "value_to": vb, "difference": vb - va,
-            "ci_low": low, "ci_high": high, "ci_note": compare.mean_change_note(a, ga, b, gb), "p": p}
+    permute = None if xa is None or xb is None else (
+        lambda: stats.permutation_p_sums(xa[0], xa[1], xb[0], xb[1], n_perm=n_perm, random_state=seed))
+    return compare.mean_change_row(a, ga, va, b, gb, vb, stats.difference_interval_from(va, sa, ga, vb, sb, gb),
+                                   permute=permute, welch=lambda: stats.welch_p_from(va, sa, ga, vb, sb, gb))
 
 
 @memo
