@@ -185,12 +185,15 @@ class DaskEngine:
         except BaseException as exc:  # raised where the cluster is first needed
             self._start_error = exc
 
-    @property
-    def client(self):
-        """The ``dask.distributed.Client``, once the cluster is up; raises what stopped a LocalCluster from starting."""
+    def _wait_for_start(self) -> None:
         if self._starting is not None:
             self._starting.join()
             self._starting = None
+
+    @property
+    def client(self):
+        """The ``dask.distributed.Client``, once the cluster is up; raises what stopped a LocalCluster from starting."""
+        self._wait_for_start()
         if self._start_error is not None:
             raise self._start_error
         return self._client
@@ -214,9 +217,7 @@ class DaskEngine:
                 client.cancel(list(pending))
 
     def close(self) -> None:
-        if self._starting is not None:
-            self._starting.join()
-            self._starting = None
+        self._wait_for_start()
         if self._client is not None:
             self._client.close()
         if self.cluster is not None:
