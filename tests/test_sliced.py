@@ -21,7 +21,6 @@ from rhetoric_shift.build import BuildReport, BuildResult, build_table, read_tab
 from rhetoric_shift.schema import PRIMARY_TARGETS
 from rhetoric_shift.store import DuckStore
 
-pytest.importorskip("duckdb")
 
 COUNTINGS = [("remark", "officials"), ("report", "all"), ("report", "officials"), ("remark", "all")]
 
