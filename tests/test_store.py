@@ -9,9 +9,8 @@ import pytest
 
 from conftest import SEEDS, make_table
 from rhetoric_shift.build import BuildReport, BuildResult, build_table, read_table, write_table
-from rhetoric_shift.store import DISTINCT_COLUMNS, DuckStore, Filters, PandasStore, open_store
+from rhetoric_shift.store import DISTINCT_COLUMNS, DuckStore, Filters, PandasStore, files_stamp, open_store
 
-pytest.importorskip("duckdb")
 
 SHOWN = ["statement_id", "period", "actor", "speaker", "kind", "text", "targets", "tone", "date"]
 
@@ -186,3 +185,16 @@ def test_cursors_are_independent(seeds):
     _, duck = seeds
     a, b = duck.cursor(), duck.cursor()
     assert a.execute("SELECT count(*) FROM statements").fetchone() == b.execute("SELECT count(*) FROM statements").fetchone()
+
+
+def test_files_stamp_changes_when_a_matching_file_changes(tmp_path):
+    (tmp_path / "a.parquet").write_bytes(b"12")
+    (tmp_path / "notes.txt").write_bytes(b"x")
+    before = files_stamp(tmp_path, "*.parquet")
+    assert [(name.rsplit("/", 1)[-1], size) for name, _, size in before] == [("a.parquet", 2)]
+    (tmp_path / "notes.txt").write_bytes(b"xyz")  # not matched: the key stays
+    assert files_stamp(tmp_path, "*.parquet") == before
+    (tmp_path / "a.parquet").write_bytes(b"123")
+    assert files_stamp(tmp_path, "*.parquet") != before
+    assert len(files_stamp(tmp_path)) == 2  # every file by default
+    assert files_stamp(tmp_path / "a.parquet") == files_stamp(tmp_path, "a.parquet")

@@ -279,8 +279,7 @@ class DuckStore(Store):
         self._lock = threading.Lock()  # cursor() on a shared connection is not itself thread-safe
         self._derive_lock = threading.Lock()
         self.derived_: set[str] = set()
-        files = sorted(self.path.rglob("*.parquet")) if self.path.is_dir() else [self.path]
-        self.key = (str(self.path), tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+        self.key = (str(self.path), files_stamp(self.path, "*.parquet"))
         self.memo_: OrderedDict = OrderedDict()
         self.memo_size = 512
 
@@ -434,6 +433,12 @@ class DuckStore(Store):
 def _escape_like(text: str) -> str:
     """``text`` matched literally by LIKE: its wildcards and the escape character escaped."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def files_stamp(path: Path, pattern: str = "*") -> tuple[tuple[str, int, int], ...]:
+    """Name, mtime (ns) and size of a file, or of every file under a folder matching ``pattern``: a key of its content that changes when a file is edited."""
+    files = sorted(p for p in path.rglob(pattern) if p.is_file()) if path.is_dir() else [path]
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
 
 
 def parquet_rows(path: Path) -> int:

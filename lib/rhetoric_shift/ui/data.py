@@ -26,7 +26,7 @@ import streamlit as st
 from rhetoric_shift import build, query
 from rhetoric_shift.engine import LocalEngine
 from rhetoric_shift.schema import COLUMN_NAMES, check_table
-from rhetoric_shift.store import DuckStore, parquet_rows
+from rhetoric_shift.store import DuckStore, files_stamp, parquet_rows
 
 TABLE_ENV = "RHETORIC_SHIFT_TABLE"
 ORIGIN_ATTR = "rhetoric_shift_origin"  # in DataFrame.attrs: which files, as of when, the table came from
@@ -58,12 +58,6 @@ def table_source(argv: Sequence[str], environ: Mapping[str, str], seeds_dir: Pat
     if environ.get(TABLE_ENV):
         return TableSource(Path(environ[TABLE_ENV]), prebuilt=True)
     return TableSource(seeds_dir, prebuilt=False)
-
-
-def stamp(path: Path) -> tuple[tuple[str, int, int], ...]:
-    """Name, mtime (ns) and size of a file, or of every file in a folder: the cache key of its content."""
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
 
 
 @st.cache_data(show_spinner="Reading the statement table…", max_entries=4)
@@ -102,7 +96,7 @@ def read_source(source: TableSource) -> pd.DataFrame:
         raise FileNotFoundError(f"{source.path.name} does not exist")
     reader = _read_prebuilt if source.prebuilt else _build_folder
     # The stamp is part of the cache key (the path alone is hashed as text): an edited file misses.
-    return reader(str(source.path), stamp(source.path))
+    return reader(str(source.path), files_stamp(source.path))
 
 
 @st.cache_resource(show_spinner="Opening the statement table…", max_entries=2)
@@ -115,7 +109,7 @@ def is_large(source: TableSource) -> bool:
     """Whether ``source`` is a prebuilt table of more than ``LARGE_TABLE_ROWS`` statements (read from the Parquet footers)."""
     if not (source.prebuilt and source.path.exists()):
         return False
-    return _rows(str(source.path), stamp(source.path)) > LARGE_TABLE_ROWS
+    return _rows(str(source.path), files_stamp(source.path)) > LARGE_TABLE_ROWS
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -149,7 +143,7 @@ def load_table(source: TableSource) -> pd.DataFrame | query.Slice:
         try:
             problem = _large_problem(source.path)
             if problem is None:
-                return query.Slice(_duck_store(str(source.path), stamp(source.path)))
+                return query.Slice(_duck_store(str(source.path), files_stamp(source.path)))
         except Exception as exc:  # noqa: BLE001 - the UI boundary: every failure becomes one line
             problem = _reason(exc)
         st.error(f"Cannot load the statement table {name}: {_public(problem, source.path)}")
