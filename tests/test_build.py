@@ -236,3 +236,29 @@ def test_tasks_close_at_a_byte_budget_or_a_document_count():
     names = [[d.doc_id for d in chunk] for chunk in chunks]
     # a+b reach 100 bytes; c, d, e reach 3 documents; a slice is a task of its own; f alone is over the budget
     assert names == [["a", "b"], ["c", "d", "e"], ["slice"], ["f"]]
+
+
+def test_the_build_keeps_its_batches_out_of_the_collectors_scans_and_gives_them_back():
+    import gc
+
+    frozen: list[int] = []
+    build_table([SEEDS], enrich=False, progress=lambda *args: frozen.append(gc.get_freeze_count()))
+    assert max(frozen) > 0  # batches already gathered are frozen while the build runs
+    assert gc.get_freeze_count() == 0  # and nothing stays frozen once it returns
+    with pytest.raises(Exception):
+        build_table([SEEDS / "no-such-file.html"])
+    assert gc.get_freeze_count() == 0  # nor when it fails
+
+
+def test_a_process_that_froze_objects_of_its_own_keeps_them_frozen():
+    import gc
+
+    mine = [[] for _ in range(100)]
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        build_table([SEEDS], enrich=False)
+        assert gc.get_freeze_count() == before  # the build neither froze more nor thawed the host's
+    finally:
+        gc.unfreeze()
+    assert mine
