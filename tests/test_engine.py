@@ -59,17 +59,19 @@ def test_dask_local_cluster_of_two_gives_the_local_table(archive, inline_table, 
     try:
         assert engine.n_workers == 2
         # the workers of a LocalCluster run without the statistical profiler, forked from a forkserver
-        # that imported the library once (a local function travels by value: running it imports nothing)
-        def worker_start() -> tuple[bool, str, bool]:
+        # that imported the library once (a local function travels by value: running it imports nothing),
+        # with one BLAS thread each and glibc's own malloc trimming (no MALLOC_TRIM_THRESHOLD_)
+        def worker_start() -> tuple[bool, str, bool, str | None, str | None]:
             import multiprocessing
+            import os
 
             import dask
 
             return (dask.config.get("distributed.worker.profile.enabled"), multiprocessing.get_start_method(allow_none=True) or "",
-                    "rhetoric_shift.enrich" in sys.modules)
+                    "rhetoric_shift.enrich" in sys.modules, os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("OMP_NUM_THREADS"))
 
         started = engine.client.run(worker_start)
-        assert sorted(started.values()) == [(False, "forkserver", True)] * 2
+        assert sorted(started.values()) == [(False, "forkserver", True, None, "1")] * 2
         table = build_table([SEEDS, archive], engine=engine, batch_documents=2, n_topics=4).table
         # a partial fit sample: the first documents are segmented on the cluster while the models are fitted
         partial = build_table([SEEDS, archive], engine=engine, batch_documents=8, n_topics=4, sample_bytes=SMALL_SAMPLE).table
