@@ -521,6 +521,7 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
     _check_unique_ids(doc_reports)
     table = _concat(frames)
     del frames
+    keep()  # the table, while the duplicates are grouped
     description = ""
     if enrich:
         clock = time.perf_counter()
