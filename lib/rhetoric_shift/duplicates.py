@@ -48,7 +48,6 @@ exceptionalism feelings"). Counting both would double that remark in every aggre
 from __future__ import annotations
 
 import hashlib
-import itertools
 from collections.abc import Sequence
 from numbers import Real
 
@@ -225,21 +224,20 @@ class DuplicateFinder:
             return list(terms)
         return [term_codes(content_stems(str(t))) for t in texts]
 
-    def fit(self, texts: Sequence[str], terms: Sequence[bytes] | None = None, engine: Engine | None = None) -> DuplicateFinder:
+    def fit(self, texts: Sequence[str], terms: Sequence[bytes] | None = None) -> DuplicateFinder:
         """Learn the document frequency of every term in ``texts``; returns self.
 
         ``terms``: the texts' ``term_codes``, when already computed. An empty or stop-word-only
-        corpus is allowed: then nothing ever pairs. Reads the texts in chunks of rows, so memory
-        does not grow with the corpus beyond its vocabulary; ``engine``: the chunks are counted
-        on its workers (integer counts, summed: the same frequencies whatever the engine).
+        corpus is allowed: then nothing ever pairs. Counts the texts in chunks of rows, so memory
+        does not grow with the corpus beyond its vocabulary. The counting stays in this process
+        whatever the engine: shipping the term codes to workers cost more than counting them
+        (the UN corpus: 0.5 s here, 0.5-0.8 s on two local workers, 0.8-1.3 s on Dask).
         """
         self._check_params()
         packed = self._terms(texts if hasattr(texts, "__len__") else list(texts), terms)
-        rows = _rows_per_task(len(packed), engine)
-        chunks = (packed[start : start + rows] for start in range(0, len(packed), rows))
-        counted = engine.map(_count_terms, chunks) if engine is not None else map(_count_terms, chunks, itertools.repeat(None))
+        chunks = (packed[start : start + _CHUNK_ROWS] for start in range(0, len(packed), _CHUNK_ROWS))
         codes, counts, self.n_docs_ = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], 0
-        for chunk_codes, chunk_counts, n_docs in counted:
+        for chunk_codes, chunk_counts, n_docs in map(_count_terms, chunks):
             codes.append(chunk_codes)
             counts.append(chunk_counts)
             self.n_docs_ += n_docs
@@ -442,7 +440,7 @@ class DuplicateFinder:
     def fit_groups(self, table: pd.DataFrame, terms: Sequence[bytes] | None = None, engine: Engine | None = None) -> list[str]:
         """``fit`` on the table's texts, then ``groups`` of its rows."""
         terms = self._terms(table["text"], terms)
-        return self.fit(table["text"], terms, engine).groups(table, terms, engine)
+        return self.fit(table["text"], terms).groups(table, terms, engine)
 
     def __repr__(self) -> str:
         return (f"DuplicateFinder(threshold={self.threshold!r}, min_words={self.min_words!r}, "
@@ -450,9 +448,9 @@ class DuplicateFinder:
                 f"key_terms={self.key_terms!r})")
 
 
-def _count_terms(packed: Sequence[bytes], _: None = None) -> tuple[np.ndarray, np.ndarray, int]:
+def _count_terms(packed: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray, int]:
     """The distinct term codes of ``packed`` (from ``term_codes``), how many rows hold each, and how
-    many rows hold any: one chunk of ``DuplicateFinder.fit``, a module-level function an engine can run."""
+    many rows hold any: one chunk of ``DuplicateFinder.fit``."""
     rows, occurrences = _unpack(packed)
     term_idx, uniques = pd.factorize(occurrences)
     rows, counted, _ = _term_counts(rows, term_idx, len(uniques))
