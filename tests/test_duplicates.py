@@ -339,3 +339,14 @@ def test_periods_searched_on_an_engine_give_the_same_pairs_and_groups(monkeypatc
     assert as_set(spread) == as_set(inline) and len(inline[0]) == 3 + 3 + 3
     assert groups == finder.groups(table)
     assert dict(zip(table["statement_id"], groups))["zk3"] == "zk1"
+
+
+def test_document_frequencies_do_not_depend_on_how_the_rows_are_chunked(monkeypatch):
+    from rhetoric_shift import duplicates
+
+    table = pd.concat([coverage_table(), copies_table().assign(period=2018)], ignore_index=True)
+    whole = DuplicateFinder().fit(table["text"])
+    monkeypatch.setattr(duplicates, "_CHUNK_ROWS", 1)  # one row per chunk: every count is a sum over chunks
+    chunked = DuplicateFinder().fit(table["text"])
+    assert chunked.n_docs_ == whole.n_docs_ and (chunked.codes_ == whole.codes_).all() and (chunked.df_ == whole.df_).all()
+    assert whole.n_docs_ > 1 and whole.df_.max() > 1  # several rows, and terms shared between them
