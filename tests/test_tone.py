@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
-import nltk
 import pandas as pd
 import pytest
 from conftest import SEEDS, assert_user_error, make_table
@@ -33,13 +33,13 @@ from rhetoric_shift.tone import (
 
 @pytest.fixture
 def offline(monkeypatch):
-    """No nltk data directory at all, and any download attempt fails the test."""
+    """Fresh VADER caches, and any attempt to open a network connection fails the test."""
 
-    def no_download(*args, **kwargs):
-        raise AssertionError("nltk.download was called")
+    def no_network(*args, **kwargs):
+        raise AssertionError("a network connection was attempted")
 
-    monkeypatch.setattr(nltk, "download", no_download)
-    monkeypatch.setattr(nltk.data, "path", [])
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
     vader.cache_clear()
     reference_analyzer.cache_clear()
     yield
