@@ -16,6 +16,7 @@ import subprocess
 import sys
 import termios
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -25,7 +26,7 @@ import pytest
 from conftest import ROOT, SEEDS, assert_statement_table
 from rhetoric_shift import build as build_module, enrich
 from rhetoric_shift.build import build_table, read_table, write_table, writes_dataset
-from rhetoric_shift.engine import BackgroundMap, DaskEngine, LocalEngine
+from rhetoric_shift.engine import DaskEngine, LocalEngine, Prefetch
 from test_ungdc import corpus_files, write_archive
 
 
@@ -296,8 +297,8 @@ def test_the_fit_sample_is_the_smallest_keys_within_the_budget_whatever_the_orde
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_each_document_is_segmented_once(archive, monkeypatch, tmp_path, partial_sample_build, workers):
-    # With two workers the first documents are segmented while the models are fitted (a slow fit
-    # here, so some surely are); the pass that applies the models must take them as they are.
+    # The batches are segmented and analysed while the models are fitted (a slow fit here, so some
+    # surely are); the pass must take the sample's documents, segmented before, as they are.
     log = tmp_path / "segmented.txt"
     segment_document = build_module.segment_document
 
@@ -328,21 +329,45 @@ def _double(task: int, shared: int) -> int:
     return 2 * task
 
 
-def test_background_map_returns_what_is_done_in_order_and_stops_feeding():
-    with LocalEngine(2) as engine:
-        meanwhile = BackgroundMap(engine, _double, itertools.count(), shared=-1)  # endless: only stop() ends it
+def test_prefetch_takes_the_items_while_the_caller_works_and_gives_them_in_order():
+    taken = []
+
+    def numbers():
+        for n in range(5):
+            taken.append(n)
+            yield n
+
+    with Prefetch(numbers()) as items:
         deadline = time.monotonic() + 60
-        while len(meanwhile.results) < 3 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        done = meanwhile.stop()
-        assert len(done) >= 3
-        assert done == [(t, 2 * t) for t in range(len(done))]  # every task up to the last, in order
-        assert list(engine.map(_double, [1, 2, 3], shared=-1)) == [2, 4, 6]  # the engine serves the next map
+        while len(taken) < 5 and time.monotonic() < deadline:  # the caller iterates nothing yet
+            time.sleep(0.01)
+        assert taken == [0, 1, 2, 3, 4]
+        assert list(items) == [0, 1, 2, 3, 4]
 
 
-def test_background_map_raises_a_task_error_when_stopped():
+def test_prefetch_of_an_engine_map_gives_its_results_and_raises_a_task_error_in_its_place():
     with LocalEngine(2) as engine:
-        meanwhile = BackgroundMap(engine, _double, range(10), shared=4)
-        meanwhile._thread.join(timeout=60)  # every task submitted before stop() is asked
+        with Prefetch(engine.map(_double, range(4), shared=-1)) as results:
+            assert list(results) == [0, 2, 4, 6]
+        got = []
         with pytest.raises(ValueError, match="task 4 fails"):
-            meanwhile.stop()
+            with Prefetch(engine.map(_double, range(10), shared=4)) as results:
+                for value in results:
+                    got.append(value)
+        assert got == [0, 2, 4, 6]  # every result before the failed task, in order
+
+
+def test_prefetch_closed_early_stops_taking_and_closes_the_iterator():
+    closed = threading.Event()
+
+    def endless():
+        try:
+            yield from itertools.count()
+        finally:
+            closed.set()
+
+    items = Prefetch(endless())
+    first = next(iter(items))
+    items.close()
+    assert first == 0 and closed.is_set()
+    assert not items._thread.is_alive()

@@ -7,7 +7,7 @@ import pickle
 import numpy as np
 import pytest
 
-from rhetoric_shift.topics import TopicModel, _distinct_rows, adjusted_rand_index
+from rhetoric_shift.topics import TOO_SHORT, TopicModel, _distinct_rows, adjusted_rand_index
 
 GAS = [
     "Gas pipelines to Europe: Nord Stream pipeline supplies cheaper gas to European consumers.",
@@ -123,6 +123,23 @@ def test_precomputed_stems_give_the_same_answers(model):
 
     stems = [content_stems(t) for t in CORPUS]
     assert model.predict(CORPUS, stems=stems).tolist() == model.predict(CORPUS).tolist()
+
+
+def test_term_codes_place_statements_exactly_where_their_texts_do(model):
+    from rhetoric_shift.tokens import content_stems, term_codes
+
+    # New texts too: one with a word outside the fitted vocabulary, one too short, one empty.
+    texts = [*CORPUS, "Gas pipelines and missile defence zeppelins near Japan.", "Missiles.", ""]
+    packed = [term_codes(content_stems(t)) for t in texts]
+    topics, coords = model.locate(texts)
+    by_codes, coords_by_codes = model.locate_terms(packed)
+    assert by_codes.tolist() == topics.tolist()
+    np.testing.assert_array_equal(coords_by_codes, coords)  # the same floats, not merely close ones
+    assert by_codes[-2:].tolist() == [TOO_SHORT, TOO_SHORT]
+    assert model.locate_terms([])[0].shape == (0,)
+    bigrams = TopicModel(n_topics=2, ngram_range=(1, 2)).fit(CORPUS)
+    with pytest.raises(ValueError, match="ngram_range"):
+        bigrams.locate_terms(packed)
 
 
 def test_deterministic_with_random_state():

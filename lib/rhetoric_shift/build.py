@@ -3,11 +3,14 @@
 ``build_table`` runs in tasks of whole documents up to ``BATCH_BYTES`` of input each (a document
 with more than ``BATCH_ROWS`` statements is analysed in slices of rows, one task each):
 
-1. read + segment: a pure function of each batch (``segment_batch``), run by an engine (local
-   processes or Dask, see ``engine``); a UN General Debate archive is streamed, one batch at a time;
-2. fit: the corpus-wide models fitted once on a bounded, seeded sample of the segmented table;
-3. apply: the fitted models applied batch by batch (``apply_batch``), again on the engine;
-4. finish: the corpus-wide linear steps (duplicate groups).
+1. sample: the documents the corpus-wide models are fitted on (a bounded, seeded sample chosen
+   by a hash of their ids) are read and segmented first;
+2. read + segment + apply, and fit: each batch is segmented and analysed in one task
+   (``segment_apply_batch``, a pure function of the batch and the lexicon), run by an engine
+   (local processes or Dask, see ``engine``), while this process fits the corpus-wide models on
+   the sample; a UN General Debate archive is streamed, one batch at a time;
+3. finish: the steps that need the fitted models, over the whole table: topics (from each
+   statement's term codes) and duplicate groups, again on the engine.
 
 Results come back in input order, so the table is the same whatever the engine and the number of
 workers. The report lists every input file, used or skipped, and every span of text that did not
@@ -40,7 +43,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rhetoric_shift import __version__, ungdc
-from rhetoric_shift.engine import Engine, LocalEngine
+from rhetoric_shift.engine import Engine, LocalEngine, Prefetch
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.read import Document, FileReport, NoUsableInput, read_inputs
 from rhetoric_shift.schema import COLUMN_NAMES, MODELS_ATTR, PRESS, check_table, conform_table, empty_table, table_from_records
@@ -367,16 +370,16 @@ def segment_items(items: list[Document | ungdc.Speech], registry: SpeakerRegistr
 
 
 def segment_apply_batch(items: list[Document | ungdc.Speech | SegmentedDocument], shared: tuple) -> SegmentedBatch:
-    """Segment a batch of documents and fill its analysis columns with the fitted models.
+    """Segment a batch of documents and fill the analysis columns that need no fitted model.
 
-    ``shared``: (speaker registry, ``enrich.EnrichModels``). The batch's table comes back with
-    ``enrich.apply_models``'s columns (and its helper column for ``enrich.finish``), so the
+    ``shared``: (speaker registry, ``targets.Lexicon``). The batch's table comes back with
+    ``enrich.analyse_batch``'s columns (and its helper column for ``enrich.finish``), so the
     segmented table never travels between processes.
     """
-    registry, models = shared
+    registry, lexicon = shared
     batch = segment_batch(items, registry, with_context=True)
     clock = time.process_time()
-    batch.table = apply_batch(batch.table, models)
+    batch.table = apply_batch(batch.table, lexicon)
     if batch.n_context:  # rows read only so that the slice's statements inherit their headings' targets
         batch.table = batch.table.iloc[batch.n_context:].reset_index(drop=True)
         batch.n_context = 0
@@ -384,11 +387,11 @@ def segment_apply_batch(items: list[Document | ungdc.Speech | SegmentedDocument]
     return batch
 
 
-def apply_batch(batch: pd.DataFrame, models) -> pd.DataFrame:
-    """The analysis columns of one batch of whole documents, from models fitted on the corpus."""
-    from rhetoric_shift.enrich import apply_models
+def apply_batch(batch: pd.DataFrame, lexicon) -> pd.DataFrame:
+    """The analysis columns of one batch of whole documents that need no fitted model (``enrich.analyse_batch``)."""
+    from rhetoric_shift.enrich import analyse_batch
 
-    return apply_models(models, batch)
+    return analyse_batch(batch, lexicon)
 
 
 def _check_unique_ids(reports: list[DocumentReport]) -> None:
@@ -422,9 +425,9 @@ def build_table(
 
     ``actors`` (ISO codes) and ``years`` (inclusive first, last) keep only matching documents.
     ``engine`` runs the batches (default: this process, or local worker processes for several
-    batches). With ``enrich``, the corpus-wide models are fitted first on the documents with the
-    smallest hash of their id, up to ``sample_bytes`` of input (all of a smaller corpus), then
-    each batch is segmented and analysed in one task. ``progress``: True draws progress bars with
+    batches). With ``enrich``, the corpus-wide models are fitted on the documents with the
+    smallest hash of their id, up to ``sample_bytes`` of input (all of a smaller corpus), while
+    each batch is segmented and analysed in one task; the topics and duplicate groups follow. ``progress``: True draws progress bars with
     an ETA on stderr; a callable ``progress(stage, done, total)`` is called as each batch of each
     stage completes, with stage one of ``STAGES`` and ``done``/``total`` in the stage's units
     (bytes of input for "fit", "read+segment" and "apply"; statements for "finish"). Raises
@@ -462,8 +465,7 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
     clock, cpu_start = time.perf_counter(), time.process_time()
     # Read the user's lexicons first: a mistake in one should stop the build before any work.
     registry = SpeakerRegistry.load(speakers_file)
-    if enrich:
-        load_lexicon(targets_file)
+    lexicon = load_lexicon(targets_file) if enrich else None
     inputs = [Path(p) for p in inputs]
     actor_set = {a.strip().upper() for a in actors} if actors else None
     corpora = [p for p in inputs if ungdc.is_corpus(p)]
@@ -484,34 +486,34 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
         return itertools.chain(_drain(kept) if last else kept, *streams)
 
     seconds["read_main"] = time.perf_counter() - clock
-    models = None
-    presegmented: dict[tuple[str, str], SegmentedDocument] = {}
     worker_seconds: Counter = Counter()
-    if enrich:
-        clock = time.perf_counter()
-        models, presegmented = _fit(items([ungdc.CorpusScan() for _ in corpora]), registry, engine, batch_documents, progress, keep, sample_bytes,
-                                    total, worker_seconds, seconds, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
-        seconds["fit"] = time.perf_counter() - clock
-        keep()  # the models and the documents segmented ahead
-
-    clock = time.perf_counter()
-    scans = [ungdc.CorpusScan() for _ in corpora]
-    tasks = _tasks((presegmented.pop(_identity(i), i) for i in items(scans, last=True)), registry, batch_documents, worker_seconds)
     frames: list[pd.DataFrame] = []
     doc_reports: list[DocumentReport] = []
-    stages = ("read+segment", "apply") if enrich else ("read+segment",)
-    with progress.stages(stages, total):
-        mapped = engine.map(segment_apply_batch, tasks, shared=(registry, models)) if enrich else engine.map(segment_batch, tasks, shared=registry)
-        for batch in mapped:
-            frames.append(batch.table)
-            doc_reports.extend(batch.documents)
-            files.extend(batch.files)
-            worker_seconds.update(batch.seconds)
-            progress.advance(stages, batch.weight)
-            keep()  # the batch stays to the end: see _heap_frozen
+    scans = [ungdc.CorpusScan() for _ in corpora]
+    models = None
+    clock = time.perf_counter()
+    with contextlib.ExitStack() as later:
+        if enrich:
+            sample = sample_documents(items([ungdc.CorpusScan() for _ in corpora]), sample_budget(total, sample_bytes), random_state)
+            with progress.stages(("fit",), sum(_weight(i) for i in sample)):
+                fit_table, n_fit_documents, segmented = _segment_sample(sample, registry, engine, batch_documents, progress, keep, worker_seconds)
+                del sample
+                # The workers segment and analyse the batches while this process fits the models.
+                tasks = _tasks(_segmented_or_not(items(scans, last=True), segmented), registry, batch_documents, worker_seconds)
+                batches = later.enter_context(Prefetch(engine.map(segment_apply_batch, tasks, shared=(registry, lexicon))))
+                models = _fit(fit_table, n_fit_documents, seconds, targets_file=targets_file, n_topics=n_topics, random_state=random_state)
+                del fit_table
+                keep()  # the models
+            seconds["fit"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            _gather(batches, ("read+segment", "apply"), total, progress, keep, frames, doc_reports, files, worker_seconds)
+            seconds["read+segment+apply"] = time.perf_counter() - clock  # what is left of the pass once the models are fitted
+        else:
+            tasks = _tasks(items(scans, last=True), registry, batch_documents, worker_seconds)
+            _gather(engine.map(segment_batch, tasks, shared=registry), ("read+segment",), total, progress, keep, frames, doc_reports, files, worker_seconds)
+            seconds["read+segment"] = time.perf_counter() - clock
     for scan in scans:
         files.extend(scan.skipped)
-    seconds["read+segment+apply" if enrich else "read+segment"] = time.perf_counter() - clock
     seconds.update({f"{k} (worker CPU)": v for k, v in worker_seconds.items()})
     filtered = n_read - n_kept + sum(s.filtered for s in scans)
     if not doc_reports:
@@ -549,6 +551,19 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
     seconds["main process CPU"] = time.process_time() - cpu_start
     report = BuildReport(files, doc_reports, parameters, {k: round(v, 3) for k, v in seconds.items()}, filtered, _engine_name(engine), description)
     return BuildResult(table, report)
+
+
+def _gather(batches: Iterable[SegmentedBatch], stages: tuple[str, ...], total: int, progress: "_Progress", keep: Callable[[], None],
+            frames: list[pd.DataFrame], doc_reports: list[DocumentReport], files: list[FileReport], worker_seconds: Counter) -> None:
+    """Take the batches as they come, in order: their tables to ``frames``, their reports and work to the other lists."""
+    with progress.stages(stages, total):
+        for batch in batches:
+            frames.append(batch.table)
+            doc_reports.extend(batch.documents)
+            files.extend(batch.files)
+            worker_seconds.update(batch.seconds)
+            progress.advance(stages, batch.weight)
+            keep()  # the batch stays to the end: see _heap_frozen
 
 
 def _drain(items: list) -> Iterator:
@@ -670,62 +685,43 @@ def sample_budget(total_bytes: int, cap: int = SAMPLE_BYTES, share: float = SAMP
     return int(min(cap, max(minimum, share * total_bytes)))
 
 
-def _fit(items: Iterable, registry: SpeakerRegistry, engine: Engine, batch_documents: int, progress: "_Progress", keep: Callable[[], None], sample_bytes: int,
-         total_bytes: int, worker_seconds: Counter, seconds: dict[str, float], **options) -> tuple:
-    """Segment the fit sample's documents and fit the corpus-wide models on them.
+def _segment_sample(sample: list, registry: SpeakerRegistry, engine: Engine, batch_documents: int, progress: "_Progress",
+                    keep: Callable[[], None], worker_seconds: Counter) -> tuple[pd.DataFrame, int, dict]:
+    """Segment the fit sample's documents on ``engine``, advancing the "fit" stage.
 
-    While the models are fitted here, the workers segment the input's first documents (up to
-    ``AHEAD_SHARE`` times the sample's bytes, held from the pass that draws the sample), which
-    the pass that applies the models then takes as they are. Returns the models
-    (``enrich.EnrichModels``) and every document already segmented, by ``_identity``.
+    Returns their table, how many of them are documents (not skipped files), and each of them
+    segmented, by ``_identity``: the pass over the whole input takes these as they are, so no
+    document is segmented twice.
     """
-    from rhetoric_shift import enrich as enrichment
-    from rhetoric_shift.engine import BackgroundMap
-
-    budget = sample_budget(total_bytes, sample_bytes)
-    held: list = []
-    sample = sample_documents(_holding(items, held, AHEAD_SHARE * budget), budget, options["random_state"])
-    size = sum(_weight(i) for i in sample)
     segmented: dict[tuple[str, str], SegmentedDocument] = {}
     records: list[dict] = []
     chunks = list(_chunks(sample, _task_size(len(sample), engine.n_workers, batch_documents)))
-    with progress.stages(("fit",), size):
-        for chunk, done in zip(chunks, engine.map(segment_items, chunks, shared=registry)):
-            for item, one in zip(chunk, done):
-                segmented[_identity(item)] = one
-                records.extend(one.records)
-                worker_seconds.update(one.seconds)
-            progress.advance(("fit",), sum(one.weight for one in done))
-            keep()  # the sample stays until the models are fitted: see _heap_frozen
-        table = table_from_records(records) if records else empty_table()
-        del records
-        ahead = [i for i in held if _identity(i) not in segmented]
-        del held
-        tasks = list(_chunks(ahead, max(1, batch_documents // 4)))  # small tasks: few are left in flight when the fit ends
-        meanwhile = BackgroundMap(engine, segment_items, tasks, shared=registry) if engine.n_workers > 1 and len(tasks) > 1 else None
-        with meanwhile or contextlib.nullcontext():
-            clock = time.perf_counter()
-            models = enrichment.fit_models(table, **options)
-            seconds["fit: models only"] = time.perf_counter() - clock
-        for chunk, done in meanwhile.results if meanwhile else ():
-            for item, one in zip(chunk, done):
-                segmented[_identity(item)] = one
-                worker_seconds.update(one.seconds)
-    models.n_documents_sample = sum(1 for i in sample if segmented[_identity(i)].document is not None)
-    return models, segmented
+    for chunk, done in zip(chunks, engine.map(segment_items, chunks, shared=registry)):
+        for item, one in zip(chunk, done):
+            segmented[_identity(item)] = one
+            records.extend(one.records)
+            worker_seconds.update(one.seconds)
+        progress.advance(("fit",), sum(one.weight for one in done))
+        keep()  # the sample stays until the models are fitted: see _heap_frozen
+    table = table_from_records(records) if records else empty_table()
+    return table, sum(1 for one in segmented.values() if one.document is not None), segmented
 
 
-AHEAD_SHARE = 4  # documents held to segment while the models are fitted: this many times the fit sample's bytes
-
-
-def _holding(items: Iterable, held: list, limit: float) -> Iterator:
-    """``items`` unchanged; the first of them, up to ``limit`` bytes, are also appended to ``held``."""
-    size = 0
+def _segmented_or_not(items: Iterable, segmented: dict) -> Iterator:
+    """``items``, each taken from ``segmented`` (by ``_identity``) where it is there, and let go of there."""
     for item in items:
-        if size < limit:
-            held.append(item)
-            size += _weight(item)
-        yield item
+        yield segmented.pop(_identity(item), item)
+
+
+def _fit(table: pd.DataFrame, n_documents: int, seconds: dict[str, float], **options):
+    """The corpus-wide models (``enrich.EnrichModels``), fitted on the table of the sample's ``n_documents`` documents."""
+    from rhetoric_shift import enrich as enrichment
+
+    clock = time.perf_counter()
+    models = enrichment.fit_models(table, **options)
+    seconds["fit: models only"] = time.perf_counter() - clock
+    models.n_documents_sample = n_documents
+    return models
 
 
 def _task_size(n_items: int, n_workers: int, batch_documents: int) -> int:
@@ -798,12 +794,12 @@ def _bar(enabled: bool, total: int, desc: str, unit: str):
         yield bar
         if bar.n < total:
             bar.update(total - bar.n)  # archive headers and skipped files count in the total but not in any batch
+        bar.close()
     except BaseException:
         if bar is not None:
-            bar.close()
+            bar.close()  # nothing more to draw when the signal came while it was closing
         sys.stderr.write("\n")  # a signal may cut the bar mid-line: the message that follows starts a line of its own
         raise
-    bar.close()
 
 
 class _NoBar:

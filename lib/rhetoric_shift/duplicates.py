@@ -47,7 +47,6 @@ exceptionalism feelings"). Counting both would double that remark in every aggre
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from numbers import Real
 
@@ -58,46 +57,17 @@ from scipy import sparse
 from rhetoric_shift.engine import Engine
 from rhetoric_shift.params import is_int, not_fitted_error, param_error
 from rhetoric_shift.schema import KINDS
-from rhetoric_shift.tokens import content_stems
+from rhetoric_shift.tokens import content_stems, term_codes, terms_per_row, unpack_terms
 
 REMARK_KINDS = ("direct", "reported", "question")
 # Helper column of ``enrich.apply_models``: each row's content stems as 64-bit term codes
-# (``term_codes``), so the duplicate search never tokenises a text a second time.
+# (``tokens.term_codes``), so neither the duplicate search nor the topics tokenise a text a second time.
 DUP_TERMS = "_dup_terms"
 _PAIR_CHUNK = 200_000  # candidate pairs scored at once: bounds memory on a large period
 _CHUNK_ROWS = 50_000  # statements read or searched at once: bounds memory
 _MIN_RUN_ROWS = 5_000  # statements searched by one of an engine's tasks, at least: a task has a cost of its own
 _PROBE_TERMS = 1  # a statement's rarest terms looked up in the prefixes of the others
 
-_CODE_CACHE: dict[str, int] = {}
-
-
-def term_codes(stems: Sequence[str]) -> bytes:
-    """``stems`` as 64-bit codes (a stable hash of each stem), packed into bytes for a table column.
-
-    Stable across processes and runs (unlike Python's ``hash``), so batches made anywhere agree.
-    """
-    cache = _CODE_CACHE
-    out = []
-    for s in stems:
-        code = cache.get(s)
-        if code is None:
-            if len(cache) > 1_000_000:
-                cache.clear()
-            code = cache[s] = int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little", signed=True)
-        out.append(code)
-    return np.asarray(out, dtype=np.int64).tobytes()
-
-
-def _lengths(packed: Sequence[bytes]) -> np.ndarray:
-    """How many terms each of ``packed`` (from ``term_codes``) holds."""
-    return np.fromiter(map(len, packed), dtype=np.int64, count=len(packed)) // 8
-
-
-def _unpack(packed: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """Row index and code of every term occurrence in ``packed`` (from ``term_codes``)."""
-    codes = np.frombuffer(b"".join(packed), dtype=np.int64)
-    return np.repeat(np.arange(len(packed)), _lengths(packed)), codes
 
 
 def _term_counts(rows: np.ndarray, terms: np.ndarray, n_terms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -252,7 +222,7 @@ class DuplicateFinder:
     def _matrix(self, packed: list[bytes]) -> sparse.csr_matrix:
         """L2-normalised TF-IDF rows (sublinear tf, smooth idf as scikit-learn's), columns ordered
         rarest term first (ties by code), so each row's entries run from its rarest term."""
-        rows, codes = _unpack(packed)
+        rows, codes = unpack_terms(packed)
         return self._tfidf(rows, codes, len(packed))
 
     def _tfidf(self, rows: np.ndarray, codes: np.ndarray, n_rows: int, known: np.ndarray | None = None) -> sparse.csr_matrix:
@@ -321,7 +291,7 @@ class DuplicateFinder:
         runs are its tasks, about two per worker: a period's pairs depend only on its own rows,
         so the pairs are the same however the periods are grouped into runs.
         """
-        eligible = table["kind"].isin(list(self.kinds)).to_numpy() & (_lengths(packed) >= self.min_words)
+        eligible = table["kind"].isin(list(self.kinds)).to_numpy() & (terms_per_row(packed) >= self.min_words)
         empty = np.zeros(0, np.int64)
         if not eligible.any() or not len(self.codes_):
             return empty, empty, np.zeros(0)
@@ -451,7 +421,7 @@ class DuplicateFinder:
 def _count_terms(packed: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray, int]:
     """The distinct term codes of ``packed`` (from ``term_codes``), how many rows hold each, and how
     many rows hold any: one chunk of ``DuplicateFinder.fit``."""
-    rows, occurrences = _unpack(packed)
+    rows, occurrences = unpack_terms(packed)
     term_idx, uniques = pd.factorize(occurrences)
     rows, counted, _ = _term_counts(rows, term_idx, len(uniques))
     n_docs = int(np.count_nonzero(np.diff(rows)) + 1) if len(rows) else 0
@@ -464,7 +434,7 @@ def _search_run(task: tuple[list[bytes], np.ndarray, np.ndarray], finder: Duplic
     A module-level function of its inputs, so an engine's worker can run it.
     """
     packed, periods, docs = task
-    rows, codes = _unpack(packed)
+    rows, codes = unpack_terms(packed)
     X = finder._tfidf(rows, codes, len(packed), pd.Index(finder.codes_).get_indexer(codes))
     i, j = finder._candidates(X, periods, docs)
     return finder._verify(X, i, j)

@@ -11,9 +11,9 @@ at a time ahead of the results, so a streamed corpus is never held in memory who
 - ``DaskEngine(address)``: a Dask distributed scheduler at ``address``, or ``"local:N"`` for a
   LocalCluster of N single-threaded worker processes started here. Dask is imported only here.
 
-``BackgroundMap`` runs an engine's map from a thread of this process, so the workers go on with
-tasks that are useful later while this process does work of its own (the build fits its models
-while the workers segment the first documents).
+``Prefetch`` takes the results of an engine's map from a thread of this process, so the workers
+go on with the tasks while this process does work of its own (the build fits its models while
+the workers analyse the batches).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import queue
 import signal
 import tempfile
 import threading
@@ -86,12 +87,15 @@ class LocalEngine:
         self._maps = itertools.count()
 
     def map(self, fn: Callable[[Any, Any], Any], tasks: Iterable[Any], shared: Any = None) -> Iterator[Any]:
+        # Not a generator itself: the pool starts here, in the calling thread, even when the
+        # results are then taken by another one (a process forked from a side thread can inherit
+        # locks that the main thread holds, and hang).
         head, tasks = _peek(tasks)
         if self.n_workers == 1 or len(head) < 2:
-            for task in tasks:
-                yield fn(task, shared)
-            return
-        pool = self._start()
+            return (fn(task, shared) for task in tasks)
+        return self._map(self._start(), fn, tasks, shared)
+
+    def _map(self, pool, fn: Callable[[Any, Any], Any], tasks: Iterable[Any], shared: Any) -> Iterator[Any]:
         with tempfile.TemporaryDirectory(prefix="rhetoric-shift-") as folder:
             shared_file = Path(folder) / "shared.pickle"
             shared_file.write_bytes(pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL))
@@ -263,53 +267,53 @@ def _export_library_path() -> None:
         os.environ["PYTHONPATH"] = os.pathsep.join([library, *paths])
 
 
-class BackgroundMap:
-    """``engine.map(fn, tasks, shared)`` consumed by a thread of this process until ``stop()``.
+class Prefetch:
+    """The items of ``iterator``, taken from it by a thread of this process while this process does other work.
 
-    Use it while this process works on something else: ``stop()`` submits no further task, waits
-    for those in flight (at most a few per worker), and returns the (task, result) pairs done, in
-    task order; an error raised by a task is raised by ``stop()``. As a context manager it stops
-    on exit. The caller decides what the results are worth: the tasks must be ones whose results
-    are the same whenever they run (pure functions), so what got done does not change the output.
+    Iterate it for the items in their order; an error raised by ``iterator`` is raised there, in
+    its place. ``close()`` (also on leaving a ``with`` block) stops taking items, waits for the
+    thread (which finishes the item it is taking) and closes ``iterator`` if it can be closed:
+    an engine's map then cancels its tasks. With an engine's map, the workers go on with the
+    tasks while this process works on something else; the items wait in memory until taken.
     """
 
-    def __init__(self, engine: Engine, fn: Callable[[Any, Any], Any], tasks: Iterable[Any], shared: Any = None) -> None:
-        self.results: list[tuple[Any, Any]] = []
+    _END = object()
+
+    def __init__(self, iterator: Iterator[Any]) -> None:
+        self._iterator = iterator
+        self._items: queue.SimpleQueue = queue.SimpleQueue()
         self._stopping = threading.Event()
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(engine, fn, tasks, shared), name="rhetoric-shift-background", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="rhetoric-shift-prefetch", daemon=True)
         self._thread.start()
 
-    def _run(self, engine: Engine, fn: Callable[[Any, Any], Any], tasks: Iterable[Any], shared: Any) -> None:
-        submitted: deque = deque()
-
-        def until_stopped() -> Iterator[Any]:
-            for task in tasks:
+    def _run(self) -> None:
+        try:
+            for item in self._iterator:
+                self._items.put((item, None))
                 if self._stopping.is_set():
                     return
-                submitted.append(task)
-                yield task
+            self._items.put((self._END, None))
+        except BaseException as exc:  # raised where the items are taken
+            self._items.put((self._END, exc))
 
-        try:
-            for result in engine.map(fn, until_stopped(), shared):
-                self.results.append((submitted.popleft(), result))
-        except BaseException as exc:  # handed to the caller by stop()
-            self._error = exc
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            item, error = self._items.get()
+            if error is not None:
+                raise error
+            if item is self._END:
+                return
+            yield item
 
-    def stop(self) -> list[tuple[Any, Any]]:
+    def close(self) -> None:
         self._stopping.set()
         self._thread.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-        return self.results
+        close = getattr(self._iterator, "close", None)
+        if close is not None:
+            close()
 
-    def __enter__(self) -> "BackgroundMap":
+    def __enter__(self) -> "Prefetch":
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.stop()
-            return
-        self._stopping.set()  # already failing: stop feeding, and keep the first error
-        self._thread.join()
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -7,10 +7,12 @@ The work is split so that its cost grows linearly with the corpus and batches ca
   is later cut into batches): the targets lexicon, the topic model (vocabulary, TF-IDF weights,
   reduced space, clusters, labels, map axes) and the duplicate finder's parameters;
 - ``apply_models(models, batch)`` fills the per-statement columns of one batch of whole
-  documents (targets, context_targets, tone, stance, topic, topic_label, map_x, map_y) and the
-  column ``DUP_TERMS`` that the duplicate search needs, analysing each text once;
-- ``finish(models, table)`` runs the corpus-wide step after all batches: duplicate groups by
-  blocking (never all pairs), and returns a table that passes ``schema.check_table``;
+  documents (targets, context_targets, tone, stance, target_stance) and the column ``DUP_TERMS``
+  (each text's content stems as term codes), analysing each text once. It needs only the
+  lexicon (``analyse_batch``), so a build analyses its batches while the models are fitted;
+- ``finish(models, table)`` runs the steps that need the fitted models, after all batches: the
+  topics and map positions, from the term codes, and duplicate groups by blocking (never all
+  pairs); it returns a table that passes ``schema.check_table``;
 - ``enrich(table)`` is all three over one table.
 
 In: a table with the segmentation columns (statement_id, doc_id, kind, text, period, parent_id,
@@ -26,12 +28,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rhetoric_shift.duplicates import DUP_TERMS, DuplicateFinder, term_codes
+from rhetoric_shift.duplicates import DUP_TERMS, DuplicateFinder
 from rhetoric_shift.engine import Engine
 from rhetoric_shift.params import is_int
 from rhetoric_shift.schema import conform_table, empty_table
 from rhetoric_shift.targets import Lexicon, context_targets, load_lexicon
-from rhetoric_shift.tokens import content_stems_of, content_words, gc_paused, prime_stems, stem_table, tokenize
+from rhetoric_shift.tokens import content_stems_of, content_words, gc_paused, term_codes, tokenize
 from rhetoric_shift.stance import stance_matches, stance_score
 from rhetoric_shift.tone import target_stance, tone
 from rhetoric_shift.topics import TOO_SHORT, TOO_SHORT_LABEL, TopicModel
@@ -59,7 +61,6 @@ class EnrichModels:
     sample_ids: list[str] = field(default_factory=list, repr=False)
     n_documents_sample: int | None = None  # when the table fitted on is a sample of documents (a build): how many
     n_documents: int | None = None  # ... out of how many
-    stems: dict[str, str] = field(default_factory=dict, repr=False)  # words stemmed while fitting, for workers
 
     def method_text(self) -> str:
         """A short paragraph for the Method page: what was fitted on what, and how k was chosen."""
@@ -126,7 +127,7 @@ def fit_models(
     chosen: list[int] = []
     stems: list[list[str]] = []  # one stem per content word: the test of "long enough" and the topics' terms
     for i in order:
-        s = content_stems_of(tokenize(texts[i]))  # fills the stem table handed to workers
+        s = content_stems_of(tokenize(texts[i]))
         if len(s) >= topics.min_words:
             chosen.append(int(i))
             stems.append(s)
@@ -145,17 +146,22 @@ def fit_models(
         n_sample=len(chosen),
         n_table=len(table),
         sample_ids=[ids[i] for i in chosen],
-        stems=stem_table(),
     )
 
 
-@gc_paused
 def apply_models(models: EnrichModels, batch: pd.DataFrame) -> pd.DataFrame:
-    """One batch of whole documents with its per-statement analysis columns filled.
+    """One batch of whole documents with its per-statement analysis columns filled: ``analyse_batch`` with the models' lexicon."""
+    return analyse_batch(batch, models.lexicon)
 
-    A pure function of ``models`` and ``batch``: rows keep their order; ``context_targets``
-    follows ``parent_id`` inside the batch (a document's headings are in the same batch). Adds
-    the column ``DUP_TERMS`` for ``finish``; ``dup_group`` is left to ``finish``.
+
+@gc_paused
+def analyse_batch(batch: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
+    """One batch of whole documents with the columns that need no fitted model.
+
+    A pure function of ``batch`` and ``lexicon``: rows keep their order; ``context_targets``
+    follows ``parent_id`` inside the batch (a document's headings are in the same batch). Fills
+    targets, context_targets, tone, stance and target_stance, and adds the column ``DUP_TERMS``
+    (content stems as term codes) from which ``finish`` places the topics and finds duplicates.
     """
     _check_columns(batch)
     out = batch.reset_index(drop=True).copy()
@@ -164,44 +170,53 @@ def apply_models(models: EnrichModels, batch: pd.DataFrame) -> pd.DataFrame:
     if "n_words" not in out:
         out["n_words"] = [len(t.split()) for t in out["text"].astype(str)]
     texts = out["text"].astype(str).tolist()
-    prime_stems(models.stems)  # a fresh worker process starts with the sample's words stemmed
-    words = [tokenize(t) for t in texts]  # tokenised once: stems (topics, duplicates) and stance terms read these
-    stems = [content_stems_of(w) for w in words]
-    out["targets"] = models.lexicon.tag_many(texts, words)
+    words = [tokenize(t) for t in texts]  # tokenised once: the stems and the stance terms read these
+    out["targets"] = lexicon.tag_many(texts, words)
     out["context_targets"] = context_targets(out) if len(out) else []
     out["tone"] = tone(texts)
     matches = [stance_matches(t, tokens=w) for t, w in zip(texts, words)]  # found once, for both stance columns
     out["stance"] = [stance_score(m) for m in matches]
-    out["target_stance"] = target_stance(texts, out["targets"], models.lexicon, matches=matches)
-    _fill_topics(out, models.topics, texts, stems)
-    out[DUP_TERMS] = [term_codes(s) for s in stems]
+    out["target_stance"] = target_stance(texts, out["targets"], lexicon, matches=matches)
+    out[DUP_TERMS] = [term_codes(content_stems_of(w)) for w in words]
     out["dup_group"] = out["statement_id"].astype(str)
     return out
 
 
-def _fill_topics(out: pd.DataFrame, model: TopicModel | None, texts: list[str], stems: list[list[str]]) -> None:
-    if model is None or not len(out):
+_TOPIC_ROWS = 50_000  # statements placed by one task of the engine
+
+
+def _place_topics(out: pd.DataFrame, model: TopicModel | None, terms: list[bytes], engine: Engine | None) -> None:
+    """Fill topic, topic_label, map_x and map_y from the rows' term codes, in tasks of ``_TOPIC_ROWS`` rows on ``engine``."""
+    if model is None:
         out["topic"], out["topic_label"], out["map_x"], out["map_y"] = TOO_SHORT, TOO_SHORT_LABEL, 0.0, 0.0
         return
-    topics, coords = model.locate(texts, stems=stems)
+    chunks = [terms[i : i + _TOPIC_ROWS] for i in range(0, len(terms), _TOPIC_ROWS)]
+    placed = list(engine.map(_locate_terms, chunks, shared=model)) if engine is not None else [model.locate_terms(c) for c in chunks]
+    topics = np.concatenate([t for t, _ in placed])
+    coords = np.concatenate([c for _, c in placed])
     out["topic"] = topics
     out["topic_label"] = model.topic_label(topics)
     out["map_x"], out["map_y"] = coords[:, 0], coords[:, 1]
 
 
+def _locate_terms(packed: list[bytes], model: TopicModel) -> tuple[np.ndarray, np.ndarray]:
+    return model.locate_terms(packed)
+
+
 def finish(models: EnrichModels, table: pd.DataFrame, *, copy: bool = True, engine: Engine | None = None) -> pd.DataFrame:
-    """The corpus-wide step after every batch: duplicate groups; returns the final statement table.
+    """The corpus-wide steps after every batch: topics and duplicate groups; returns the final statement table.
 
     In: the concatenated outputs of ``apply_models`` (in any batch order). Out: the same rows,
-    ``dup_group`` filled, helper columns dropped, columns and dtypes as ``schema.COLUMNS``.
-    ``copy=False`` lets it write ``dup_group`` into ``table`` itself (a build's own table, which
-    it then drops), so a large table is not held twice. ``engine``: the duplicate search runs
-    its periods on the engine's workers (the same table whatever the engine).
+    topic, topic_label, map_x, map_y and dup_group filled, helper columns dropped, columns and
+    dtypes as ``schema.COLUMNS``. ``copy=False`` lets it write into ``table`` itself (a build's
+    own table, which it then drops), so a large table is not held twice. ``engine``: the topics
+    and the duplicate search run on the engine's workers (the same table whatever the engine).
     """
     if table.empty:
         return empty_table()
     out = table.reset_index(drop=True).copy() if copy else table.reset_index(drop=True)
-    terms = out[DUP_TERMS].tolist() if DUP_TERMS in out else None
+    terms = out[DUP_TERMS].tolist() if DUP_TERMS in out else [term_codes(content_stems_of(tokenize(str(t)))) for t in out["text"]]
+    _place_topics(out, models.topics, terms, engine)
     out["dup_group"] = models.duplicates.fit_groups(out, terms=terms, engine=engine)
     return conform_table(out)
 

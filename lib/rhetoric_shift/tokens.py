@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -231,21 +232,6 @@ def surface_forms_of_words(word_lists: Iterable[Sequence[str]]) -> dict[str, str
     return {s: word for s, (_, word) in best.items()}
 
 
-def stem_table() -> dict[str, str]:
-    """The words stemmed so far in this process (word -> content stem, "" for a non-content word).
-
-    Hand it to ``prime_stems`` in another process (a build's worker) so that process does not
-    stem the corpus's common words again.
-    """
-    return dict(_CONTENT_STEMS)
-
-
-def prime_stems(table: dict[str, str]) -> None:
-    """Add ``table`` (from ``stem_table``) to this process's stems; same results, sooner."""
-    if len(_CONTENT_STEMS) + len(table) < _STEM_CACHE_LIMIT:
-        _CONTENT_STEMS.update(table)
-
-
 def readable(term: str, forms: dict[str, str]) -> str:
     """A stemmed term (unigram or space-joined n-gram) in its surface words."""
     return " ".join(forms.get(part, part) for part in term.split(" "))
@@ -257,3 +243,37 @@ def count_stems(texts: Sequence[str]) -> Counter[str]:
     for text in texts:
         total.update(content_stems(text))
     return total
+
+
+# --- term codes: a text's content stems as 64-bit numbers, packed in bytes -------------------
+# The build computes them once per statement; the duplicate search and the topics read them.
+
+_CODE_CACHE: dict[str, int] = {}
+
+
+def term_codes(stems: Sequence[str]) -> bytes:
+    """``stems`` as 64-bit codes (a stable hash of each stem), in order, packed into bytes for a table column.
+
+    Stable across processes and runs (unlike Python's ``hash``), so batches made anywhere agree.
+    """
+    cache = _CODE_CACHE
+    out = []
+    for s in stems:
+        code = cache.get(s)
+        if code is None:
+            if len(cache) > 1_000_000:
+                cache.clear()
+            code = cache[s] = int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little", signed=True)
+        out.append(code)
+    return np.asarray(out, dtype=np.int64).tobytes()
+
+
+def terms_per_row(packed: Sequence[bytes]) -> np.ndarray:
+    """How many terms each of ``packed`` (from ``term_codes``) holds."""
+    return np.fromiter(map(len, packed), dtype=np.int64, count=len(packed)) // 8
+
+
+def unpack_terms(packed: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Row index and code of every term occurrence in ``packed`` (from ``term_codes``), in order."""
+    codes = np.frombuffer(b"".join(packed), dtype=np.int64)
+    return np.repeat(np.arange(len(packed)), terms_per_row(packed)), codes

@@ -35,10 +35,20 @@ from scipy import sparse
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from rhetoric_shift.params import is_int, not_fitted_error, param_error
-from rhetoric_shift.tokens import StemListAnalyzer, content_stems, readable, surface_forms, surface_forms_of_words
+from rhetoric_shift.tokens import (
+    StemListAnalyzer,
+    content_stems,
+    readable,
+    surface_forms,
+    surface_forms_of_words,
+    term_codes,
+    terms_per_row,
+    unpack_terms,
+)
 
 TOO_SHORT = -1
 TOO_SHORT_LABEL = "(too short)"
@@ -176,6 +186,7 @@ class TopicModel:
                 "or more content words. Perhaps the statements only contain stop words, or min_words is too high."
             )
         X = self._fit_vectorizer(long_stems)
+        self._index_vocabulary()
         if words is not None:
             self.surface_forms_ = surface_forms_of_words(w for w, keep in zip(words, mask) if keep)
         else:
@@ -213,6 +224,12 @@ class TopicModel:
         except ValueError:  # min_df left no term (a handful of statements): keep every term
             self.vectorizer_ = vectorizer(1)
             return self.vectorizer_.fit_transform(long_stems)
+
+    def _index_vocabulary(self) -> None:
+        """The vocabulary's term codes (``tokens.term_codes``), sorted, and the column of each: for ``locate_terms``."""
+        codes = np.frombuffer(term_codes(self.vectorizer_.get_feature_names_out().tolist()), dtype=np.int64)
+        order = np.argsort(codes, kind="stable")
+        self.vocabulary_codes_, self.vocabulary_columns_ = codes[order], order
 
     def _space(self, X) -> np.ndarray:
         """Rows of TF-IDF ``X`` in the clustering space: SVD axes, L2-normalised (zero rows stay zero)."""
@@ -342,6 +359,45 @@ class TopicModel:
             topics[mask] = _nearest(self._space(X[np.flatnonzero(mask)]), self.cluster_centers_)
         coords = np.zeros((len(texts), 2)) if self.svd_ is None else np.asarray(X @ self.svd_.components_[:2].T)
         return topics, coords
+
+    def locate_terms(self, packed: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        """``locate`` from the texts' content stems as ``tokens.term_codes``, as a build keeps them.
+
+        The same topics and map positions as ``locate`` (the TF-IDF rows are built the way the
+        fitted vectorizer builds them), without the texts: so the topics can be placed after
+        the batches are analysed, while the model was being fitted. Unigram models only: the
+        codes of single stems cannot make n-grams. Raises ValueError for an n-gram model.
+        """
+        self._check_fitted()
+        if tuple(self.ngram_range) != (1, 1):
+            raise ValueError(f"TopicModel.locate_terms: term codes are single stems; this model uses ngram_range={self.ngram_range!r}")
+        topics = np.full(len(packed), TOO_SHORT, dtype=np.int64)
+        if not len(packed):
+            return topics, np.zeros((0, 2))
+        X = self._tfidf_of_terms(packed)
+        mask = terms_per_row(packed) >= self.min_words
+        if mask.any():
+            topics[mask] = _nearest(self._space(X[np.flatnonzero(mask)]), self.cluster_centers_)
+        coords = np.zeros((len(packed), 2)) if self.svd_ is None else np.asarray(X @ self.svd_.components_[:2].T)
+        return topics, coords
+
+    def _tfidf_of_terms(self, packed: Sequence[bytes]) -> sparse.csr_matrix:
+        """The rows ``vectorizer_.transform`` makes of the stems whose codes are ``packed``: counts of
+        the vocabulary's terms (columns in order within a row), sublinear tf, IDF, L2 norm."""
+        rows, codes = unpack_terms(packed)
+        vocabulary, n_terms = self.vocabulary_codes_, len(self.vocabulary_codes_)
+        at = np.minimum(np.searchsorted(vocabulary, codes), n_terms - 1)
+        known = vocabulary[at] == codes
+        cells, counts = np.unique(rows[known] * n_terms + self.vocabulary_columns_[at[known]], return_counts=True)
+        indptr = np.searchsorted(cells // n_terms, np.arange(len(packed) + 1))
+        X = sparse.csr_matrix((counts.astype(np.float64), cells % n_terms, indptr), shape=(len(packed), n_terms))
+        vectorizer = self.vectorizer_
+        if vectorizer.sublinear_tf:  # as TfidfTransformer.transform does it
+            np.log(X.data, X.data)
+            X.data += 1.0
+        if vectorizer.use_idf:
+            X.data *= vectorizer.idf_[X.indices]
+        return normalize(X, norm=vectorizer.norm, copy=False) if vectorizer.norm else X
 
     def topic_label(self, topics: Sequence[int]) -> list[str]:
         """The readable label of each topic id."""
