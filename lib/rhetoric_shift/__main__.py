@@ -1,5 +1,3 @@
-import sys
+from rhetoric_shift.cli import run
 
-from rhetoric_shift.cli import main
-
-sys.exit(main())
+run()

@@ -182,7 +182,7 @@ def analyse_batch(batch: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     return out
 
 
-_TOPIC_ROWS = 50_000  # statements placed by one task of the engine
+_TOPIC_ROWS = 20_000  # statements placed by one task of the engine: a few tasks per worker even on a small corpus
 
 
 def _place_topics(out: pd.DataFrame, model: TopicModel | None, terms: list[bytes], engine: Engine | None) -> None:
