@@ -122,12 +122,11 @@ def subset_folder(archive: Path, fraction: float, dest: Path) -> int:
 
 
 def apply_by_column(table: pd.DataFrame, share: float = 0.05) -> dict[str, float]:
-    """CPU seconds of each part of ``apply_models`` on a ``share`` of the documents, scaled to the table."""
+    """CPU seconds of each part of ``apply_models`` (and of placing the topics, in ``finish``) on a ``share`` of the documents, scaled to the table."""
     from rhetoric_shift import enrich
-    from rhetoric_shift.duplicates import term_codes
     from rhetoric_shift.stance import stance_matches, stance_score
     from rhetoric_shift.targets import context_targets
-    from rhetoric_shift.tokens import content_stems
+    from rhetoric_shift.tokens import content_stems, term_codes
     from rhetoric_shift.tone import target_stance, tone
 
     docs = table["doc_id"].drop_duplicates()
@@ -152,12 +151,12 @@ def apply_by_column(table: pd.DataFrame, share: float = 0.05) -> dict[str, float
     matches = timed("stance terms", lambda: [stance_matches(t) for t in texts])
     timed("stance", lambda: [stance_score(m) for m in matches])
     timed("target_stance", lambda: target_stance(texts, out["targets"], models.lexicon, matches=matches))
-    if models.topics is not None:
-        timed("topic, map_x, map_y", lambda: models.topics.locate(texts, stems=stems))
-    timed("duplicate terms", lambda: [term_codes(s) for s in stems])
+    codes = timed("duplicate terms", lambda: [term_codes(s) for s in stems])
     clock = time.process_time()
     enrich.apply_models(models, part)
     timings["apply_models, all of it"] = (time.process_time() - clock) * scale
+    if models.topics is not None:
+        timed("finish: topic, map_x, map_y from the term codes", lambda: models.topics.locate_terms(codes))
     return timings
 
 

@@ -283,7 +283,7 @@ def test_nothing_from_the_files_is_rendered_as_markup(app) -> None:
 # --- progress per stage ----------------------------------------------------------------------
 
 def test_a_stage_line_says_how_far_it_got_in_percent() -> None:
-    assert upload.stage_progress("apply", 1, 4) == (0.25, "Finding targets, tone, stance and topics: 25%")
+    assert upload.stage_progress("apply", 1, 4) == (0.25, "Finding targets, tone and stance: 25%")
     assert upload.stage_progress("read+segment", 3, 3) == (1.0, "Reading and segmenting the texts: done")
     assert upload.stage_progress("fit", 0, 0) == (1.0, "Fitting the models on a sample: done")  # no known total
     assert upload.stage_progress("finish", 7, 5)[0] == 1.0 and upload.stage_progress("finish", -1, 5)[0] == 0.0
@@ -332,7 +332,7 @@ def test_the_page_draws_a_bar_per_stage_and_keeps_them_when_the_build_fails(app,
     monkeypatch.setattr(upload, "build_table", staged_build([], fail="apply"))
     at = submit(open_upload(app()), [("talks.txt", TALKS)])
     assert progress_bars(at) == [(100, "Fitting the models on a sample: done"), (100, "Reading and segmenting the texts: done"),
-                                 (25, "Finding targets, tone, stance and topics: 25%"), (0, "Grouping duplicate remarks: waiting")]
+                                 (25, "Finding targets, tone and stance: 25%"), (0, "Placing topics and grouping duplicate remarks: waiting")]
     assert len(at.error) == 1 and "stopped here" in at.error[0].value
     assert "5 statements" in sidebar_text(at)  # the bundled table is still in use
 

@@ -9,8 +9,9 @@ with more than ``BATCH_ROWS`` statements is analysed in slices of rows, one task
    (``segment_apply_batch``, a pure function of the batch and the lexicon), run by an engine
    (local processes or Dask, see ``engine``), while this process fits the corpus-wide models on
    the sample; a UN General Debate archive is streamed, one batch at a time;
-3. finish: the steps that need the fitted models, over the whole table: topics (from each
-   statement's term codes) and duplicate groups, again on the engine.
+3. as the batches come back, this process places their statements on the topics and the map
+   (from each statement's term codes);
+4. finish: the duplicate groups, over the whole table, again on the engine.
 
 Results come back in input order, so the table is the same whatever the engine and the number of
 workers. The report lists every input file, used or skipped, and every span of text that did not
@@ -24,6 +25,7 @@ import contextlib
 import gc
 import hashlib
 import heapq
+import importlib
 import itertools
 import json
 import logging
@@ -494,6 +496,8 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
     clock = time.perf_counter()
     with contextlib.ExitStack() as later:
         if enrich:
+            # Imported before the workers are forked, which then have it: each would import scikit-learn again (0.5 s CPU).
+            importlib.import_module("rhetoric_shift.enrich")
             sample = sample_documents(items([ungdc.CorpusScan() for _ in corpora]), sample_budget(total, sample_bytes), random_state)
             with progress.stages(("fit",), sum(_weight(i) for i in sample)):
                 fit_table, n_fit_documents, segmented = _segment_sample(sample, registry, engine, batch_documents, progress, keep, worker_seconds)
@@ -506,7 +510,9 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
                 keep()  # the models
             seconds["fit"] = time.perf_counter() - clock
             clock = time.perf_counter()
-            _gather(batches, ("read+segment", "apply"), total, progress, keep, frames, doc_reports, files, worker_seconds)
+            # Placing a batch's topics costs less here, while the workers go on, than shipping them the model.
+            placed = (_placed(batch, models) for batch in batches)
+            _gather(placed, ("read+segment", "apply"), total, progress, keep, frames, doc_reports, files, worker_seconds)
             seconds["read+segment+apply"] = time.perf_counter() - clock  # what is left of the pass once the models are fitted
         else:
             tasks = _tasks(items(scans, last=True), registry, batch_documents, worker_seconds)
@@ -564,6 +570,15 @@ def _gather(batches: Iterable[SegmentedBatch], stages: tuple[str, ...], total: i
             worker_seconds.update(batch.seconds)
             progress.advance(stages, batch.weight)
             keep()  # the batch stays to the end: see _heap_frozen
+
+
+def _placed(batch: SegmentedBatch, models) -> SegmentedBatch:
+    """``batch`` with its statements placed on the topics and the map (``enrich.place_topics``)."""
+    from rhetoric_shift.enrich import place_topics
+
+    if len(batch.table):
+        place_topics(models, batch.table)
+    return batch
 
 
 def _drain(items: list) -> Iterator:

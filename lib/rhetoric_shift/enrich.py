@@ -10,9 +10,11 @@ The work is split so that its cost grows linearly with the corpus and batches ca
   documents (targets, context_targets, tone, stance, target_stance) and the column ``DUP_TERMS``
   (each text's content stems as term codes), analysing each text once. It needs only the
   lexicon (``analyse_batch``), so a build analyses its batches while the models are fitted;
-- ``finish(models, table)`` runs the steps that need the fitted models, after all batches: the
-  topics and map positions, from the term codes, and duplicate groups by blocking (never all
-  pairs); it returns a table that passes ``schema.check_table``;
+- ``place_topics(models, batch)`` places a batch's statements on the topics and the map, from
+  the term codes; a build does it in its own process as each batch comes back;
+- ``finish(models, table)`` runs the corpus-wide step after all batches: duplicate groups by
+  blocking (never all pairs), the topics of rows not placed yet, and returns a table that
+  passes ``schema.check_table``;
 - ``enrich(table)`` is all three over one table.
 
 In: a table with the segmentation columns (statement_id, doc_id, kind, text, period, parent_id,
@@ -33,12 +35,13 @@ from rhetoric_shift.engine import Engine
 from rhetoric_shift.params import is_int
 from rhetoric_shift.schema import conform_table, empty_table
 from rhetoric_shift.targets import Lexicon, context_targets, load_lexicon
-from rhetoric_shift.tokens import content_stems_of, content_words, gc_paused, term_codes, tokenize
+from rhetoric_shift.tokens import content_stems_of, content_words_of, gc_paused, term_codes, tokenize
 from rhetoric_shift.stance import stance_matches, stance_score
 from rhetoric_shift.tone import target_stance, tone
 from rhetoric_shift.topics import TOO_SHORT, TOO_SHORT_LABEL, TopicModel
 
 REQUIRED = ("statement_id", "doc_id", "kind", "text", "period")
+TOPIC_COLUMNS = ("topic", "topic_label", "map_x", "map_y")  # filled by ``place_topics``, not by ``apply_models``
 # The sample hash's key: fixed, so the sample depends only on the ids and random_state.
 _HASH_KEY = "rhetoric-shift-s"
 
@@ -126,15 +129,17 @@ def fit_models(
     texts = table["text"].astype(str).to_numpy()
     chosen: list[int] = []
     stems: list[list[str]] = []  # one stem per content word: the test of "long enough" and the topics' terms
+    words: list[list[str]] = []  # the content words themselves, for the labels' surface forms
     for i in order:
-        s = content_stems_of(tokenize(texts[i]))
+        tokens = tokenize(texts[i])
+        s = content_stems_of(tokens)
         if len(s) >= topics.min_words:
             chosen.append(int(i))
             stems.append(s)
+            words.append(content_words_of(tokens))
             if len(chosen) == max_sample:
                 break
     sample_texts = [str(texts[i]) for i in chosen]
-    words = [content_words(t) for t in sample_texts]  # for the labels' surface forms
     fitted: TopicModel | None = topics.fit(sample_texts, stems=stems, words=words) if chosen else None
     if fitted is None:
         topics._check_params()  # a bad n_topics is an error even when nothing can be clustered
@@ -164,7 +169,8 @@ def analyse_batch(batch: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     (content stems as term codes) from which ``finish`` places the topics and finds duplicates.
     """
     _check_columns(batch)
-    out = batch.reset_index(drop=True).copy()
+    # A table enriched before keeps no topics of its own: their absence tells ``finish`` to place them.
+    out = batch.drop(columns=[c for c in TOPIC_COLUMNS if c in batch]).reset_index(drop=True)
     if "parent_id" not in out:
         out["parent_id"] = None
     if "n_words" not in out:
@@ -182,41 +188,41 @@ def analyse_batch(batch: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     return out
 
 
-_TOPIC_ROWS = 20_000  # statements placed by one task of the engine: a few tasks per worker even on a small corpus
+def place_topics(models: EnrichModels, table: pd.DataFrame) -> None:
+    """Fill ``table``'s topic, topic_label, map_x and map_y (in place) from its term codes.
 
-
-def _place_topics(out: pd.DataFrame, model: TopicModel | None, terms: list[bytes], engine: Engine | None) -> None:
-    """Fill topic, topic_label, map_x and map_y from the rows' term codes, in tasks of ``_TOPIC_ROWS`` rows on ``engine``."""
+    In: rows from ``apply_models`` (their ``DUP_TERMS``; without it, their texts). A pure function
+    of each row, so a build places each batch as it comes in and ``finish`` only places rows
+    that are not placed yet.
+    """
+    model = models.topics
     if model is None:
-        out["topic"], out["topic_label"], out["map_x"], out["map_y"] = TOO_SHORT, TOO_SHORT_LABEL, 0.0, 0.0
+        for column, value in zip(TOPIC_COLUMNS, (TOO_SHORT, TOO_SHORT_LABEL, 0.0, 0.0)):
+            table[column] = value
         return
-    chunks = [terms[i : i + _TOPIC_ROWS] for i in range(0, len(terms), _TOPIC_ROWS)]
-    placed = list(engine.map(_locate_terms, chunks, shared=model)) if engine is not None else [model.locate_terms(c) for c in chunks]
-    topics = np.concatenate([t for t, _ in placed])
-    coords = np.concatenate([c for _, c in placed])
-    out["topic"] = topics
-    out["topic_label"] = model.topic_label(topics)
-    out["map_x"], out["map_y"] = coords[:, 0], coords[:, 1]
-
-
-def _locate_terms(packed: list[bytes], model: TopicModel) -> tuple[np.ndarray, np.ndarray]:
-    return model.locate_terms(packed)
+    terms = table[DUP_TERMS].tolist() if DUP_TERMS in table else [term_codes(content_stems_of(tokenize(str(t)))) for t in table["text"]]
+    topics, coords = model.locate_terms(terms)
+    table["topic"] = topics
+    table["topic_label"] = model.topic_label(topics)
+    table["map_x"], table["map_y"] = coords[:, 0], coords[:, 1]
 
 
 def finish(models: EnrichModels, table: pd.DataFrame, *, copy: bool = True, engine: Engine | None = None) -> pd.DataFrame:
     """The corpus-wide steps after every batch: topics and duplicate groups; returns the final statement table.
 
-    In: the concatenated outputs of ``apply_models`` (in any batch order). Out: the same rows,
-    topic, topic_label, map_x, map_y and dup_group filled, helper columns dropped, columns and
-    dtypes as ``schema.COLUMNS``. ``copy=False`` lets it write into ``table`` itself (a build's
-    own table, which it then drops), so a large table is not held twice. ``engine``: the topics
-    and the duplicate search run on the engine's workers (the same table whatever the engine).
+    In: the concatenated outputs of ``apply_models`` (in any batch order), their topics placed
+    by ``place_topics`` or not yet (then they are placed here). Out: the same rows, topic,
+    topic_label, map_x, map_y and dup_group filled, helper columns dropped, columns and dtypes as
+    ``schema.COLUMNS``. ``copy=False`` lets it write into ``table`` itself (a build's own table,
+    which it then drops), so a large table is not held twice. ``engine``: the duplicate search
+    runs its periods on the engine's workers (the same table whatever the engine).
     """
     if table.empty:
         return empty_table()
     out = table.reset_index(drop=True).copy() if copy else table.reset_index(drop=True)
-    terms = out[DUP_TERMS].tolist() if DUP_TERMS in out else [term_codes(content_stems_of(tokenize(str(t)))) for t in out["text"]]
-    _place_topics(out, models.topics, terms, engine)
+    if "topic" not in out:
+        place_topics(models, out)
+    terms = out[DUP_TERMS].tolist() if DUP_TERMS in out else None
     out["dup_group"] = models.duplicates.fit_groups(out, terms=terms, engine=engine)
     return conform_table(out)
 

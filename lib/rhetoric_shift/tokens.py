@@ -118,9 +118,14 @@ def content_words(text: str) -> list[str]:
     A possessive "'s" is dropped so that "Ukraine's" counts as "ukraine"; other words with an
     apostrophe are contractions ("we're", "don't") and, like stop words, say nothing of content.
     """
+    return content_words_of(tokenize(text))
+
+
+def content_words_of(tokens: Sequence[str]) -> list[str]:
+    """``content_words`` of a text from its ``tokenize`` tokens, when they are already at hand."""
     stop = STOP_WORDS
     out = []
-    for t in tokenize(text):
+    for t in tokens:
         if "'" in t:
             if not t.endswith("'s"):
                 continue

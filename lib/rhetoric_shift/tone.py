@@ -12,7 +12,7 @@ ALL-CAPS boost of a neutralised "no") are reproduced on purpose, because the poi
 the reference. Tone is general-purpose sentiment ("good", "terrible"), not a measure of diplomacy.
 
 ``stance`` (the cooperation/confrontation index) lives in ``rhetoric_shift.stance`` and is
-re-exported here. Everything works offline: nothing is downloaded, no nltk data is needed.
+re-exported here. Everything works offline: nothing is downloaded.
 """
 
 from __future__ import annotations

@@ -118,13 +118,13 @@ class Upload:
 
 Progress = Callable[[str, int, int], None]
 # The build's stages (``build.STAGES``, as ``build_table`` names them to ``progress``) and what the page calls
-# them, in the build's order (the models are fitted on a sample before the texts are read whole); a test keeps
+# them, in the build's order (the sample the models are fitted on is segmented before the texts are read whole); a test keeps
 # the two equal, order included. Bars are drawn in this order.
 STAGES = {
     "fit": "Fitting the models on a sample",
     "read+segment": "Reading and segmenting the texts",
-    "apply": "Finding targets, tone, stance and topics",
-    "finish": "Grouping duplicate remarks",
+    "apply": "Finding targets, tone and stance",
+    "finish": "Placing topics and grouping duplicate remarks",
 }
 
 
