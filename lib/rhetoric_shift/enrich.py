@@ -166,7 +166,7 @@ def analyse_batch(batch: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     A pure function of ``batch`` and ``lexicon``: rows keep their order; ``context_targets``
     follows ``parent_id`` inside the batch (a document's headings are in the same batch). Fills
     targets, context_targets, tone, stance and target_stance, and adds the column ``DUP_TERMS``
-    (content stems as term codes) from which ``finish`` places the topics and finds duplicates.
+    (content stems as term codes) from which ``place_topics`` places the topics and ``finish`` finds duplicates.
     """
     _check_columns(batch)
     # A table enriched before keeps no topics of its own: their absence tells ``finish`` to place them.
