@@ -357,6 +357,16 @@ def test_prefetch_of_an_engine_map_gives_its_results_and_raises_a_task_error_in_
         assert got == [0, 2, 4, 6]  # every result before the failed task, in order
 
 
+def test_local_engine_starts_its_pool_in_the_thread_that_asks_for_the_map():
+    # A map taken by a Prefetch thread must not fork from that thread: the pool starts when
+    # map() is called, before any result is asked for.
+    with LocalEngine(2) as engine:
+        results = engine.map(_double, range(4), shared=-1)
+        assert engine._pool is not None
+        with Prefetch(results) as taken:
+            assert list(taken) == [0, 2, 4, 6]
+
+
 def test_prefetch_closed_early_stops_taking_and_closes_the_iterator():
     closed = threading.Event()
 
