@@ -73,6 +73,10 @@ def column_times(path: Path, runs: int, save: Path | None = None) -> dict:
     from rhetoric_shift import enrich
 
     table = pd.read_parquet(path)
+    try:
+        from rhetoric_shift import analysis as steps  # the per-batch steps, since they need no fitted model
+    except ImportError:  # a revision from before the analysis module: the steps were enrich's
+        steps = enrich
     models = enrich.fit_models(table)
     enrich.apply_models(models, table.head(200))  # warm-up: lexicons loaded, caches of a fresh worker primed
     clock = time.process_time
@@ -88,15 +92,15 @@ def column_times(path: Path, runs: int, save: Path | None = None) -> dict:
 
         out = table.reset_index(drop=True).copy()
         texts = out["text"].astype(str).tolist()
-        words = timed("tokens", lambda: [enrich.tokenize(t) for t in texts])
-        stems = timed("tokens", lambda: [enrich.content_stems_of(w) for w in words])
+        words = timed("tokens", lambda: [steps.tokenize(t) for t in texts])
+        stems = timed("tokens", lambda: [steps.content_stems_of(w) for w in words])
         out["targets"] = timed("targets", lambda: models.lexicon.tag_many(texts, words) if _takes_words(models.lexicon) else models.lexicon.tag_many(texts))
-        timed("context_targets", lambda: enrich.context_targets(out))
-        timed("tone", lambda: enrich.tone(texts))
-        matches = timed("stance terms", lambda: [enrich.stance_matches(t, tokens=w) for t, w in zip(texts, words)])
-        timed("stance", lambda: [enrich.stance_score(m) for m in matches])
-        timed("target_stance", lambda: enrich.target_stance(texts, out["targets"], models.lexicon, matches=matches))
-        codes = timed("dup terms", lambda: [enrich.term_codes(s) for s in stems])
+        timed("context_targets", lambda: steps.context_targets(out))
+        timed("tone", lambda: steps.tone(texts))
+        matches = timed("stance terms", lambda: [steps.stance_matches(t, tokens=w) for t, w in zip(texts, words)])
+        timed("stance", lambda: [steps.stance_score(m) for m in matches])
+        timed("target_stance", lambda: steps.target_stance(texts, out["targets"], models.lexicon, matches=matches))
+        codes = timed("dup terms", lambda: [steps.term_codes(s) for s in stems])
         start = clock()
         applied = enrich.apply_models(models, table)
         total = clock() - start

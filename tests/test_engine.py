@@ -60,8 +60,9 @@ def test_dask_local_cluster_of_two_gives_the_local_table(archive, inline_table, 
     try:
         assert engine.n_workers == 2
         # the workers of a LocalCluster run without the statistical profiler, forked from a forkserver
-        # that imported the library once (a local function travels by value: running it imports nothing),
-        # with one BLAS thread each and glibc's own malloc trimming (no MALLOC_TRIM_THRESHOLD_)
+        # that imported the workers' code once, and not scikit-learn, which they never need (a local
+        # function travels by value: running it imports nothing), with one BLAS thread each and
+        # glibc's own malloc trimming (no MALLOC_TRIM_THRESHOLD_)
         def worker_start() -> tuple[bool, str, bool, str | None, str | None]:
             import multiprocessing
             import os
@@ -69,12 +70,13 @@ def test_dask_local_cluster_of_two_gives_the_local_table(archive, inline_table, 
             import dask
 
             return (dask.config.get("distributed.worker.profile.enabled"), multiprocessing.get_start_method(allow_none=True) or "",
-                    "rhetoric_shift.enrich" in sys.modules, os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("OMP_NUM_THREADS"))
+                    "rhetoric_shift.analysis" in sys.modules and "sklearn" not in sys.modules, os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+                    os.environ.get("OMP_NUM_THREADS"))
 
         started = engine.client.run(worker_start)
         assert sorted(started.values()) == [(False, "forkserver", True, None, "1")] * 2
         table = build_table([SEEDS, archive], engine=engine, batch_documents=2, n_topics=4).table
-        # a partial fit sample: the first documents are segmented on the cluster while the models are fitted
+        # a partial fit sample: the batches are analysed on the cluster while the models are fitted
         partial = build_table([SEEDS, archive], engine=engine, batch_documents=8, n_topics=4, sample_bytes=SMALL_SAMPLE).table
     finally:
         engine.close()
@@ -327,6 +329,15 @@ def _double(task: int, shared: int) -> int:
         raise ValueError(f"task {task} fails")
     time.sleep(0.01)
     return 2 * task
+
+
+def test_the_workers_code_imports_no_scikit_learn():
+    # The workers are forked before the build's own process imports scikit-learn (for the fit),
+    # and the code they run (segmenting, the analysis, the duplicate search) must not import it:
+    # each would spend half a second on it.
+    code = "import sys, rhetoric_shift.build, rhetoric_shift.duplicates; print(sorted(m for m in ('sklearn', 'scipy.stats') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=120)
+    assert done.stdout.strip() == "[]", done.stderr
 
 
 def test_prefetch_takes_the_items_while_the_caller_works_and_gives_them_in_order():

@@ -67,3 +67,11 @@ def test_each_analyzer_names_itself_in_its_repr():
     # a fitted vectorizer's repr shows its analyzer: it must say which of the two it holds
     assert repr(StemAnalyzer((1, 2))) == "StemAnalyzer(ngram_range=(1, 2))"
     assert repr(StemListAnalyzer((1, 1))) == "StemListAnalyzer(ngram_range=(1, 1))"
+
+
+def test_the_bundled_stop_words_are_scikit_learns():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as sklearn_words
+
+    from rhetoric_shift.tokens import ENGLISH_STOP_WORDS
+
+    assert ENGLISH_STOP_WORDS == frozenset(sklearn_words)

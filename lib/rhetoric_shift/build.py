@@ -25,7 +25,6 @@ import contextlib
 import gc
 import hashlib
 import heapq
-import importlib
 import itertools
 import json
 import logging
@@ -45,6 +44,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from rhetoric_shift import __version__, ungdc
+from rhetoric_shift.analysis import analyse_batch
 from rhetoric_shift.engine import Engine, LocalEngine, Prefetch
 from rhetoric_shift.errors import InputError
 from rhetoric_shift.read import Document, FileReport, NoUsableInput, read_inputs
@@ -375,7 +375,7 @@ def segment_apply_batch(items: list[Document | ungdc.Speech | SegmentedDocument]
     """Segment a batch of documents and fill the analysis columns that need no fitted model.
 
     ``shared``: (speaker registry, ``targets.Lexicon``). The batch's table comes back with
-    ``enrich.analyse_batch``'s columns (and its helper column for ``enrich.finish``), so the
+    ``analysis.analyse_batch``'s columns (and its helper column for ``enrich.finish``), so the
     segmented table never travels between processes.
     """
     registry, lexicon = shared
@@ -390,9 +390,7 @@ def segment_apply_batch(items: list[Document | ungdc.Speech | SegmentedDocument]
 
 
 def apply_batch(batch: pd.DataFrame, lexicon) -> pd.DataFrame:
-    """The analysis columns of one batch of whole documents that need no fitted model (``enrich.analyse_batch``)."""
-    from rhetoric_shift.enrich import analyse_batch
-
+    """The analysis columns of one batch of whole documents that need no fitted model (``analysis.analyse_batch``)."""
     return analyse_batch(batch, lexicon)
 
 
@@ -496,8 +494,6 @@ def _build(inputs, manifest, engine: Engine, batch_documents: int, progress: "_P
     clock = time.perf_counter()
     with contextlib.ExitStack() as later:
         if enrich:
-            # Imported before the workers are forked, which then have it: each would import scikit-learn again (0.5 s CPU).
-            importlib.import_module("rhetoric_shift.enrich")
             sample = sample_documents(items([ungdc.CorpusScan() for _ in corpora]), sample_budget(total, sample_bytes), random_state)
             with progress.stages(("fit",), sum(_weight(i) for i in sample)):
                 fit_table, n_fit_documents, segmented = _segment_sample(sample, registry, engine, batch_documents, progress, keep, worker_seconds)

@@ -247,7 +247,7 @@ LOCAL_CLUSTER_CONFIG = {
 # of MB): that is the design, so Dask's advice to load data through Dask is not printed for each.
 # Scattering each task's data first was measured four times slower.
 QUIET_LARGE_TASKS = {"distributed.admin.large-graph-warning-threshold": "1GB"}
-_WORKER_MODULES = ["distributed", "rhetoric_shift.build", "rhetoric_shift.enrich"]
+_WORKER_MODULES = ["distributed", "rhetoric_shift.build"]  # and what it imports: the analysis, the duplicate search
 
 
 def _preload_workers() -> None:

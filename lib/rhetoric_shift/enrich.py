@@ -9,7 +9,7 @@ The work is split so that its cost grows linearly with the corpus and batches ca
 - ``apply_models(models, batch)`` fills the per-statement columns of one batch of whole
   documents (targets, context_targets, tone, stance, target_stance) and the column ``DUP_TERMS``
   (each text's content stems as term codes), analysing each text once. It needs only the
-  lexicon (``analyse_batch``), so a build analyses its batches while the models are fitted;
+  lexicon (``analysis.analyse_batch``), so a build analyses its batches while the models are fitted;
 - ``place_topics(models, batch)`` places a batch's statements on the topics and the map, from
   the term codes; a build does it in its own process as each batch comes back;
 - ``finish(models, table)`` runs the corpus-wide step after all batches: duplicate groups by
@@ -30,18 +30,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rhetoric_shift.analysis import TOPIC_COLUMNS, analyse_batch, check_columns
 from rhetoric_shift.duplicates import DUP_TERMS, DuplicateFinder
 from rhetoric_shift.engine import Engine
 from rhetoric_shift.params import is_int
 from rhetoric_shift.schema import conform_table, empty_table
-from rhetoric_shift.targets import Lexicon, context_targets, load_lexicon
-from rhetoric_shift.tokens import content_stems_of, content_words_of, gc_paused, term_codes, tokenize
-from rhetoric_shift.stance import stance_matches, stance_score
-from rhetoric_shift.tone import target_stance, tone
+from rhetoric_shift.targets import Lexicon, load_lexicon
+from rhetoric_shift.tokens import content_stems_of, content_words_of, term_codes, tokenize
 from rhetoric_shift.topics import TOO_SHORT, TOO_SHORT_LABEL, TopicModel
 
-REQUIRED = ("statement_id", "doc_id", "kind", "text", "period")
-TOPIC_COLUMNS = ("topic", "topic_label", "map_x", "map_y")  # filled by ``place_topics``, not by ``apply_models``
 # The sample hash's key: fixed, so the sample depends only on the ids and random_state.
 _HASH_KEY = "rhetoric-shift-s"
 
@@ -95,12 +92,6 @@ def sample_positions(ids: pd.Series, size: int, random_state: int = 0) -> np.nda
     return order[: min(size, len(order))]
 
 
-def _check_columns(table: pd.DataFrame) -> None:
-    missing = [c for c in REQUIRED if c not in table.columns]
-    if missing:
-        raise ValueError(f"enrich: the table lacks the segmentation column(s) {', '.join(missing)}")
-
-
 def fit_models(
     table: pd.DataFrame,
     *,
@@ -117,7 +108,7 @@ def fit_models(
     or None to choose it by stability. Raises ValueError if a segmentation column is missing or
     the targets file is bad.
     """
-    _check_columns(table)
+    check_columns(table)
     lexicon = load_lexicon(targets_file)  # read first: a bad file is an error even for an empty table
     if not is_int(max_sample) or max_sample < 1:
         raise ValueError(f"fit_models: max_sample must be an int >= 1, got {max_sample!r}")
@@ -157,35 +148,6 @@ def fit_models(
 def apply_models(models: EnrichModels, batch: pd.DataFrame) -> pd.DataFrame:
     """One batch of whole documents with its per-statement analysis columns filled: ``analyse_batch`` with the models' lexicon."""
     return analyse_batch(batch, models.lexicon)
-
-
-@gc_paused
-def analyse_batch(batch: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
-    """One batch of whole documents with the columns that need no fitted model.
-
-    A pure function of ``batch`` and ``lexicon``: rows keep their order; ``context_targets``
-    follows ``parent_id`` inside the batch (a document's headings are in the same batch). Fills
-    targets, context_targets, tone, stance and target_stance, and adds the column ``DUP_TERMS``
-    (content stems as term codes) from which ``place_topics`` places the topics and ``finish`` finds duplicates.
-    """
-    _check_columns(batch)
-    # A table enriched before keeps no topics of its own: their absence tells ``finish`` to place them.
-    out = batch.drop(columns=[c for c in TOPIC_COLUMNS if c in batch]).reset_index(drop=True)
-    if "parent_id" not in out:
-        out["parent_id"] = None
-    if "n_words" not in out:
-        out["n_words"] = [len(t.split()) for t in out["text"].astype(str)]
-    texts = out["text"].astype(str).tolist()
-    words = [tokenize(t) for t in texts]  # tokenised once: the stems and the stance terms read these
-    out["targets"] = lexicon.tag_many(texts, words)
-    out["context_targets"] = context_targets(out) if len(out) else []
-    out["tone"] = tone(texts)
-    matches = [stance_matches(t, tokens=w) for t, w in zip(texts, words)]  # found once, for both stance columns
-    out["stance"] = [stance_score(m) for m in matches]
-    out["target_stance"] = target_stance(texts, out["targets"], lexicon, matches=matches)
-    out[DUP_TERMS] = [term_codes(content_stems_of(w)) for w in words]
-    out["dup_group"] = out["statement_id"].astype(str)
-    return out
 
 
 def place_topics(models: EnrichModels, table: pd.DataFrame) -> None:

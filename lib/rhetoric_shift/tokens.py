@@ -14,12 +14,12 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from importlib import resources
 from itertools import chain
 from typing import TypeVar
 
 import numpy as np
 import Stemmer  # PyStemmer: Snowball's own C stemmers; nltk's Python port cost 0.6 s of imports per process
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Letters with inner apostrophes or hyphens ("don't", "counter-terrorism", "al-Nusra"); digits
 # and punctuation are not words for any of our measures.
@@ -40,7 +40,11 @@ REPORTING_WORDS = frozenset(
     mr ms ladies gentlemen dear let like just really course know want wants going yes
     """.split()
 )
-STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | REPORTING_WORDS
+ENGLISH_STOP_WORDS: frozenset[str] = frozenset(
+    line.strip() for line in resources.files("rhetoric_shift").joinpath("data", "english_stop_words.txt").read_text("utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+STOP_WORDS: frozenset[str] = ENGLISH_STOP_WORDS | REPORTING_WORDS
 
 
 # ASCII characters that never belong to a word: each becomes a space, so that in ASCII text the
