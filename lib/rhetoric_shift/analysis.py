@@ -34,7 +34,8 @@ def analyse_batch(batch: pd.DataFrame, lexicon: Lexicon) -> pd.DataFrame:
     A pure function of ``batch`` and ``lexicon``: rows keep their order; ``context_targets``
     follows ``parent_id`` inside the batch (a document's headings are in the same batch). Fills
     targets, context_targets, tone, stance and target_stance, and adds the column ``DUP_TERMS``
-    (content stems as term codes) from which ``enrich.place_topics`` places the topics and ``enrich.finish`` finds duplicates.
+    (content stems as term codes), from which ``enrich.place_topics`` places the topics and
+    ``enrich.finish`` finds the duplicates.
     """
     check_columns(batch)
     # A table enriched before keeps no topics of its own: their absence tells ``enrich.finish`` to place them.

@@ -15,7 +15,7 @@ The work is split so that its cost grows linearly with the corpus and batches ca
 - ``finish(models, table)`` runs the corpus-wide step after all batches: duplicate groups by
   blocking (never all pairs), the topics of rows not placed yet, and returns a table that
   passes ``schema.check_table``;
-- ``enrich(table)`` is all three over one table.
+- ``enrich(table)`` is fit, apply and finish over one table.
 
 In: a table with the segmentation columns (statement_id, doc_id, kind, text, period, parent_id,
 ...). Out: the same rows in the same order with every analysis column filled. The same input
