@@ -381,17 +381,12 @@ def segment_apply_batch(items: list[Document | ungdc.Speech | SegmentedDocument]
     registry, lexicon = shared
     batch = segment_batch(items, registry, with_context=True)
     clock = time.process_time()
-    batch.table = apply_batch(batch.table, lexicon)
+    batch.table = analyse_batch(batch.table, lexicon)
     if batch.n_context:  # rows read only so that the slice's statements inherit their headings' targets
         batch.table = batch.table.iloc[batch.n_context:].reset_index(drop=True)
         batch.n_context = 0
     batch.seconds["apply"] = time.process_time() - clock
     return batch
-
-
-def apply_batch(batch: pd.DataFrame, lexicon) -> pd.DataFrame:
-    """The analysis columns of one batch of whole documents that need no fitted model (``analysis.analyse_batch``)."""
-    return analyse_batch(batch, lexicon)
 
 
 def _check_unique_ids(reports: list[DocumentReport]) -> None:
@@ -427,7 +422,8 @@ def build_table(
     ``engine`` runs the batches (default: this process, or local worker processes for several
     batches). With ``enrich``, the corpus-wide models are fitted on the documents with the
     smallest hash of their id, up to ``sample_bytes`` of input (all of a smaller corpus), while
-    each batch is segmented and analysed in one task; the topics and duplicate groups follow. ``progress``: True draws progress bars with
+    each batch is segmented and analysed in one task; the topics and duplicate groups follow.
+    ``progress``: True draws progress bars with
     an ETA on stderr; a callable ``progress(stage, done, total)`` is called as each batch of each
     stage completes, with stage one of ``STAGES`` and ``done``/``total`` in the stage's units
     (bytes of input for "fit", "read+segment" and "apply"; statements for "finish"). Raises
